@@ -1,0 +1,4 @@
+"""hflineage: the open-model ecosystem of the Hugging Face Hub as a lineage graph in Neo4j."""
+
+__version__ = "0.1.0"
+SCHEMA_VERSION = 1

@@ -1,0 +1,3 @@
+from hflineage.cli import main
+
+main()

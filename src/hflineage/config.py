@@ -1,0 +1,47 @@
+"""Every setting in one place: environment, then `.env`, then defaults."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else Path.home() / fallback
+
+
+class Settings(BaseSettings):
+    """hflineage settings. CLI flags override these."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    neo4j_uri: str | None = Field(default=None, description="Bolt/neo4j URI of an external server")
+    neo4j_username: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+    hf_token: SecretStr | None = None
+    hf_endpoint: str | None = None
+    hflineage_home: Path | None = Field(default=None, description="state folder override")
+    hflineage_cache: Path | None = Field(default=None, description="jar cache override")
+    hflineage_batch_size: int = 5000
+    hflineage_query_timeout: float = 60.0
+    hflineage_neo4j_version: str = "5.26.31"
+
+    @cached_property
+    def state_dir(self) -> Path:
+        return self.hflineage_home or _xdg("XDG_STATE_HOME", ".local/state") / "hflineage"
+
+    @cached_property
+    def cache_dir(self) -> Path:
+        return self.hflineage_cache or _xdg("XDG_CACHE_HOME", ".cache") / "hflineage"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Fresh settings, with explicit overrides (from CLI flags) applied on top."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]

@@ -1,0 +1,162 @@
+"""Cypher lives in ``.cypher`` files; this registry loads and describes them.
+
+Top-level ``*.cypher`` files are the named, user-facing queries. ``schema/`` and ``write/`` hold
+the statements the loader and ``db init`` run. Each named query starts with a header::
+
+    // One line saying what the query answers.
+    // $limit: int = 25 -- rows to return
+    // $model: str -- a Hub model id (case-insensitive)
+    // returns: architecture, modelType, derivatives
+
+A parameter without ``= default`` is required.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from hflineage.errors import QueryNotFoundError, QueryParameterError
+
+_PARAM = re.compile(
+    r"^//\s*\$(?P<name>\w+)\s*:\s*(?P<type>[\w\[\]]+)\s*(?:=\s*(?P<default>[^-]*?))?\s*(?:--\s*(?P<doc>.*))?$"
+)
+_TYPES = {"str", "int", "float", "bool", "list[str]", "list[int]"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One ``$param`` of a named query."""
+
+    name: str
+    type: str
+    default: Any = None
+    required: bool = True
+    doc: str = ""
+
+    def coerce(self, raw: Any) -> Any:
+        """Turn a CLI string (or a Python value) into this parameter's type."""
+        if not isinstance(raw, str):
+            return raw
+        try:
+            if self.type == "int":
+                return int(raw)
+            if self.type == "float":
+                return float(raw)
+            if self.type == "bool":
+                if raw.lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                    raise ValueError(raw)
+                return raw.lower() in {"true", "1", "yes"}
+            if self.type == "list[str]":
+                return [v.strip() for v in raw.split(",") if v.strip()]
+            if self.type == "list[int]":
+                return [int(v) for v in raw.split(",") if v.strip()]
+        except ValueError as e:
+            raise QueryParameterError(f"${self.name} must be {self.type}, got {raw!r}") from e
+        return raw
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query: its text and the header that documents it."""
+
+    name: str
+    text: str
+    description: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+    columns: tuple[str, ...] = field(default_factory=tuple)
+
+    def bind(self, given: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Parameters with defaults filled in and types coerced; unknown names are refused."""
+        given = dict(given or {})
+        known = {p.name for p in self.params}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise QueryParameterError(
+                f"{self.name} has no parameter {', '.join('$' + u for u in unknown)}; "
+                f"it takes {', '.join('$' + k for k in sorted(known)) or 'none'}"
+            )
+        bound: dict[str, Any] = {}
+        for p in self.params:
+            if p.name in given:
+                bound[p.name] = p.coerce(given[p.name])
+            elif p.required:
+                raise QueryParameterError(f"{self.name} needs ${p.name} ({p.type})")
+            else:
+                bound[p.name] = p.default
+        return bound
+
+
+def _default(p_type: str, raw: str | None) -> tuple[Any, bool]:
+    if raw is None:
+        return None, True
+    raw = raw.strip()
+    if raw == "null":
+        return None, False
+    value = Param("_", p_type).coerce(raw.strip("'\""))
+    return value, False
+
+
+def parse(name: str, text: str) -> Query:
+    """Read a named query's header."""
+    description = ""
+    params: list[Param] = []
+    columns: tuple[str, ...] = ()
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        body = line[2:].strip()
+        m = _PARAM.match(line)
+        if m:
+            p_type = m.group("type")
+            if p_type not in _TYPES:
+                raise ValueError(f"{name}: unknown type {p_type!r} for ${m.group('name')}")
+            default, required = _default(p_type, m.group("default"))
+            params.append(Param(m.group("name"), p_type, default, required,
+                                (m.group("doc") or "").strip()))
+        elif body.lower().startswith("returns:"):
+            columns = tuple(c.strip() for c in body.split(":", 1)[1].split(",") if c.strip())
+        elif body and not description:
+            description = body
+    return Query(name, text, description, tuple(params), columns)
+
+
+def _root() -> Any:
+    return resources.files("hflineage.cypher")
+
+
+@functools.cache
+def registry() -> dict[str, Query]:
+    """Every named query, by name, from the top-level ``.cypher`` files."""
+    out: dict[str, Query] = {}
+    for entry in sorted(_root().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".cypher"):
+            name = entry.name.removesuffix(".cypher")
+            out[name] = parse(name, entry.read_text(encoding="utf-8"))
+    return out
+
+
+def load(name: str) -> Query:
+    """One named query."""
+    try:
+        return registry()[name]
+    except KeyError:
+        raise QueryNotFoundError(
+            f"no query named {name!r}; `hflineage query list` shows them"
+        ) from None
+
+
+@functools.cache
+def statement(path: str) -> str:
+    """The text of an internal statement file, e.g. ``statement("write/models")``."""
+    return _root().joinpath(f"{path}.cypher").read_text(encoding="utf-8")
+
+
+def statements(path: str) -> list[str]:
+    """A file of several statements, split on ``;`` at line ends."""
+    text = statement(path)
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+    return [s.strip() for s in re.split(r";\s*\n", body) if s.strip()]

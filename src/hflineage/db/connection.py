@@ -1,0 +1,60 @@
+"""Which Neo4j to talk to, and the one driver per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from hflineage.config import Settings
+from hflineage.db.runtime import user_instance
+from hflineage.errors import ConfigError, DatabaseError
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where and how to connect. ``repr`` never shows the password."""
+
+    uri: str
+    username: str
+    password: str
+    database: str
+    managed: bool
+
+    def __repr__(self) -> str:
+        return f"Connection(uri={self.uri!r}, username={self.username!r}, database={self.database!r})"
+
+
+def resolve_connection(settings: Settings) -> Connection:
+    """An external server named by ``NEO4J_URI``, else the running managed server."""
+    if settings.neo4j_uri:
+        if settings.neo4j_password is None:
+            raise ConfigError("NEO4J_URI is set but NEO4J_PASSWORD is not")
+        return Connection(settings.neo4j_uri, settings.neo4j_username,
+                          settings.neo4j_password.get_secret_value(),
+                          settings.neo4j_database, managed=False)
+    inst = user_instance(settings.state_dir, settings.cache_dir,
+                         settings.hflineage_neo4j_version)
+    status = inst.status()
+    if status.state != "running" or not status.uri:
+        raise ConfigError(
+            "no Neo4j to connect to: run `hflineage db start`, `docker compose up -d` "
+            "with NEO4J_URI set, or set NEO4J_URI to your server"
+        )
+    return Connection(status.uri, "neo4j", inst.password, settings.neo4j_database, managed=True)
+
+
+def open_driver(conn: Connection) -> neo4j.Driver:
+    """A verified driver; the caller owns it and closes it."""
+    driver = GraphDatabase.driver(conn.uri, auth=(conn.username, conn.password))
+    try:
+        driver.verify_connectivity()
+    except AuthError as e:
+        driver.close()
+        raise DatabaseError(f"Neo4j at {conn.uri} rejected the credentials") from e
+    except (ServiceUnavailable, OSError) as e:
+        driver.close()
+        raise DatabaseError(f"Neo4j at {conn.uri} is not reachable: {e}") from e
+    return driver

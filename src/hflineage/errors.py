@@ -1,0 +1,57 @@
+"""The one error hierarchy of hflineage."""
+
+
+class HFLineageError(Exception):
+    """Root of every error hflineage raises on purpose."""
+
+
+class ConfigError(HFLineageError):
+    """A setting is missing or invalid."""
+
+
+class RuntimeUnavailableError(HFLineageError):
+    """A tool the managed Neo4j needs (Java, Maven) is missing."""
+
+
+class ProvisionError(HFLineageError):
+    """Neo4j jars could not be resolved from Maven Central."""
+
+
+class ServerStartError(HFLineageError):
+    """The managed Neo4j server did not start or answer."""
+
+
+class DatabaseError(HFLineageError):
+    """Neo4j refused or failed a request."""
+
+
+class ReadOnlyViolationError(DatabaseError):
+    """A user query tried to write in read-only mode."""
+
+
+class UnsafeWipeError(DatabaseError):
+    """Refused to wipe a database that holds data hflineage did not create."""
+
+
+class QueryNotFoundError(HFLineageError):
+    """No named query has that name."""
+
+
+class QueryParameterError(HFLineageError):
+    """A named query's parameter is missing or has the wrong type."""
+
+
+class InputError(HFLineageError):
+    """An input file cannot be read at all."""
+
+
+class LeaderboardFormatError(InputError):
+    """A leaderboard file lacks required columns or has unknown ones."""
+
+
+class HubError(HFLineageError):
+    """The Hugging Face Hub could not be reached or answered badly."""
+
+
+class ModelNotFoundError(HFLineageError):
+    """The model is not in the graph."""
