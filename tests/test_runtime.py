@@ -106,17 +106,12 @@ def test_stale_pid_file_is_handled(tmp_path: Path) -> None:
 
 
 def test_missing_java_gives_one_line_error(tmp_path: Path) -> None:
-    env = {"PATH": str(tmp_path), "JAVA_HOME": str(tmp_path / "nojava"),
-           "HFLINEAGE_JAVA": str(tmp_path / "nojava"), "HFLINEAGE_HOME": str(tmp_path / "s"),
+    env = {"HFLINEAGE_JAVA": str(tmp_path / "no-java"), "HFLINEAGE_HOME": str(tmp_path / "s"),
            "NEO4J_URI": ""}
-    # No java on PATH; /usr/lib/jvm may still hold one, so hide it through HFLINEAGE_JAVA only
-    # when the machine has none there.
-    if any(Path("/usr/lib/jvm").glob("*/bin/java")):
-        pytest.skip("a JDK under /usr/lib/jvm is always found; covered by find_java unit test")
     out = _cli(env, "db", "start")
     assert out.returncode == 1
     assert out.stderr.strip().count("\n") == 0
-    assert "Java 17" in out.stderr
+    assert "Java 17" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_find_java_error_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import neo4j
 from neo4j import GraphDatabase
@@ -19,12 +19,9 @@ class Connection:
 
     uri: str
     username: str
-    password: str
-    database: str
-    managed: bool
-
-    def __repr__(self) -> str:
-        return f"Connection(uri={self.uri!r}, username={self.username!r}, database={self.database!r})"
+    password: str = field(repr=False)
+    database: str = "neo4j"
+    managed: bool = False
 
 
 def resolve_connection(settings: Settings) -> Connection:

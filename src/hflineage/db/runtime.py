@@ -94,15 +94,10 @@ class Status:
 
 def find_java() -> str:
     """A Java 17 or 21 executable, or a one-line error saying what to install."""
-    candidates: list[str] = []
-    for var in ("HFLINEAGE_JAVA",):
-        if os.environ.get(var):
-            candidates.append(os.environ[var])
-    if os.environ.get("JAVA_HOME"):
-        candidates.append(str(Path(os.environ["JAVA_HOME"]) / "bin" / "java"))
-    if shutil.which("java"):
-        candidates.append(shutil.which("java") or "java")
-    candidates += sorted(str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java"))
+    if os.environ.get("HFLINEAGE_JAVA"):
+        candidates = [os.environ["HFLINEAGE_JAVA"]]
+    else:
+        candidates = _java_candidates()
     for cand in candidates:
         if java_major(cand) in (17, 21):
             return cand
@@ -110,6 +105,16 @@ def find_java() -> str:
         "Java 17 (or 21) is required for the managed Neo4j: install it "
         "(e.g. `apt-get install openjdk-17-jre-headless`) or set NEO4J_URI to an existing server."
     )
+
+
+def _java_candidates() -> list[str]:
+    candidates: list[str] = []
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(str(Path(os.environ["JAVA_HOME"]) / "bin" / "java"))
+    if shutil.which("java"):
+        candidates.append(shutil.which("java") or "java")
+    candidates += sorted(str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java"))
+    return candidates
 
 
 def java_major(java: str) -> int | None:
