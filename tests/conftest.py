@@ -20,7 +20,8 @@ import pytest
 from hflineage.config import get_settings
 from hflineage.db.docker import docker_available
 from hflineage.db.runtime import ManagedNeo4j, Memory
-from hflineage.db.schema import init_schema, node_count, wipe_database
+from hflineage.db.schema import ensure_wipe_allowed, init_schema, wipe_database
+from hflineage.errors import UnsafeWipeError
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -49,13 +50,10 @@ def _external() -> Iterator[TestServer]:
                         os.environ.get("NEO4J_PASSWORD", ""),
                         os.environ.get("NEO4J_DATABASE", "neo4j"), owned=False)
     with neo4j.GraphDatabase.driver(uri, auth=(server.username, server.password)) as drv:
-        if node_count(drv, server.database):
-            pytest.exit(
-                f"refusing to run tests against {uri}: database {server.database!r} holds data "
-                "that these tests did not create, and each test wipes the graph. "
-                "Point NEO4J_URI at an empty database, or unset it to use a private test server.",
-                returncode=3,
-            )
+        try:
+            ensure_wipe_allowed(drv, server.database, owned=False)
+        except UnsafeWipeError as e:
+            pytest.exit(f"refusing to run tests against {uri}: {e}", returncode=3)
     yield server
 
 
