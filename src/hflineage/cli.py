@@ -40,3 +40,6 @@ def main() -> None:
 from hflineage.db.commands import db  # noqa: E402
 
 cli.add_command(db)
+from hflineage.synth_commands import synth  # noqa: E402
+
+cli.add_command(synth)
