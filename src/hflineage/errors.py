@@ -55,3 +55,11 @@ class HubError(HFLineageError):
 
 class ModelNotFoundError(HFLineageError):
     """The model is not in the graph."""
+
+
+class HubUnavailableError(HubError):
+    """The Hub kept failing after retries; the crawl stopped at a resumable checkpoint."""
+
+
+class CrawlStateError(HubError):
+    """A crawl folder holds a checkpoint that cannot be resumed with these options."""
