@@ -43,3 +43,6 @@ cli.add_command(db)
 from hflineage.synth_commands import synth  # noqa: E402
 
 cli.add_command(synth)
+from hflineage.loader.commands import load  # noqa: E402
+
+cli.add_command(load)

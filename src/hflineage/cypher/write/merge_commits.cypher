@@ -1,0 +1,26 @@
+// Commits per (contributor, model). Commit ids are stored on the edge, so a rerun never counts a
+// commit twice; a model known only from commits becomes a stub. A contributor keeps the spelling
+// of its latest commit.
+// $rows: list -- {modelKey, modelId, contributorKey, name, kind, isBot, commitIds, first, last}
+UNWIND $rows AS row
+MERGE (m:Model {key: row.modelKey})
+ON CREATE SET m.id = row.modelId, m.stub = true
+MERGE (c:Contributor {key: row.contributorKey})
+ON CREATE SET c.name = row.name, c.kind = row.kind, c.isBot = row.isBot,
+              c.lastCommit = row.last
+WITH m, c, row
+CALL (c, row) {
+  WITH c, row
+  WHERE row.last > c.lastCommit OR (c.lastCommit IS NULL AND row.last IS NOT NULL)
+        OR (row.last = c.lastCommit AND row.name < c.name)
+  SET c.name = row.name, c.isBot = row.isBot, c.lastCommit = row.last
+}
+MERGE (c)-[r:COMMITTED_TO]->(m)
+WITH r, row, coalesce(r.commitIds, []) AS known
+WITH r, row, known + [i IN row.commitIds WHERE NOT i IN known] AS ids
+SET r.commitIds = ids,
+    r.commits = size(ids),
+    r.firstCommit = CASE WHEN r.firstCommit IS NULL OR row.first < r.firstCommit
+                         THEN row.first ELSE r.firstCommit END,
+    r.lastCommit = CASE WHEN r.lastCommit IS NULL OR row.last > r.lastCommit
+                        THEN row.last ELSE r.lastCommit END

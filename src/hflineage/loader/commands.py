@@ -1,0 +1,70 @@
+"""``hflineage load``: snapshot files and leaderboards into the graph."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hflineage.cliutil import AppContext, Group, pass_app
+from hflineage.loader.run import LoadSummary
+from hflineage.loader.snapshot import load_snapshot
+
+
+def batch_size_option(fn: click.decorators.FC) -> click.decorators.FC:
+    return click.option("--batch-size", type=click.IntRange(1), default=None,
+                        help="Rows per UNWIND batch (default HFLINEAGE_BATCH_SIZE, 5000).")(fn)
+
+
+def rejects_option(fn: click.decorators.FC) -> click.decorators.FC:
+    return click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Rejects file (JSONL). Default: "
+                             "./hflineage-rejects/<source>-<time>.jsonl.")(fn)
+
+
+def report(summary: LoadSummary) -> None:
+    """Print the summary; exit non-zero when nothing loaded."""
+    click.echo(summary.line())
+    if summary.loaded == 0:
+        click.secho("Error: nothing was loaded", fg="red", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=Group)
+def load() -> None:
+    """Load snapshot files, leaderboards or the live Hub into the graph.
+
+    \b
+    Examples:
+      hflineage load snapshot data/paper-2024
+      hflineage load leaderboard open-llm-leaderboard-v2.csv
+    """
+
+
+@load.command("snapshot")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--contributor-kind", type=click.Choice(["auto", "hub", "git"]), default="auto",
+              show_default=True,
+              help="Commit authors are Hub usernames (hub) or git display names (git); auto "
+                   "picks git when any author is not a valid Hub username.")
+@rejects_option
+@batch_size_option
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@pass_app
+def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, rejects: Path | None,
+                      batch_size: int | None, progress: bool) -> None:
+    """Load a snapshot: a models.jsonl/commits.jsonl file, or a folder holding them.
+
+    Newer records win (by lastModified), reruns change nothing, bad lines and junk
+    parents go to the rejects file, whose path is printed.
+
+    \b
+    Example:
+      hflineage load snapshot ../shared/data/paper-2024 --rejects rejects.jsonl
+      hflineage load snapshot commits.jsonl --contributor-kind git
+    """
+    summary = load_snapshot(app.driver, path, database=app.database, rejects=rejects,
+                            batch_size=batch_size or app.settings.hflineage_batch_size,
+                            progress=progress, contributor_kind=contributor_kind)
+    report(summary)

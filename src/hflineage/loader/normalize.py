@@ -1,0 +1,326 @@
+"""Pure normalization: one Hub-API-shaped record becomes flat rows, or a reject with a reason.
+
+No database here. ``normalize_model`` and ``normalize_commit`` are what every source (snapshot
+files, the live Hub, a bulk CSV importer) goes through, so they all obey the same rules.
+
+Parents, in order of precedence (union, one edge per parent, case-insensitively):
+
+1. typed tags ``base_model:{relation}:{id}`` (``source: tag``, ``relationSource: explicit``);
+2. legacy tags ``base_model:{id}`` (``source: tag``);
+3. ``cardData.base_model`` (string or list) with ``cardData.base_model_relation``
+   (``source: card``).
+
+A parent without an explicit relation gets one inferred (``relationSource: inferred``), close to
+the Hub's own rules: several parents → ``merge``; PEFT/adapter evidence → ``adapter``;
+GGUF/GPTQ/AWQ/EXL2/bitsandbytes evidence (tags, library, or the model's own name) →
+``quantized``; otherwise ``finetune``. A given but unrecognised relation is kept as ``unknown``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from hflineage.loader.ids import key_of, owner_of, parse_id
+from hflineage.loader.vocab import (
+    ADAPTER_EVIDENCE,
+    MODEL_TYPES,
+    QUANTIZED_EVIDENCE,
+    QUANTIZED_NAME_MARKERS,
+    RELATIONS,
+    license_category,
+)
+
+Row = dict[str, Any]
+_BOT = re.compile(r"(bot$|[-_\[]bot\b|^system$|^github-actions|^dependabot)", re.IGNORECASE)
+_MISSING_VERSION = "0000-00-00T00:00:00.000000Z"
+
+
+class RecordError(ValueError):
+    """A record that cannot be loaded at all; the message is the reject reason."""
+
+
+@dataclass
+class Issue:
+    """A value dropped from a loaded record (a junk parent, a bad dataset id)."""
+
+    field: str
+    value: Any
+    reason: str
+
+
+@dataclass
+class ModelRows:
+    """The flat rows one model record becomes."""
+
+    model: Row
+    architectures: list[Row] = field(default_factory=list)
+    licenses: list[Row] = field(default_factory=list)
+    datasets: list[Row] = field(default_factory=list)
+    parents: list[Row] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class CommitRow:
+    """One commit by one contributor."""
+
+    model_key: str
+    model_id: str
+    commit_id: str
+    author: str
+    created_at: datetime | None
+
+
+def is_bot(name: str) -> bool:
+    """Bot-like contributor names: ``SFconvertbot``, ``leaderboard-pr-bot``, ``system``."""
+    return _BOT.search(name.strip()) is not None
+
+
+def parse_time(value: object, name: str) -> datetime | None:
+    """An ISO-8601 time as an aware UTC datetime; a naive time is taken as UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"wrong type: {name} must be an ISO-8601 string, "
+                          f"got {type(value).__name__}")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise RecordError(f"bad time: {name} = {value!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _typed(record: dict[str, Any], name: str, kinds: tuple[type, ...]) -> Any:
+    value = record.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) and bool not in kinds:
+        raise RecordError(f"wrong type: {name} must be {kinds[0].__name__}, got bool")
+    if not isinstance(value, kinds):
+        raise RecordError(f"wrong type: {name} must be {kinds[0].__name__}, "
+                          f"got {type(value).__name__}")
+    return value
+
+
+def _strings(value: object) -> list[str]:
+    """A free-form card value (string or list) as a list of strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def version_of(record: dict[str, Any], last_modified: datetime | None) -> str:
+    """A comparable version: ``lastModified`` then a digest of the record, for a total order.
+
+    Records without ``lastModified`` sort before every dated record.
+    """
+    digest = hashlib.blake2b(json.dumps(record, sort_keys=True, default=str).encode(),
+                             digest_size=8).hexdigest()
+    stamp = (last_modified.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if last_modified
+             else _MISSING_VERSION)
+    return f"{stamp}|{digest}"
+
+
+def split_base_model_tag(tag: str) -> tuple[str | None, str] | None:
+    """``base_model:{relation}:{id}`` → (relation, id); ``base_model:{id}`` → (None, id)."""
+    if not tag.startswith("base_model:"):
+        return None
+    rest = tag[len("base_model:"):]
+    relation, sep, hub_id = rest.partition(":")
+    if sep:
+        return relation.strip().lower(), hub_id
+    return None, rest
+
+
+def model_type_of(config: dict[str, Any], tags: Iterable[str]) -> str | None:
+    """``config.model_type``, else the first tag that is a known transformers model type."""
+    declared = config.get("model_type")
+    if isinstance(declared, str) and declared.strip():
+        return declared.strip()
+    for tag in tags:
+        if tag.lower() in MODEL_TYPES:
+            return tag.lower()
+    return None
+
+
+def infer_relation(n_parents: int, model_id: str, tags: Iterable[str],
+                   library: str | None) -> str:
+    """The relation of a parent whose relation nobody stated (see the module docstring)."""
+    if n_parents > 1:
+        return "merge"
+    evidence = {t.lower() for t in tags} | ({library.lower()} if library else set())
+    if evidence & ADAPTER_EVIDENCE:
+        return "adapter"
+    name = model_id.rsplit("/", 1)[-1].lower()
+    if evidence & QUANTIZED_EVIDENCE or any(m in name for m in QUANTIZED_NAME_MARKERS):
+        return "quantized"
+    return "finetune"
+
+
+def _relation(value: str | None) -> str:
+    return value if value in RELATIONS else "unknown"
+
+
+def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: str | None
+               ) -> tuple[list[Row], list[Issue]]:
+    """The DERIVED_FROM rows of a model and the parent values that were rejected."""
+    child_key = key_of(model_id)
+    found: dict[str, Row] = {}
+    issues: list[Issue] = []
+
+    def add(raw: str, source: str, relation: str | None, origin: str) -> None:
+        parsed = parse_id(raw)
+        if parsed.id is None:
+            issues.append(Issue(origin, raw, parsed.reason or "invalid-id"))
+            return
+        key = key_of(parsed.id)
+        if key == child_key:
+            issues.append(Issue(origin, raw, "self-reference"))
+            return
+        row = found.get(key)
+        if row is None:
+            found[key] = {"childKey": child_key, "parentKey": key, "parentId": parsed.id,
+                          "source": source, "relation": relation}
+        elif row["relation"] is None and relation is not None:
+            row["relation"] = relation
+
+    typed = [(r, i) for r, i in (split_base_model_tag(t) or (None, None) for t in tags) if i]
+    for relation, hub_id in typed:
+        if relation is not None:
+            add(hub_id, "tag", _relation(relation), "tag")
+    for relation, hub_id in typed:
+        if relation is None:
+            add(hub_id, "tag", None, "tag")
+    card_relation = card.get("base_model_relation")
+    stated = (_relation(card_relation.strip().lower())
+              if isinstance(card_relation, str) and card_relation.strip() else None)
+    base = card.get("base_model")
+    if base is not None and not isinstance(base, str | list):
+        issues.append(Issue("cardData.base_model", base, "wrong-type"))
+    for raw in _strings(base):
+        add(raw, "card", stated, "cardData.base_model")
+    rows = list(found.values())
+    for row in rows:
+        if row["relation"] is None:
+            row["relation"] = infer_relation(len(rows), model_id, tags, library)
+            row["relationSource"] = "inferred"
+        else:
+            row["relationSource"] = "explicit"
+    return rows, issues
+
+
+def _license(card: dict[str, Any], tags: list[str]) -> str | None:
+    for value in _strings(card.get("license")):
+        if value.strip():
+            return value.strip().lower()
+    for tag in tags:
+        if tag.startswith("license:") and tag[8:].strip():
+            return tag[8:].strip().lower()
+    return None
+
+
+def _datasets(model_key: str, tags: list[str], card: dict[str, Any]
+              ) -> tuple[list[Row], list[Issue]]:
+    raws = [(t[8:], "tag") for t in tags if t.startswith("dataset:")]
+    raws += [(d, "cardData.datasets") for d in _strings(card.get("datasets"))]
+    rows: dict[str, Row] = {}
+    issues: list[Issue] = []
+    for raw, origin in raws:
+        parsed = parse_id(raw, allow_ownerless=True)
+        if parsed.id is None:
+            issues.append(Issue(origin, raw, parsed.reason or "invalid-id"))
+        else:
+            rows.setdefault(key_of(parsed.id), {"modelKey": model_key, "key": key_of(parsed.id),
+                                                "id": parsed.id})
+    return list(rows.values()), issues
+
+
+def _positive_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def normalize_model(record: object) -> ModelRows:
+    """One Hub model record as flat rows; raises RecordError when it cannot be loaded."""
+    if not isinstance(record, dict):
+        raise RecordError(f"wrong type: a record must be a JSON object, "
+                          f"got {type(record).__name__}")
+    raw_id = record.get("id", record.get("modelId"))
+    if raw_id is None:
+        raise RecordError("missing id")
+    parsed = parse_id(raw_id, allow_ownerless=True)
+    if parsed.id is None:
+        raise RecordError(f"invalid model id {raw_id!r}: {parsed.reason}")
+    model_id = parsed.id
+    key = key_of(model_id)
+    tags = _typed(record, "tags", (list,)) or []
+    if not all(isinstance(t, str) for t in tags):
+        raise RecordError("wrong type: tags must be a list of strings")
+    config = _typed(record, "config", (dict,)) or {}
+    card = _typed(record, "cardData", (dict,)) or {}
+    safetensors = _typed(record, "safetensors", (dict,)) or {}
+    library = _typed(record, "library_name", (str,))
+    library = library.strip().lower() if library else None
+    created = parse_time(record.get("createdAt"), "createdAt")
+    modified = parse_time(record.get("lastModified"), "lastModified")
+    gated = _typed(record, "gated", (bool, str))
+    license_id = _license(card, tags)
+    owner = owner_of(model_id)
+    architectures = sorted({a.strip() for a in _strings(config.get("architectures")) if a.strip()})
+    parameters = _positive_int(safetensors.get("total"))
+    model: Row = {
+        "key": key, "id": model_id, "version": version_of(record, modified),
+        "author": owner or _typed(record, "author", (str,)),
+        "orgKey": owner.lower() if owner else None, "orgName": owner,
+        "createdAt": created, "lastModified": modified,
+        "downloads": _typed(record, "downloads", (int,)),
+        "likes": _typed(record, "likes", (int,)),
+        "pipelineTag": _typed(record, "pipeline_tag", (str,)),
+        "libraryName": library,
+        "modelType": model_type_of(config, tags),
+        "parameters": parameters,
+        "gated": gated,
+        "license": license_id,
+        "tags": tags,
+        "hasArchitectures": bool(architectures),
+    }
+    out = ModelRows(model)
+    out.architectures = [{"modelKey": key, "name": a} for a in architectures]
+    if license_id:
+        out.licenses = [{"modelKey": key, "id": license_id,
+                         "category": license_category(license_id)}]
+    out.datasets, dataset_issues = _datasets(key, tags, card)
+    out.parents, parent_issues = parents_of(model_id, tags, card, library)
+    out.issues = parent_issues + dataset_issues
+    return out
+
+
+def normalize_commit(record: object) -> list[CommitRow]:
+    """One commit record (huggingface_hub's GitCommitInfo shape plus ``model``), per author."""
+    if not isinstance(record, dict):
+        raise RecordError(f"wrong type: a record must be a JSON object, "
+                          f"got {type(record).__name__}")
+    parsed = parse_id(record.get("model"), allow_ownerless=True)
+    if parsed.id is None:
+        raise RecordError(f"invalid model id {record.get('model')!r}: {parsed.reason}")
+    commit_id = record.get("commit_id")
+    if not isinstance(commit_id, str) or not commit_id.strip():
+        raise RecordError("missing commit_id")
+    authors = record.get("authors")
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(authors, list) or not authors or not all(
+            isinstance(a, str) and a.strip() for a in authors):
+        raise RecordError("wrong type: authors must be a non-empty list of names")
+    created = parse_time(record.get("created_at"), "created_at")
+    return [CommitRow(key_of(parsed.id), parsed.id, commit_id.strip(), a.strip(), created)
+            for a in dict.fromkeys(authors)]

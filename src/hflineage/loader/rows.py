@@ -1,0 +1,90 @@
+"""The normalized-row iterators every source shares (snapshot files, the Hub, bulk importers)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hflineage.loader.ids import is_repo_id
+from hflineage.loader.normalize import (
+    CommitRow,
+    ModelRows,
+    RecordError,
+    normalize_commit,
+    normalize_model,
+)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record that could not be loaded: where, why, and what it was."""
+
+    line: int
+    reason: str
+    raw: Any
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file, streamed; undecodable bytes become U+FFFD (and fail parsing)."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        yield from fh
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines, counted fast, for the progress bar."""
+    n = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            n += bool(line.strip())
+    return n
+
+
+def _parsed(item: str | dict[str, Any]) -> Any:
+    if isinstance(item, str):
+        try:
+            return json.loads(item)
+        except json.JSONDecodeError as e:
+            raise RecordError(f"malformed JSON: {e.msg} at column {e.colno}") from None
+    return item
+
+
+def _numbered(items: Iterable[str | dict[str, Any]]) -> Iterator[tuple[int, str | dict[str, Any]]]:
+    for line, item in enumerate(items, start=1):
+        if isinstance(item, str) and not item.strip():
+            continue
+        yield line, item
+
+
+def model_rows(items: Iterable[str | dict[str, Any]]
+               ) -> Iterator[tuple[int, ModelRows | Rejected]]:
+    """(line, rows) for each model record (a JSON line or a dict); blank lines are skipped."""
+    for line, item in _numbered(items):
+        try:
+            yield line, normalize_model(_parsed(item))
+        except RecordError as e:
+            yield line, Rejected(line, str(e), item.rstrip("\n") if isinstance(item, str) else item)
+
+
+def commit_rows(items: Iterable[str | dict[str, Any]]
+                ) -> Iterator[tuple[int, list[CommitRow] | Rejected]]:
+    """(line, commits) for each commit record (a JSON line or a dict)."""
+    for line, item in _numbered(items):
+        try:
+            yield line, normalize_commit(_parsed(item))
+        except RecordError as e:
+            yield line, Rejected(line, str(e), item.rstrip("\n") if isinstance(item, str) else item)
+
+
+def is_hub_username(name: str) -> bool:
+    return "/" not in name and is_repo_id(name)
+
+
+def detect_contributor_kind(path: Path) -> str:
+    """``git`` when any commit author is not a Hub username (git display names have spaces)."""
+    for _, item in commit_rows(read_lines(path)):
+        if isinstance(item, list) and any(not is_hub_username(c.author) for c in item):
+            return "git"
+    return "hub"

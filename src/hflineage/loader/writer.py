@@ -1,0 +1,121 @@
+"""Batched, index-backed writes of normalized rows: one managed transaction per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
+from typing import Any, TypeVar
+
+import neo4j
+
+from hflineage.cypher import statement
+from hflineage.loader.normalize import CommitRow, ModelRows, Row, is_bot
+
+T = TypeVar("T")
+CONTRIBUTOR_KINDS = ("hub", "git")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def newest_per_key(batch: Sequence[ModelRows]) -> list[ModelRows]:
+    """Within one batch, keep the newest record of each model (same rule as across batches)."""
+    best: dict[str, ModelRows] = {}
+    for rows in batch:
+        key = rows.model["key"]
+        if key not in best or rows.model["version"] > best[key].model["version"]:
+            best[key] = rows
+    return list(best.values())
+
+
+def _describe(tx: neo4j.ManagedTransaction, batch: list[ModelRows]) -> None:
+    result = tx.run(statement("write/describe_models"), rows=[r.model for r in batch])
+    winners = {rec["key"]: rec for rec in result}
+    if not winners:
+        return
+    dirty = [k for k, rec in winners.items() if rec["dirty"]]
+    if dirty:
+        tx.run(statement("write/clear_described"), keys=dirty).consume()
+    won = [r for r in batch if r.model["key"] in winners]
+    archs = [a for r in won for a in r.architectures]
+    archs += [{"modelKey": k, "name": rec["leaderboardArchitecture"]}
+              for k, rec in winners.items() if rec["leaderboardArchitecture"]]
+    for name, rows in (("write/link_architectures", archs),
+                       ("write/link_licenses", [x for r in won for x in r.licenses]),
+                       ("write/link_datasets", [x for r in won for x in r.datasets]),
+                       ("write/link_parents", [x for r in won for x in r.parents])):
+        if rows:
+            tx.run(statement(name), rows=rows).consume()
+
+
+def commit_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
+    """Commits grouped per (contributor, model), with their distinct ids and time range.
+
+    A contributor is spelled as in its latest commit (the smallest spelling on a tie).
+    """
+    groups: dict[tuple[str, str], Row] = {}
+    for c in batch:
+        ckey = f"{kind}:{c.author.lower()}"
+        row = groups.get((ckey, c.model_key))
+        if row is None:
+            row = groups[(ckey, c.model_key)] = {
+                "modelKey": c.model_key, "modelId": c.model_id, "contributorKey": ckey,
+                "name": c.author, "kind": kind, "isBot": is_bot(c.author),
+                "commitIds": {}, "first": None, "last": None}
+        row["commitIds"][c.commit_id] = None
+        t = c.created_at
+        if t is None:
+            continue
+        if row["first"] is None or t < row["first"]:
+            row["first"] = t
+        if row["last"] is None or t > row["last"] or (t == row["last"] and c.author < row["name"]):
+            row["last"], row["name"] = t, c.author
+    for row in groups.values():
+        row["commitIds"] = list(row["commitIds"])
+    return list(groups.values())
+
+
+def _commits(tx: neo4j.ManagedTransaction, rows: list[Row]) -> None:
+    tx.run(statement("write/merge_commits"), rows=rows).consume()
+
+
+class Writer:
+    """Writes batches on a background thread while the caller normalizes the next one."""
+
+    def __init__(self, driver: neo4j.Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hflineage-writer")
+        self._pending: Future[Any] | None = None
+
+    def _submit(self, fn: Callable[[neo4j.ManagedTransaction, Any], None], payload: Any) -> None:
+        self.wait()
+        self._pending = self._pool.submit(self._run, fn, payload)
+
+    def _run(self, fn: Callable[[neo4j.ManagedTransaction, Any], None], payload: Any) -> None:
+        with self.driver.session(database=self.database) as session:
+            session.execute_write(fn, payload)
+
+    def models(self, batch: Sequence[ModelRows]) -> None:
+        """Describe a batch of models (newest record per model wins)."""
+        self._submit(_describe, newest_per_key(batch))
+
+    def commits(self, batch: Sequence[CommitRow], kind: str) -> None:
+        """Merge a batch of commits by ``hub`` usernames or ``git`` display names."""
+        self._submit(_commits, commit_rows(batch, kind))
+
+    def wait(self) -> None:
+        """Block until the batch in flight is written; re-raise its error."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
