@@ -5,6 +5,7 @@ batched Cypher, ``snapshot`` and ``leaderboard`` the loads.
 """
 
 from hflineage.loader import rows
+from hflineage.loader.leaderboard import load_leaderboard
 from hflineage.loader.normalize import ModelRows, RecordError, normalize_commit, normalize_model
 from hflineage.loader.run import LoadSummary
 from hflineage.loader.snapshot import load_commit_records, load_model_records, load_snapshot
@@ -14,6 +15,7 @@ __all__ = [
     "ModelRows",
     "RecordError",
     "load_commit_records",
+    "load_leaderboard",
     "load_model_records",
     "load_snapshot",
     "normalize_commit",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from hflineage.cliutil import AppContext, Group, pass_app
+from hflineage.loader.leaderboard import load_leaderboard
 from hflineage.loader.run import LoadSummary
 from hflineage.loader.snapshot import load_snapshot
 
@@ -67,4 +68,27 @@ def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, reject
     summary = load_snapshot(app.driver, path, database=app.database, rejects=rejects,
                             batch_size=batch_size or app.settings.hflineage_batch_size,
                             progress=progress, contributor_kind=contributor_kind)
+    report(summary)
+
+
+@load.command("leaderboard")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@rejects_option
+@batch_size_option
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@pass_app
+def load_leaderboard_cmd(app: AppContext, path: Path, rejects: Path | None,
+                         batch_size: int | None, progress: bool) -> None:
+    """Load an Open LLM Leaderboard file (CSV or Parquet, v1 or v2 detected from its columns).
+
+    Keeps one score per model, benchmark and leaderboard (the row with the best Average);
+    v2's Base Model becomes the model's rootModel, never a DERIVED_FROM edge.
+
+    \b
+    Example:
+      hflineage load leaderboard open-llm-leaderboard-v2.csv
+    """
+    summary = load_leaderboard(app.driver, path, database=app.database, rejects=rejects,
+                               batch_size=batch_size or app.settings.hflineage_batch_size,
+                               progress=progress)
     report(summary)

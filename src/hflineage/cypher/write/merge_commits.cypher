@@ -5,6 +5,7 @@
 UNWIND $rows AS row
 MERGE (m:Model {key: row.modelKey})
 ON CREATE SET m.id = row.modelId, m.stub = true
+ON MATCH SET m.id = CASE WHEN m.stub AND row.modelId < m.id THEN row.modelId ELSE m.id END
 MERGE (c:Contributor {key: row.contributorKey})
 ON CREATE SET c.name = row.name, c.kind = row.kind, c.isBot = row.isBot,
               c.lastCommit = row.last
