@@ -59,6 +59,7 @@ class Request:
     path: str
     query: str
     status: int
+    token: str | None = None
 
 
 def parents_in_tags(tags: Iterable[str]) -> set[tuple[str, str]]:
@@ -159,6 +160,10 @@ class LocalHub:
         with self._lock:
             self._faults.append(Fault(endpoint, kind, status, retry_after, seconds, times, skip))
 
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
     def rename(self, old: str, new: str) -> None:
         """The model ``old`` now lives at ``new``; the old id redirects, as on the Hub."""
         with self._lock:
@@ -204,9 +209,9 @@ class LocalHub:
                 return f
         return None
 
-    def _record(self, endpoint: str, path: str, query: str, status: int) -> None:
+    def _record(self, request: Request) -> None:
         with self._lock:
-            self.requests.append(Request(endpoint, path, query, status))
+            self.requests.append(request)
 
     def _children_counts(self) -> Counter[str]:
         with self._lock:
@@ -310,6 +315,7 @@ class LocalHub:
 class _Handler(BaseHTTPRequestHandler):
     owner: LocalHub
     protocol_version = "HTTP/1.1"
+    late = False
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -326,7 +332,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(path, "other", query, 404, {"error": "not found"})
             return
         fault = hub._take_fault(endpoint)
+        self.late = False
         if fault is not None and fault.kind == "slow":
+            # Counted on arrival with status 0: the client has usually given up before the answer.
+            hub._record(Request(endpoint, path, query, 0, self._token()))
+            self.late = True
             time.sleep(fault.seconds)
         if fault is not None and fault.kind == "status":
             wait = fault.retry_after
@@ -360,9 +370,14 @@ class _Handler(BaseHTTPRequestHandler):
             return {"X-Error-Code": "RepoNotFound"}
         return {"Location": location} if location else {}
 
+    def _token(self) -> str | None:
+        auth = self.headers.get("Authorization", "")
+        return auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+
     def _send(self, path: str, endpoint: str, query: str, status: int, body: Any,
               headers: dict[str, str] | None = None, truncate: bool = False) -> None:
-        self.owner._record(endpoint, path, query, status)
+        if not self.late:
+            self.owner._record(Request(endpoint, path, query, status, self._token()))
         data = json.dumps(body).encode()
         if truncate:
             data = data[: len(data) // 2]
