@@ -1,0 +1,17 @@
+// Leaderboard score of a derivative minus its parent's, per benchmark, relation and architecture.
+// $benchmark: str = null -- a benchmark name (Average, ARC, IFEval, ...); null for every benchmark
+// $leaderboard: str = null -- v1 or v2; null for both
+// returns: benchmark, leaderboard, relation, architecture, pairs, medianDelta, meanDelta, shareImproved
+// A pair counts when child and parent are scored on the same benchmark of the same leaderboard.
+MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),
+      (c)-[cs:SCORED]->(b:Benchmark)<-[ps:SCORED]-(p)
+WHERE ($benchmark IS NULL OR b.name = $benchmark)
+  AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
+  AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
+WITH b, e.relation AS relation, cs.score - ps.score AS delta,
+     coalesce(head([(c)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
+              head([(p)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name])) AS architecture
+RETURN b.name AS benchmark, b.leaderboard AS leaderboard, relation, architecture,
+       count(*) AS pairs, percentileCont(delta, 0.5) AS medianDelta, avg(delta) AS meanDelta,
+       avg(CASE WHEN delta > 0 THEN 1.0 ELSE 0.0 END) AS shareImproved
+ORDER BY benchmark, leaderboard, relation, architecture

@@ -1,0 +1,29 @@
+// The paper's "increasing maximum": the best score in a family, month by month.
+// $model: str -- the family's root, case-insensitive
+// $benchmark: str = 'Average' -- a benchmark name
+// $leaderboard: str = null -- v1 or v2; null for both
+// $maxDepth: int = 10 -- generations to follow (at most 32)
+// returns: month, scoredModels, monthBest, familyBest, bestModel
+// familyBest is the best score of any family member created up to that month.
+MATCH (r:Model {key: toLower($model)})
+CALL (r) {
+  RETURN r AS member
+  UNION
+  MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
+  WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
+  RETURN d AS member
+}
+MATCH (member)-[s:SCORED]->(b:Benchmark {name: $benchmark})
+WHERE member.createdAt IS NOT NULL AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
+WITH substring(toString(member.createdAt), 0, 7) AS month, member.id AS model, s.score AS score
+ORDER BY month, score DESC, model
+WITH month, count(*) AS scoredModels, collect({model: model, score: score})[0] AS top
+ORDER BY month
+WITH collect({month: month, scoredModels: scoredModels, top: top}) AS months
+UNWIND range(0, size(months) - 1) AS i
+WITH months[i] AS row,
+     reduce(best = null, x IN months[0..i + 1] |
+            CASE WHEN best IS NULL OR x.top.score > best.score THEN x.top ELSE best END) AS best
+RETURN row.month AS month, row.scoredModels AS scoredModels, row.top.score AS monthBest,
+       best.score AS familyBest, best.model AS bestModel
+ORDER BY month

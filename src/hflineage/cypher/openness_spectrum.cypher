@@ -1,0 +1,33 @@
+// Openness spectrum: licence category and gating of base models against derivative activity and contributors.
+// $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
+// returns: licenseCategory, gated, baseModels, basesWithDerivatives, directDerivatives, transitiveDerivatives, derivativesPerBase, meanBaseContributors, derivativeContributors
+// Base models are models without a parent (deleted ones left out). A base without a licence is
+// 'unknown'; gated is false, auto, manual or unknown. Contributors exclude bots.
+MATCH (r:Model)
+WHERE NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
+WITH r, coalesce(head([(r)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unknown')
+          AS licenseCategory,
+     toString(coalesce(r.gated, 'unknown')) AS gated,
+     COUNT { MATCH (r)<-[:COMMITTED_TO]-(c:Contributor) WHERE NOT coalesce(c.isBot, false)
+             RETURN DISTINCT c } AS baseContributors
+CALL (r) {
+  OPTIONAL MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
+  WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
+  RETURN count(CASE WHEN length(p) = 1 THEN d END) AS direct, count(d) AS transitive,
+         collect(CASE WHEN length(p) = 1 THEN d END) AS children
+}
+WITH licenseCategory, gated, count(r) AS baseModels,
+     count(CASE WHEN direct > 0 THEN r END) AS basesWithDerivatives,
+     sum(direct) AS directDerivatives, sum(transitive) AS transitiveDerivatives,
+     avg(baseContributors) AS meanBaseContributors, collect(children) AS childLists
+CALL (childLists) {
+  UNWIND childLists AS children
+  UNWIND children AS d
+  MATCH (d)<-[:COMMITTED_TO]-(c:Contributor)
+  WHERE NOT coalesce(c.isBot, false)
+  RETURN count(DISTINCT c) AS derivativeContributors
+}
+RETURN licenseCategory, gated, baseModels, basesWithDerivatives, directDerivatives,
+       transitiveDerivatives, toFloat(directDerivatives) / baseModels AS derivativesPerBase,
+       meanBaseContributors, derivativeContributors
+ORDER BY licenseCategory, gated

@@ -1,0 +1,27 @@
+// Top base models by direct and transitive derivatives, optionally for one relation type.
+// $limit: int = 25 -- rows to return
+// $relation: str = null -- finetune, adapter, quantized, merge or unknown; null counts every relation
+// $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
+// returns: model, organization, architecture, stub, directDerivatives, transitiveDerivatives, finetunes, adapters, quantized, merges
+// Any model with a derivative is a base here. With $relation, a transitive derivative must be
+// reached through edges of that relation only. Deleted models are not counted.
+MATCH (b:Model)<-[e:DERIVED_FROM]-(c:Model)
+WHERE ($relation IS NULL OR e.relation = $relation)
+  AND NOT coalesce(b.deleted, false) AND NOT coalesce(c.deleted, false)
+WITH b, count(DISTINCT c) AS directDerivatives,
+     count(DISTINCT CASE WHEN e.relation = 'finetune' THEN c END) AS finetunes,
+     count(DISTINCT CASE WHEN e.relation = 'adapter' THEN c END) AS adapters,
+     count(DISTINCT CASE WHEN e.relation = 'quantized' THEN c END) AS quantized,
+     count(DISTINCT CASE WHEN e.relation = 'merge' THEN c END) AS merges
+CALL (b) {
+  MATCH p = ANY SHORTEST
+        (b)(()<-[h:DERIVED_FROM WHERE $relation IS NULL OR h.relation = $relation]-()){1,32}(d)
+  WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
+  RETURN count(d) AS transitiveDerivatives
+}
+RETURN b.id AS model, head([(b)<-[:PUBLISHED]-(o:Organization) | o.name]) AS organization,
+       head([(b)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]) AS architecture,
+       coalesce(b.stub, false) AS stub, directDerivatives, transitiveDerivatives,
+       finetunes, adapters, quantized, merges
+ORDER BY transitiveDerivatives DESC, directDerivatives DESC, model
+LIMIT $limit

@@ -1,0 +1,347 @@
+"""The named query library: every file registered, parses, passes EXPLAIN, and returns the
+exact expected rows on a small hand-made graph (tests/fixtures/analytics/small_graph.json)."""
+
+from __future__ import annotations
+
+import math
+import re
+from importlib import resources
+from typing import Any
+
+import neo4j
+import pandas as pd
+import pytest
+
+from hflineage.cypher import Query, registry
+from tests.fixtures.analytics.graph import build
+
+DUMMY = {"str": "x", "int": 1, "float": 1.0, "bool": False, "list[str]": ["x"], "list[int]": [1]}
+
+
+def explain_params(q: Query) -> dict[str, Any]:
+    return {p.name: DUMMY[p.type] if p.required else p.default for p in q.params}
+
+
+def normal(value: Any) -> Any:
+    """Rows made comparable: floats rounded, NaN and None alike, temporal values as ISO dates."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 6)
+    if isinstance(value, neo4j.time.DateTime):
+        return value.iso_format()[:10]
+    if isinstance(value, list | tuple):
+        return [normal(v) for v in value]
+    return value
+
+
+def run(driver: neo4j.Driver, database: str, name: str, **params: Any) -> list[tuple[Any, ...]]:
+    q = registry()[name]
+    df: pd.DataFrame = driver.execute_query(
+        q.text, q.bind(params), database_=database, routing_=neo4j.RoutingControl.READ,
+        result_transformer_=neo4j.Result.to_df)
+    if not df.empty:
+        assert tuple(df.columns) == q.columns, f"{name}: header says {q.columns}"
+    return [tuple(normal(v) for v in row) for row in df.itertuples(index=False)]
+
+
+@pytest.fixture(scope="module")
+def small(driver: neo4j.Driver, neo4j_server: Any) -> neo4j.Driver:
+    from hflineage.db.schema import init_schema, wipe_database
+
+    wipe_database(driver, neo4j_server.database)
+    init_schema(driver, neo4j_server.database)
+    build(driver, neo4j_server.database)
+    return driver
+
+
+def test_every_file_is_registered_and_documented() -> None:
+    files = {e.name.removesuffix(".cypher") for e in resources.files("hflineage.cypher").iterdir()
+             if e.name.endswith(".cypher")}
+    assert files == set(registry())
+    for name, q in registry().items():
+        assert q.description, f"{name} has no description line"
+        assert q.columns, f"{name} has no '// returns:' line"
+        assert all(p.doc for p in q.params), f"{name}: a parameter has no '-- doc'"
+        used = set(re.findall(r"\$(\w+)", "\n".join(
+            line for line in q.text.splitlines() if not line.startswith("//"))))
+        assert used == {p.name for p in q.params}, f"{name}: header params != $params in the body"
+
+
+def test_variable_length_patterns_are_bounded() -> None:
+    for name, q in registry().items():
+        body = "\n".join(line for line in q.text.splitlines() if not line.startswith("//"))
+        assert not re.search(r"\*\s*\]|\*\s*\d*\s*\.\.\s*\]|\{\s*\d*\s*,\s*\}", body), name
+
+
+@pytest.mark.parametrize("name", sorted(registry()))
+def test_query_passes_explain(graph: neo4j.Driver, database: str, name: str) -> None:
+    q = registry()[name]
+    summary = graph.execute_query("EXPLAIN " + q.text, explain_params(q),
+                                  database_=database).summary
+    assert summary.plan is not None
+
+
+def _operators(plan: dict[str, Any]) -> set[str]:
+    ops = {plan["operatorType"].split("@")[0]}
+    for child in plan.get("children", []):
+        ops |= _operators(child)
+    return ops
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in registry().items()
+                                        if {"model", "org"} & {p.name for p in q.params}))
+def test_anchored_queries_seek_the_key_index(graph: neo4j.Driver, database: str,
+                                            name: str) -> None:
+    q = registry()[name]
+    plan = graph.execute_query("EXPLAIN " + q.text, explain_params(q),
+                               database_=database).summary.plan
+    ops = _operators(plan)
+    assert "NodeUniqueIndexSeek" in ops and "NodeByLabelScan" not in ops, ops
+
+
+EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
+    ("top_architectures", {}, [
+        ("LlamaForCausalLM", "llama", 2, 3, 6, 4, 1, 1, 0, 0, 5, 5, 0.833333),
+        ("MistralForCausalLM", "mistral", 1, 2, 2, 1, 0, 0, 1, 0, 3, 2, 1.0),
+        (None, None, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, None),
+    ]),
+    ("top_architectures", {"maxDepth": 1, "limit": 1}, [
+        ("LlamaForCausalLM", "llama", 2, 3, 3, 2, 1, 0, 0, 0, 4, 3, 0.666667),
+    ]),
+    ("top_base_models", {}, [
+        ("meta/Llama-7B", "meta", "LlamaForCausalLM", False, 3, 6, 2, 1, 0, 0),
+        ("alice/llama-ft", "alice", "LlamaForCausalLM", False, 2, 2, 1, 0, 1, 0),
+        ("mistralai/Mistral-7B", "mistralai", "MistralForCausalLM", False, 2, 2, 1, 0, 0, 1),
+        ("alice/mistral-ft", "alice", "MistralForCausalLM", False, 1, 1, 0, 0, 0, 1),
+        ("google/gemma-7b", None, None, True, 1, 1, 1, 0, 0, 0),
+        ("meta/llama-7b-chat", "meta", "LlamaForCausalLM", False, 1, 1, 1, 0, 0, 0),
+    ]),
+    ("top_base_models", {"relation": "finetune", "limit": 3}, [
+        ("meta/Llama-7B", "meta", "LlamaForCausalLM", False, 2, 4, 2, 0, 0, 0),
+        ("alice/llama-ft", "alice", "LlamaForCausalLM", False, 1, 1, 1, 0, 0, 0),
+        ("google/gemma-7b", None, None, True, 1, 1, 1, 0, 0, 0),
+    ]),
+    ("derivatives_per_month", {}, [
+        ("2023-02", "finetune", "LlamaForCausalLM", 1),
+        ("2023-03", "adapter", "LlamaForCausalLM", 1),
+        ("2023-03", "finetune", "LlamaForCausalLM", 2),
+        ("2023-03", "quantized", "LlamaForCausalLM", 1),
+        ("2023-06", "finetune", "LlamaForCausalLM", 1),
+        ("2023-10", "finetune", "MistralForCausalLM", 1),
+        ("2023-11", "merge", "MistralForCausalLM", 1),
+        ("2024-03", "finetune", "GemmaForCausalLM", 1),
+    ]),
+    ("derivatives_per_month", {"since": "2023-10"}, [
+        ("2023-10", "finetune", "MistralForCausalLM", 1),
+        ("2023-11", "merge", "MistralForCausalLM", 1),
+        ("2024-03", "finetune", "GemmaForCausalLM", 1),
+    ]),
+    ("model_lineage", {"model": "ALICE/Llama-FT"}, [
+        ("ancestor", -1, "meta/Llama-7B", "finetune", ["alice/llama-ft", "meta/Llama-7B"],
+         False, False),
+        ("self", 0, "alice/llama-ft", None, ["alice/llama-ft"], False, False),
+        ("descendant", 1, "bob/llama-ft-ft", "finetune", ["alice/llama-ft", "bob/llama-ft-ft"],
+         False, False),
+        ("descendant", 1, "thebloke/llama-ft-GGUF", "quantized",
+         ["alice/llama-ft", "thebloke/llama-ft-GGUF"], False, False),
+    ]),
+    ("model_lineage", {"model": "bob/mistral-merge"}, [
+        ("ancestor", -1, "alice/mistral-ft", "merge", ["bob/mistral-merge", "alice/mistral-ft"],
+         False, False),
+        ("ancestor", -1, "mistralai/Mistral-7B", "merge",
+         ["bob/mistral-merge", "mistralai/Mistral-7B"], False, False),
+        ("self", 0, "bob/mistral-merge", None, ["bob/mistral-merge"], False, False),
+    ]),
+    ("model_lineage", {"model": "bob/llama-chat-ft", "maxDepth": 1}, [
+        ("ancestor", -1, "meta/llama-7b-chat", "finetune",
+         ["bob/llama-chat-ft", "meta/llama-7b-chat"], False, False),
+        ("self", 0, "bob/llama-chat-ft", None, ["bob/llama-chat-ft"], False, False),
+    ]),
+    ("model_lineage", {"model": "meta/llama-7b", "maxDepth": 1}, [
+        ("self", 0, "meta/Llama-7B", None, ["meta/Llama-7B"], False, False),
+        ("descendant", 1, "alice/llama-ft", "finetune", ["meta/Llama-7B", "alice/llama-ft"],
+         False, False),
+        ("descendant", 1, "alice/old-llama", "finetune", ["meta/Llama-7B", "alice/old-llama"],
+         False, True),
+        ("descendant", 1, "carol/llama-lora", "adapter", ["meta/Llama-7B", "carol/llama-lora"],
+         False, False),
+        ("descendant", 1, "meta/llama-7b-chat", "finetune",
+         ["meta/Llama-7B", "meta/llama-7b-chat"], False, False),
+    ]),
+    ("model_lineage", {"model": "bob/gemma-ft"}, [
+        ("ancestor", -1, "google/gemma-7b", "finetune", ["bob/gemma-ft", "google/gemma-7b"],
+         True, False),
+        ("self", 0, "bob/gemma-ft", None, ["bob/gemma-ft"], False, False),
+    ]),
+    ("model_lineage", {"model": "nobody/nothing"}, []),
+    ("family_summary", {"model": "META/llama-7b"}, [
+        ("meta/Llama-7B", 7, 2, [1, 3, 3], 4, 1, 1, 0, 0, 5,
+         ["alice", "bob", "carol", "meta", "thebloke"], 5),
+    ]),
+    ("family_summary", {"model": "mistralai/mistral-7b"}, [
+        ("mistralai/Mistral-7B", 3, 1, [1, 2], 1, 0, 0, 1, 0, 3, ["alice", "bob", "mistralai"], 4),
+    ]),
+    ("family_summary", {"model": "carol/scratch-1b"}, [
+        ("carol/scratch-1b", 1, 0, [1], 0, 0, 0, 0, 0, 1, ["carol"], 1),
+    ]),
+    ("size_ratio_per_hop", {}, [
+        ("adapter", "LlamaForCausalLM", 1, 0.005714, 0.005714, 0.005714, 0.005714, 1.0),
+        ("finetune", "LlamaForCausalLM", 4, 1.0, 0.975, 1.125, 1.1, 0.25),
+        ("finetune", "MistralForCausalLM", 1, 1.0, 1.0, 1.0, 1.0, 0.0),
+        ("merge", "MistralForCausalLM", 2, 1.0, 1.0, 1.0, 1.0, 0.0),
+        ("quantized", "LlamaForCausalLM", 1, 0.5, 0.5, 0.5, 0.5, 1.0),
+    ]),
+    ("size_ratio_per_hop", {"relation": "quantized"}, [
+        ("quantized", "LlamaForCausalLM", 1, 0.5, 0.5, 0.5, 0.5, 1.0),
+    ]),
+    ("size_ratio_to_root", {}, [
+        (1, 5, 1.0, 0.781143, 0.4),
+        (2, 3, 0.9, 0.966667, 0.666667),
+    ]),
+    ("accuracy_delta_by_relation", {}, [
+        ("ARC", "v1", "finetune", "LlamaForCausalLM", 2, 2.0, 2.0, 0.5),
+        ("ARC", "v1", "finetune", "MistralForCausalLM", 1, -1.0, -1.0, 0.0),
+        ("Average", "v1", "finetune", "LlamaForCausalLM", 4, 0.5, 1.25, 0.5),
+        ("Average", "v1", "finetune", "MistralForCausalLM", 1, 3.0, 3.0, 1.0),
+        ("Average", "v1", "merge", "MistralForCausalLM", 2, 3.5, 3.5, 1.0),
+        ("Average", "v1", "quantized", "LlamaForCausalLM", 1, -2.0, -2.0, 0.0),
+    ]),
+    ("accuracy_delta_by_relation", {"benchmark": "ARC", "leaderboard": "v2"}, []),
+    ("accuracy_delta_vs_root", {}, [
+        ("ARC", "v1", 1, 3, -1.0, 1.0, 0.333333),
+        ("Average", "v1", 1, 4, 4.0, 3.75, 1.0),
+        ("Average", "v1", 2, 3, 3.0, 2.666667, 1.0),
+    ]),
+    ("accuracy_vs_size_change", {}, [
+        ("finetune", "larger", 1, 1.5, -1.0, -1.0, 0.0),
+        ("finetune", "same", 3, 1.0, 3.0, 2.333333, 0.666667),
+        ("finetune", "smaller", 1, 0.9, 2.0, 2.0, 1.0),
+        ("merge", "same", 2, 1.0, 3.5, 3.5, 1.0),
+        ("quantized", "smaller", 1, 0.5, -2.0, -2.0, 0.0),
+    ]),
+    ("accuracy_vs_size_change", {"tolerance": 0.2}, [
+        ("finetune", "larger", 1, 1.5, -1.0, -1.0, 0.0),
+        ("finetune", "same", 4, 1.0, 2.5, 2.25, 0.75),
+        ("merge", "same", 2, 1.0, 3.5, 3.5, 1.0),
+        ("quantized", "smaller", 1, 0.5, -2.0, -2.0, 0.0),
+    ]),
+    ("family_best_score_over_time", {"model": "meta/llama-7b"}, [
+        ("2023-02", 2, 42.0, 42.0, "meta/llama-7b-chat"),
+        ("2023-03", 3, 45.0, 45.0, "alice/llama-ft"),
+        ("2023-06", 1, 41.0, 45.0, "alice/llama-ft"),
+    ]),
+    ("family_best_score_over_time", {"model": "meta/llama-7b", "benchmark": "ARC"}, [
+        ("2023-02", 2, 45.0, 45.0, "meta/Llama-7B"),
+        ("2023-03", 1, 50.0, 50.0, "alice/llama-ft"),
+    ]),
+    ("size_accuracy_frontier", {}, [
+        ("thebloke/llama-ft-GGUF", "LlamaForCausalLM", 3500000000, 43.0, "2023-03", True),
+        ("meta/llama-7b-chat", "LlamaForCausalLM", 6300000000, 42.0, "2023-02", False),
+        ("bob/llama-chat-ft", "LlamaForCausalLM", 6300000000, 41.0, "2023-06", False),
+        ("alice/llama-ft", "LlamaForCausalLM", 7000000000, 45.0, "2023-03", True),
+        ("meta/Llama-7B", "LlamaForCausalLM", 7000000000, 40.0, "2023-02", False),
+        ("bob/mistral-merge", "MistralForCausalLM", 7200000000, 60.0, "2023-11", True),
+        ("alice/mistral-ft", "MistralForCausalLM", 7200000000, 58.0, "2023-10", False),
+        ("mistralai/Mistral-7B", "MistralForCausalLM", 7200000000, 55.0, "2023-09", False),
+        ("bob/gemma-ft", "GemmaForCausalLM", 8500000000, 50.0, "2024-03", False),
+        ("bob/llama-ft-ft", "LlamaForCausalLM", 10500000000, 44.0, "2023-03", False),
+    ]),
+    ("contributors_per_model", {}, [(1, 10, 0.833333), (2, 2, 0.166667)]),
+    ("contributor_summary", {}, [(12, 1.166667, 1.0, 2, 0.833333)]),
+    ("top_contributors", {"limit": 4}, [
+        ("bob", "hub", False, 5, 6, 2, "2023-03-09", "2024-03-01"),
+        ("metadev", "hub", False, 2, 7, 1, "2023-02-01", "2023-02-21"),
+        ("alice", "hub", False, 2, 4, 1, "2023-03-05", "2023-10-01"),
+        ("carol", "hub", False, 2, 2, 1, "2023-03-10", "2023-06-01"),
+    ]),
+    ("top_contributors", {"includeBots": True, "limit": 2}, [
+        ("bob", "hub", False, 5, 6, 2, "2023-03-09", "2024-03-01"),
+        ("SFconvertbot", "hub", True, 3, 3, 3, "2023-03-21", "2023-09-02"),
+    ]),
+    ("growth_per_month", {}, [
+        ("2023-02", 2, 2, 1, 1, 1, 1, 1),
+        ("2023-03", 4, 6, 4, 4, 5, 4, 5),
+        ("2023-06", 2, 8, 1, 0, 5, 0, 5),
+        ("2023-09", 1, 9, 0, 1, 6, 1, 6),
+        ("2023-10", 1, 10, 1, 1, 7, 0, 6),
+        ("2023-11", 1, 11, 1, 0, 7, 0, 6),
+        ("2024-03", 1, 12, 1, 0, 7, 0, 6),
+    ]),
+    ("popularity_vs_parent", {}, [
+        ("adapter", 1, 50.0, 1000.0, 5.0, 100.0, 0.0),
+        ("finetune", 5, 100.0, 1000.0, 10.0, 100.0, 0.0),
+        ("merge", 2, 5.0, 1050.0, 0.0, 105.0, 0.0),
+        ("quantized", 1, 3000.0, 200.0, 30.0, 20.0, 1.0),
+    ]),
+    ("time_to_first_derivative", {}, [
+        ("meta/Llama-7B", "2023-02-01", "meta/llama-7b-chat", "2023-02-20", 19, 3),
+        ("alice/llama-ft", "2023-03-05", "thebloke/llama-ft-GGUF", "2023-03-20", 15, 2),
+        ("mistralai/Mistral-7B", "2023-09-01", "alice/mistral-ft", "2023-10-01", 30, 2),
+        ("alice/mistral-ft", "2023-10-01", "bob/mistral-merge", "2023-11-05", 35, 1),
+        ("meta/llama-7b-chat", "2023-02-20", "bob/llama-chat-ft", "2023-06-15", 115, 1),
+    ]),
+    ("org_flows", {}, [
+        ("alice", "bob", 2, 1, 0, 0, 1),
+        ("alice", "thebloke", 1, 0, 0, 1, 0),
+        ("meta", "alice", 1, 1, 0, 0, 0),
+        ("meta", "bob", 1, 1, 0, 0, 0),
+        ("meta", "carol", 1, 0, 1, 0, 0),
+        ("mistralai", "alice", 1, 1, 0, 0, 0),
+        ("mistralai", "bob", 1, 0, 0, 0, 1),
+    ]),
+    ("org_flows", {"includeSameOrg": True, "limit": 2}, [
+        ("alice", "bob", 2, 1, 0, 0, 1),
+        ("alice", "thebloke", 1, 0, 0, 1, 0),
+    ]),
+    ("openness_spectrum", {}, [
+        ("custom/restricted", "manual", 1, 1, 3, 6, 3.0, 1.0, 4),
+        ("permissive", "false", 2, 1, 2, 2, 1.0, 1.0, 3),
+        ("unknown", "unknown", 1, 1, 1, 1, 1.0, 0.0, 1),
+    ]),
+    ("top_datasets", {}, [
+        ("OpenAssistant/oasst1", 3, 3, 3),
+        ("tatsu-lab/alpaca", 2, 2, 1),
+    ]),
+    ("accuracy_delta_by_dataset_count", {}, [
+        (0, 4, 0.5, 1.0, 0.5),
+        (1, 3, 2.0, 1.333333, 0.666667),
+        (2, 1, 5.0, 5.0, 1.0),
+    ]),
+    ("graph_stats", {}, [
+        ("label", "Model", 14), ("label", "Organization", 6), ("label", "Contributor", 8),
+        ("label", "Architecture", 3), ("label", "License", 5), ("label", "Dataset", 2),
+        ("label", "Benchmark", 2), ("label", "LoadRun", 2), ("label", "Schema", 1),
+        ("relationship", "PUBLISHED", 13), ("relationship", "COMMITTED_TO", 18),
+        ("relationship", "HAS_ARCHITECTURE", 11), ("relationship", "DERIVED_FROM", 11),
+        ("relationship", "LICENSED_UNDER", 12), ("relationship", "TRAINED_ON", 5),
+        ("relationship", "SCORED", 15), ("models", "stub", 1), ("models", "deleted", 1),
+        ("loadRuns", "complete", 1), ("loadRuns", "failed", 1), ("loadRuns", "recordsIn", 25),
+        ("loadRuns", "loaded", 18), ("loadRuns", "rejected", 2),
+    ]),
+    ("family_edges", {"model": "mistralai/mistral-7b"}, [
+        ("alice/mistral-ft", "mistralai/Mistral-7B", "finetune", "2023-10-01", 7200000000, "alice"),
+        ("bob/mistral-merge", "alice/mistral-ft", "merge", "2023-11-05", 7200000000, "bob"),
+        ("bob/mistral-merge", "mistralai/Mistral-7B", "merge", "2023-11-05", 7200000000, "bob"),
+    ]),
+    ("family_edges", {"model": "alice/mistral-ft"}, [
+        ("bob/mistral-merge", "alice/mistral-ft", "merge", "2023-11-05", 7200000000, "bob"),
+    ]),
+    ("org_neighbourhood", {"org": "THEBLOKE"}, [
+        ("thebloke/llama-ft-GGUF", "alice/llama-ft", "quantized", "thebloke", "alice"),
+    ]),
+    ("org_neighbourhood", {"org": "mistralai"}, [
+        ("alice/mistral-ft", "mistralai/Mistral-7B", "finetune", "alice", "mistralai"),
+        ("bob/mistral-merge", "mistralai/Mistral-7B", "merge", "bob", "mistralai"),
+    ]),
+]
+
+
+def test_every_user_query_has_an_expected_answer() -> None:
+    tested = {name for name, _, _ in EXPECTED}
+    assert tested == {n for n in registry() if not n.startswith("viz_")}
+
+
+@pytest.mark.parametrize(("name", "params", "rows"), EXPECTED,
+                         ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(EXPECTED)])
+def test_query_returns_expected_rows(small: neo4j.Driver, database: str, name: str,
+                                     params: dict[str, Any], rows: list[tuple[Any, ...]]) -> None:
+    assert run(small, database, name, **params) == rows
