@@ -29,6 +29,10 @@ class ReadOnlyViolationError(DatabaseError):
     """A user query tried to write in read-only mode."""
 
 
+class QueryTimeoutError(DatabaseError):
+    """A query ran longer than its transaction timeout and was stopped."""
+
+
 class UnsafeWipeError(DatabaseError):
     """Refused to wipe a database that holds data hflineage did not create."""
 
@@ -55,6 +59,18 @@ class HubError(HFLineageError):
 
 class ModelNotFoundError(HFLineageError):
     """The model is not in the graph."""
+
+
+class OrganizationNotFoundError(HFLineageError):
+    """The organization or user is not in the graph."""
+
+
+class NotDrawableError(HFLineageError):
+    """A query's rows hold no models, links or paths to draw as a graph."""
+
+
+class ViewTooLargeError(HFLineageError):
+    """A graph view would fetch more models than its limit; narrow it first."""
 
 
 class HubUnavailableError(HubError):
