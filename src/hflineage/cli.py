@@ -46,3 +46,6 @@ cli.add_command(synth)
 from hflineage.loader.commands import load  # noqa: E402
 
 cli.add_command(load)
+from hflineage.viz.commands import viz  # noqa: E402
+
+cli.add_command(viz)

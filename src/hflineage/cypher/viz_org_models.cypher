@@ -1,0 +1,6 @@
+// The models an organization or user published, for lineage graphs.
+// $org: str -- organization or user name (case-insensitive)
+// returns: organization, key
+MATCH (o:Organization {key: toLower($org)})-[:PUBLISHED]->(m:Model)
+RETURN o.name AS organization, m.key AS key
+ORDER BY key

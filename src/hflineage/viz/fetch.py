@@ -1,0 +1,272 @@
+"""Fetch the subgraph a lineage view draws, one bounded, index-backed hop at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+
+from hflineage.cypher import load
+from hflineage.errors import (
+    ModelNotFoundError,
+    NotDrawableError,
+    OrganizationNotFoundError,
+    QueryParameterError,
+    ViewTooLargeError,
+)
+
+RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
+FETCH_LIMIT = 25_000
+_BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a node's label, size, colour and tooltip show."""
+
+    key: str
+    id: str
+    organization: str | None = None
+    architecture: str | None = None
+    parameters: int | None = None
+    license: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    created: str | None = None
+    stub: bool = False
+    deleted: bool = False
+    best_score: float | None = None
+    best_board: str | None = None
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """A DERIVED_FROM edge, child → parent as stored; or an organization's PUBLISHED edge."""
+
+    child: str
+    parent: str
+    relation: str = "unknown"
+    source: str | None = None
+    relation_source: str | None = None
+
+
+@dataclass
+class Subgraph:
+    """The models and links of one view, before collapsing and drawing."""
+
+    kind: str
+    title: str
+    models: dict[str, ModelInfo]
+    links: list[Link]
+    anchors: list[str]
+    focus: str | None = None
+    organization: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _read(driver: neo4j.Driver, database: str, name: str, params: dict[str, Any]
+          ) -> list[dict[str, Any]]:
+    query = load(name)
+    records, _, _ = driver.execute_query(query.text, query.bind(params), database_=database,
+                                         routing_=neo4j.RoutingControl.READ)
+    return [r.data() for r in records]
+
+
+def _batches(keys: Sequence[str]) -> Iterable[list[str]]:
+    for i in range(0, len(keys), _BATCH):
+        yield list(keys[i:i + _BATCH])
+
+
+def check_relations(relations: Iterable[str] | None) -> list[str] | None:
+    """The relation filter as a list, refusing names the graph model does not have."""
+    if relations is None:
+        return None
+    wanted = [r.strip().lower() for r in relations if r.strip()]
+    unknown = sorted(set(wanted) - set(RELATIONS))
+    if unknown:
+        raise QueryParameterError(
+            f"unknown relation {', '.join(unknown)}; choose from {', '.join(RELATIONS)}")
+    return wanted or None
+
+
+def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str]
+                  ) -> dict[str, ModelInfo]:
+    """Details of the given models; keys not in the graph are left out."""
+    out: dict[str, ModelInfo] = {}
+    for batch in _batches(sorted(set(keys))):
+        for row in _read(driver, database, "viz_models", {"keys": batch}):
+            out[row["key"]] = ModelInfo(
+                key=row["key"], id=row["id"] or row["key"], organization=row["organization"],
+                architecture=row["architecture"], parameters=row["parameters"],
+                license=row["license"], downloads=row["downloads"], likes=row["likes"],
+                created=row["createdAt"], stub=bool(row["stub"]), deleted=bool(row["deleted"]),
+                best_score=row["bestScore"], best_board=row["bestBoard"])
+    return out
+
+
+def _hop(driver: neo4j.Driver, database: str, name: str, keys: Sequence[str],
+         relations: list[str] | None) -> list[Link]:
+    links = []
+    for batch in _batches(keys):
+        for row in _read(driver, database, name, {"keys": batch, "relations": relations}):
+            links.append(Link(row["child"], row["parent"], row["relation"] or "unknown",
+                              row["source"], row["relationSource"]))
+    return links
+
+
+def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int | None,
+           down: int | None, relations: list[str] | None, limit: int = FETCH_LIMIT
+           ) -> tuple[set[str], list[Link]]:
+    """Breadth-first walk up to ``up`` generations of parents and ``down`` of children.
+
+    ``None`` walks until no new model turns up (to the roots, or to the leaves).
+    """
+    seen = set(start)
+    links: dict[tuple[str, str], Link] = {}
+    for name, depth in (("viz_parents", up), ("viz_children", down)):
+        frontier = sorted(set(start))
+        level = 0
+        while frontier and (depth is None or level < depth):
+            found = _hop(driver, database, name, frontier, relations)
+            new: set[str] = set()
+            for link in found:
+                links.setdefault((link.child, link.parent), link)
+                other = link.parent if name == "viz_parents" else link.child
+                if other not in seen:
+                    new.add(other)
+            seen |= new
+            if len(seen) > limit:
+                raise ViewTooLargeError(
+                    f"this view reaches more than {limit:,} models; narrow it with "
+                    "--relation, --up or --down")
+            frontier = sorted(new)
+            level += 1
+    return seen, list(links.values())
+
+
+def _describe(relations: list[str] | None, up: int | None, down: int | None) -> str:
+    def gens(n: int | None, end: str) -> str:
+        return end if n is None else f"{n} generation{'s' * (n != 1)}"
+
+    rel = ", ".join(relations) if relations else "all"
+    return f"Relations followed: {rel}. Up: {gens(up, 'to the roots')}; " \
+           f"down: {gens(down, 'to the leaves')}."
+
+
+def _require_model(driver: neo4j.Driver, database: str, model: str) -> ModelInfo:
+    found = model_details(driver, database, [model.lower()])
+    if not found:
+        raise ModelNotFoundError(f"no model {model!r} in the graph")
+    return found[model.lower()]
+
+
+def fetch_lineage(driver: neo4j.Driver, database: str, model: str, *, up: int | None = None,
+                  down: int | None = 2, relations: Iterable[str] | None = None,
+                  limit: int = FETCH_LIMIT) -> Subgraph:
+    """A model's ancestors (``up`` generations) and descendants (``down``)."""
+    rels = check_relations(relations)
+    focus = _require_model(driver, database, model)
+    keys, links = expand(driver, database, [focus.key], up=up, down=down, relations=rels,
+                         limit=limit)
+    return Subgraph("lineage", f"Lineage of {focus.id}", model_details(driver, database, keys),
+                    links, [focus.key], focus=focus.key, notes=[_describe(rels, up, down)])
+
+
+def fetch_family(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
+                 relations: Iterable[str] | None = None, limit: int = FETCH_LIMIT) -> Subgraph:
+    """A model and everything derived from it."""
+    rels = check_relations(relations)
+    top = _require_model(driver, database, root)
+    keys, links = expand(driver, database, [top.key], up=0, down=down, relations=rels,
+                         limit=limit)
+    return Subgraph("family", f"Family of {top.id}", model_details(driver, database, keys),
+                    links, [top.key], focus=top.key, notes=[_describe(rels, 0, down)])
+
+
+def org_node(organization: str) -> str:
+    """The node id that stands for an organization in a drawing."""
+    return f"org:{organization.lower()}"
+
+
+def fetch_org(driver: neo4j.Driver, database: str, org: str, *, up: int | None = 1,
+              down: int | None = 1, relations: Iterable[str] | None = None,
+              limit: int = FETCH_LIMIT) -> Subgraph:
+    """An organization's models, the models they build on, and the models built on them."""
+    rels = check_relations(relations)
+    rows = _read(driver, database, "viz_org_models", {"org": org})
+    if not rows:
+        raise OrganizationNotFoundError(f"no organization or user {org!r} with models in the graph")
+    name = rows[0]["organization"] or org
+    own = [r["key"] for r in rows]
+    keys, links = expand(driver, database, own, up=up, down=down, relations=rels, limit=limit)
+    hub = org_node(name)
+    published = [Link(m, hub, "published") for m in own]
+    return Subgraph("org", f"Models of {name}", model_details(driver, database, keys),
+                    published + links, [hub], organization=name,
+                    notes=[_describe(rels, up, down)])
+
+
+def _model_ref(value: Any) -> str | None:
+    if isinstance(value, neo4j.graph.Node):
+        if "Model" in value.labels:
+            return str(value.get("key") or value.get("id") or "").lower() or None
+        return None
+    if isinstance(value, str) and value.strip():
+        return value.strip().lower()
+    return None
+
+
+def rows_to_links(rows: list[dict[str, Any]]) -> tuple[list[str], list[Link]]:
+    """Models and links in a named query's rows, by the drawing convention.
+
+    Columns ``child`` and ``parent`` (ids or Model nodes, with an optional ``relation``) are
+    edges; paths contribute their Model nodes and DERIVED_FROM relationships; otherwise Model
+    nodes, or ids in a column named ``model``, ``id`` or ``key``, are the models to draw.
+    """
+    models: list[str] = []
+    links: list[Link] = []
+    for row in rows:
+        child, parent = _model_ref(row.get("child")), _model_ref(row.get("parent"))
+        if child and parent:
+            links.append(Link(child, parent, str(row.get("relation") or "unknown").lower()))
+            models += [child, parent]
+            continue
+        for value in row.values():
+            if isinstance(value, neo4j.graph.Path):
+                models += [k for k in map(_model_ref, value.nodes) if k]
+                for rel in value.relationships:
+                    c, p = _model_ref(rel.start_node), _model_ref(rel.end_node)
+                    if rel.type == "DERIVED_FROM" and c and p:
+                        links.append(Link(c, p, str(rel.get("relation") or "unknown"),
+                                          rel.get("source"), rel.get("relationSource")))
+            elif isinstance(value, neo4j.graph.Node) and (ref := _model_ref(value)):
+                models.append(ref)
+        for column in ("model", "id", "key"):
+            if isinstance(row.get(column), str) and (ref := _model_ref(row[column])):
+                models.append(ref)
+    return list(dict.fromkeys(models)), links
+
+
+def fetch_query(driver: neo4j.Driver, database: str, name: str,
+                params: dict[str, Any] | None = None) -> Subgraph:
+    """Draw any named query whose rows hold models, child/parent links or paths."""
+    query = load(name)
+    records, _, _ = driver.execute_query(query.text, query.bind(params), database_=database,
+                                         routing_=neo4j.RoutingControl.READ)
+    keys, links = rows_to_links([dict(r.items()) for r in records])
+    if not keys:
+        raise NotDrawableError(
+            f"{name} returned no models to draw: a drawable query returns columns child and "
+            "parent, paths, Model nodes, or ids in a column named model, id or key")
+    if not links:
+        wanted = set(keys)
+        links = [link for link in _hop(driver, database, "viz_parents", keys, None)
+                 if link.parent in wanted]
+    found = model_details(driver, database, keys)
+    models = {k: found.get(k) or ModelInfo(k, k, missing=True) for k in keys}
+    shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
+    return Subgraph("query", f"Query {name}" + (f" ({shown})" if shown else ""), models, links,
+                    [], notes=[query.description])

@@ -1,0 +1,66 @@
+"""Positions for the drawing: generation levels for a top-down tree, or a precomputed radial
+tree when the view is too big for the browser to lay out."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import networkx as nx
+
+RING = 260.0
+SPACING = 34.0
+
+
+def levels(tree: nx.DiGraph) -> dict[str, int]:
+    """Generation of every node of a tree whose edges run tree parent → tree child with a
+    ``step`` of +1 (a derived model, drawn below) or -1 (a base model, drawn above)."""
+    level: dict[str, int] = {}
+    for root in (n for n, d in tree.in_degree() if d == 0):
+        level[root] = 0
+        for p, c in nx.bfs_edges(tree, root):
+            level[c] = level[p] + tree.edges[p, c]["step"]
+    low = min(level.values(), default=0)
+    return {n: v - low for n, v in level.items()}
+
+
+def radial(tree: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Each root at the centre of its own disc, its descendants on rings by depth, every
+    subtree in an angular sector as wide as its number of leaves."""
+    roots = sorted((n for n, d in tree.in_degree() if d == 0), key=lambda n: -len(tree[n]))
+    pos: dict[str, tuple[float, float]] = {}
+    x_offset = 0.0
+    for root in roots:
+        part = _disc(tree, root)
+        width = max((abs(x) for x, _ in part.values()), default=0.0)
+        x_offset += width
+        pos.update({n: (x + x_offset, y) for n, (x, y) in part.items()})
+        x_offset += width + RING
+    return pos
+
+
+def _disc(tree: nx.DiGraph, root: str) -> dict[str, tuple[float, float]]:
+    order = list(nx.dfs_preorder_nodes(tree, root))
+    depth = {root: 0}
+    for p, c in nx.bfs_edges(tree, root):
+        depth[c] = depth[p] + 1
+    leaves = dict.fromkeys(order, 0)
+    for n in reversed(order):
+        kids = list(tree.successors(n))
+        leaves[n] = sum(leaves[k] for k in kids) or 1
+    per_depth = Counter(depth.values())
+    radius = [0.0]
+    for d in range(1, max(per_depth) + 1):
+        radius.append(max(radius[-1] + RING, per_depth[d] * SPACING / (2 * math.pi)))
+    span = {root: (0.0, 2 * math.pi)}
+    pos = {root: (0.0, 0.0)}
+    for n in order:
+        start, end = span[n]
+        kids = sorted(tree.successors(n), key=lambda k: (tree.nodes[k].get("group", ""), k))
+        for k in kids:
+            width = (end - start) * leaves[k] / leaves[n] if leaves[n] else 0.0
+            span[k] = (start, start + width)
+            angle = start + width / 2
+            pos[k] = (radius[depth[k]] * math.cos(angle), radius[depth[k]] * math.sin(angle))
+            start += width
+    return pos
