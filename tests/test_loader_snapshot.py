@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import neo4j
-import pytest
 
 from hflineage.loader import load_snapshot
 
@@ -28,4 +27,5 @@ def test_sample_snapshot_loads(graph: neo4j.Driver, database: str, tmp_path: Pat
     assert ("unknown", "placeholder") in reasons
     assert ("./output/checkpoint-500", "local-path") in reasons
     assert count(graph, "MATCH (:Model {key: 'example-user/mistral-7b-url-base'})"
-                 "-[:DERIVED_FROM]->(p:Model {key: 'mistralai/mistral-7b-v0.1'}) RETURN count(p)") == 1
+                 "-[:DERIVED_FROM]->(p:Model {key: 'mistralai/mistral-7b-v0.1'}) "
+                 "RETURN count(p)") == 1

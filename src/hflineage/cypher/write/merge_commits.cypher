@@ -1,6 +1,6 @@
-// Commits per (contributor, model). Commit ids are stored on the edge, so a rerun never counts a
-// commit twice; a model known only from commits becomes a stub. A contributor keeps the spelling
-// of its latest commit.
+// Commits per (contributor, model). Commit ids are stored on the edge (sorted), so a rerun never
+// counts a commit twice; a model known only from commits becomes a stub. A contributor keeps the
+// spelling of its latest commit.
 // $rows: list -- {modelKey, modelId, contributorKey, name, kind, isBot, commitIds, first, last}
 UNWIND $rows AS row
 MERGE (m:Model {key: row.modelKey})
@@ -18,7 +18,10 @@ CALL (c, row) {
 }
 MERGE (c)-[r:COMMITTED_TO]->(m)
 WITH r, row, coalesce(r.commitIds, []) AS known
-WITH r, row, known + [i IN row.commitIds WHERE NOT i IN known] AS ids
+WITH r, row, COLLECT {
+  UNWIND known + [i IN row.commitIds WHERE NOT i IN known] AS i
+  RETURN i ORDER BY i
+} AS ids
 SET r.commitIds = ids,
     r.commits = size(ids),
     r.firstCommit = CASE WHEN r.firstCommit IS NULL OR row.first < r.firstCommit
