@@ -46,6 +46,7 @@ cli.add_command(synth)
 from hflineage.loader.commands import load  # noqa: E402
 
 cli.add_command(load)
+import hflineage.loader.hub_commands  # noqa: E402,F401  (registers `load hub`)
 from hflineage.viz.commands import viz  # noqa: E402
 
 cli.add_command(viz)
