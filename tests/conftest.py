@@ -92,7 +92,8 @@ def neo4j_server() -> Iterator[TestServer]:
 @pytest.fixture(scope="session")
 def driver(neo4j_server: TestServer) -> Iterator[neo4j.Driver]:
     with neo4j.GraphDatabase.driver(
-        neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)
+        neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password),
+        notifications_min_severity="OFF",
     ) as drv:
         drv.verify_connectivity()
         init_schema(drv, neo4j_server.database)

@@ -50,3 +50,10 @@ import hflineage.loader.hub_commands  # noqa: E402,F401  (registers `load hub`)
 from hflineage.viz.commands import viz  # noqa: E402
 
 cli.add_command(viz)
+from hflineage.demo import demo  # noqa: E402
+
+cli.add_command(demo)
+from hflineage.analytics.commands import query, report  # noqa: E402
+
+cli.add_command(query)
+cli.add_command(report)

@@ -45,7 +45,8 @@ def resolve_connection(settings: Settings) -> Connection:
 
 def open_driver(conn: Connection) -> neo4j.Driver:
     """A verified driver; the caller owns it and closes it."""
-    driver = GraphDatabase.driver(conn.uri, auth=(conn.username, conn.password))
+    driver = GraphDatabase.driver(conn.uri, auth=(conn.username, conn.password),
+                                  notifications_min_severity="OFF")
     try:
         driver.verify_connectivity()
     except AuthError as e:
