@@ -21,7 +21,10 @@ CALL (old, live) {
   MATCH (c:Contributor)-[r:COMMITTED_TO]->(old)
   MERGE (c)-[moved:COMMITTED_TO]->(live)
   WITH r, moved, coalesce(moved.commitIds, []) AS known
-  WITH r, moved, known + [i IN coalesce(r.commitIds, []) WHERE NOT i IN known] AS ids
+  WITH r, moved, COLLECT {
+    UNWIND known + [i IN coalesce(r.commitIds, []) WHERE NOT i IN known] AS i
+    RETURN i ORDER BY i
+  } AS ids
   SET moved.commitIds = ids,
       moved.commits = size(ids),
       moved.firstCommit = CASE WHEN moved.firstCommit IS NULL OR r.firstCommit < moved.firstCommit
