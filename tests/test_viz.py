@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from hflineage.cli import cli
 from hflineage.cypher import registry
+from hflineage.db.schema import init_schema, wipe_database
 from hflineage.errors import ModelNotFoundError, NotDrawableError, OrganizationNotFoundError
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph, query_graph
 from tests.conftest import FIXTURES
@@ -47,10 +48,17 @@ SET d.relation = l.relation, d.source = 'tag', d.relationSource = 'explicit'
 """
 
 
-@pytest.fixture
-def small(graph: neo4j.Driver, database: str) -> neo4j.Driver:
-    graph.execute_query(WRITE, GRAPH, database_=database)
-    return graph
+def write_small(driver: neo4j.Driver, database: str) -> None:
+    wipe_database(driver, database)
+    init_schema(driver, database)
+    driver.execute_query(WRITE, GRAPH, database_=database)
+
+
+@pytest.fixture(scope="module")
+def small(driver: neo4j.Driver, neo4j_server: Any) -> neo4j.Driver:
+    """The hand-made graph, written once for the module; no test here writes to it."""
+    write_small(driver, neo4j_server.database)
+    return driver
 
 
 def ids(net: LineageNetwork) -> set[str]:

@@ -4,7 +4,6 @@
 // returns: child, parent, relation, source, relationSource
 UNWIND $keys AS k
 MATCH (c:Model {key: toLower(k)})-[r:DERIVED_FROM]->(p:Model)
-WHERE $relations IS NULL OR properties(r).relation IN $relations
-WITH c, p, properties(r) AS e
-RETURN c.key AS child, p.key AS parent, e.relation AS relation, e.source AS source,
-       e.relationSource AS relationSource
+WHERE $relations IS NULL OR r.relation IN $relations
+RETURN c.key AS child, p.key AS parent, r.relation AS relation, r.source AS source,
+       r.relationSource AS relationSource

@@ -4,12 +4,12 @@ tree when the view is too big for the browser to lay out."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import networkx as nx
 
 RING = 260.0
 SPACING = 34.0
+ROWS = 3
 
 
 def levels(tree: nx.DiGraph) -> dict[str, int]:
@@ -48,19 +48,22 @@ def _disc(tree: nx.DiGraph, root: str) -> dict[str, tuple[float, float]]:
     for n in reversed(order):
         kids = list(tree.successors(n))
         leaves[n] = sum(leaves[k] for k in kids) or 1
-    per_depth = Counter(depth.values())
+    # Every leaf gets an equal angle; leaves sit on ROWS staggered sub-rings, so the ring
+    # needs room for a third of them, not all.
+    inner = SPACING * leaves[root] / (2 * math.pi * ROWS)
     radius = [0.0]
-    for d in range(1, max(per_depth) + 1):
-        radius.append(max(radius[-1] + RING, per_depth[d] * SPACING / (2 * math.pi)))
+    for _ in range(max(depth.values())):
+        radius.append(max(radius[-1] + RING, inner))
     span = {root: (0.0, 2 * math.pi)}
     pos = {root: (0.0, 0.0)}
     for n in order:
         start, end = span[n]
         kids = sorted(tree.successors(n), key=lambda k: (tree.nodes[k].get("group", ""), k))
-        for k in kids:
-            width = (end - start) * leaves[k] / leaves[n] if leaves[n] else 0.0
+        for i, k in enumerate(kids):
+            width = (end - start) * leaves[k] / leaves[n]
             span[k] = (start, start + width)
             angle = start + width / 2
-            pos[k] = (radius[depth[k]] * math.cos(angle), radius[depth[k]] * math.sin(angle))
+            r = radius[depth[k]] + (RING / ROWS * (i % ROWS) if not tree[k] else 0.0)
+            pos[k] = (r * math.cos(angle), r * math.sin(angle))
             start += width
     return pos

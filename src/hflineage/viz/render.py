@@ -23,6 +23,7 @@ from hflineage.viz.fetch import ModelInfo, Subgraph
 
 MAX_NODES = 300
 PHYSICS_LIMIT = 300
+TREE_WIDTH = 40
 LAYOUTS = ("auto", "tree", "physics", "fixed")
 COLOR_BY = ("architecture", "relation")
 
@@ -224,12 +225,17 @@ class _Colors:
         return self.map.get(category, OTHER)
 
 
-def _choose_layout(requested: str, kind: str, drawn: int) -> str:
+def _choose_layout(requested: str, kind: str, tree: nx.DiGraph) -> str:
+    """A top-down tree while its widest generation stays readable, physics for other small
+    views, and a precomputed radial layout for everything else."""
     if requested != "auto":
         return requested
-    if drawn > PHYSICS_LIMIT:
+    if tree.number_of_nodes() > PHYSICS_LIMIT:
         return "fixed"
-    return "tree" if kind in ("lineage", "family") else "physics"
+    if kind in ("lineage", "family"):
+        widest = max(Counter(layout.levels(tree).values()).values(), default=0)
+        return "tree" if widest <= TREE_WIDTH else "fixed"
+    return "physics"
 
 
 def _drawing_tree(c: Collapsed, aggs: list[Aggregate]) -> nx.DiGraph:
@@ -282,8 +288,8 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
     rank = _importance(g)
     c = collapse(g, sub.anchors, max_nodes, rank)
     aggs = c.aggregates
-    mode = _choose_layout(layout_mode, sub.kind, len(c.kept) + len(aggs))
     tree = _drawing_tree(c, aggs)
+    mode = _choose_layout(layout_mode, sub.kind, tree)
     levels = layout.levels(tree) if mode == "tree" else {}
     pos = layout.radial(tree) if mode == "fixed" else {}
     colors = _Colors(g, c.kept, color_by)
