@@ -79,3 +79,7 @@ class HubUnavailableError(HubError):
 
 class CrawlStateError(HubError):
     """A crawl folder holds a checkpoint that cannot be resumed with these options."""
+
+
+class BulkLoadRefusedError(HFLineageError):
+    """The bulk path only loads into an empty database of the managed server."""

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from hflineage.cliutil import AppContext, Group, pass_app
+from hflineage.errors import BulkLoadRefusedError
+from hflineage.loader.bulk import bulk_load
 from hflineage.loader.leaderboard import load_leaderboard
 from hflineage.loader.run import LoadSummary
 from hflineage.loader.snapshot import load_snapshot
@@ -52,9 +54,12 @@ def load() -> None:
 @rejects_option
 @batch_size_option
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--bulk", is_flag=True,
+              help="First load into an EMPTY managed database: write CSVs, stop the server, "
+                   "run neo4j-admin database import, start it again. Same graph, faster.")
 @pass_app
 def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, rejects: Path | None,
-                      batch_size: int | None, progress: bool) -> None:
+                      batch_size: int | None, progress: bool, bulk: bool) -> None:
     """Load a snapshot: a models.jsonl/commits.jsonl file, or a folder holding them.
 
     Newer records win (by lastModified), reruns change nothing, bad lines and junk
@@ -64,7 +69,16 @@ def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, reject
     Example:
       hflineage load snapshot ../shared/data/paper-2024 --rejects rejects.jsonl
       hflineage load snapshot commits.jsonl --contributor-kind git
+      hflineage load snapshot data/synth-1m --bulk
     """
+    if bulk:
+        if app.settings.neo4j_uri:
+            raise BulkLoadRefusedError("--bulk replaces the store of the managed server "
+                                  "(`hflineage db start`); unset NEO4J_URI to use it")
+        report(bulk_load(app.instance(), path, database=app.settings.neo4j_database,
+                         rejects=rejects, progress=progress, contributor_kind=contributor_kind,
+                         batch_size=batch_size or app.settings.hflineage_batch_size))
+        return
     summary = load_snapshot(app.driver, path, database=app.database, rejects=rejects,
                             batch_size=batch_size or app.settings.hflineage_batch_size,
                             progress=progress, contributor_kind=contributor_kind)
