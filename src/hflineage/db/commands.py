@@ -26,7 +26,7 @@ def db() -> None:
 
 
 @db.command("start")
-@click.option("--timeout", default=180.0, show_default=True, help="Seconds to wait for Bolt.")
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait for Bolt.")
 @pass_app
 def db_start(app: AppContext, timeout: float) -> None:
     """Provision (once) and start the managed local Neo4j 5.26 server.

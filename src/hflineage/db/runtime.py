@@ -364,7 +364,7 @@ class ManagedNeo4j:
         return subprocess.run(cmd, env=env, capture_output=True, text=True,
                               cwd=self.home, timeout=timeout, check=False)
 
-    def start(self, timeout: float = 180.0) -> Status:
+    def start(self, timeout: float = 300.0) -> Status:
         """Provision, configure and start the server; harmless when already running."""
         if self.pid():
             return self.status()
