@@ -43,6 +43,7 @@ EXPAND = ("author", "cardData", "config", "createdAt", "downloads", "gated", "la
 RELATIONS = ("finetune", "adapter", "quantized", "merge")
 PAGE_SIZE = 1000
 STATE_VERSION = 1
+CHECKPOINT_SECONDS = 1.0
 FILES = ("models.jsonl", "commits.jsonl", "events.jsonl")
 
 
@@ -230,6 +231,7 @@ class Crawl:
         self._seen: set[str] = set()
         self._nodes: list[tuple[str, int]] = []
         self._out: dict[str, IO[str]] = {}
+        self._saved = 0.0
 
     # folder and checkpoint
     @property
@@ -276,10 +278,17 @@ class Crawl:
             f.flush()
             self.state.sizes[name] = f.tell()
         self.state.requests = self.client.requests
+        self._saved = time.monotonic()
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": STATE_VERSION, **asdict(self.state)}, indent=1),
                        encoding="utf-8")
         os.replace(tmp, self.state_file)
+
+    def _checkpoint(self) -> None:
+        """Save at most once a second (one model per request would otherwise mean one save
+        each); what is written after the last save is cut and fetched again on resume."""
+        if time.monotonic() - self._saved >= CHECKPOINT_SECONDS:
+            self._save()
 
     def mark(self, status: str) -> None:
         self.state.status = status
@@ -335,6 +344,8 @@ class Crawl:
                 self.state.status = "fetched"
                 self._save()
             except HubUnavailableError as e:
+                # Raised by a request, before anything of its unit is written: a consistent point.
+                self._save()
                 raise HubUnavailableError(
                     f"{e}; the crawl stopped at a checkpoint in {self.folder}: run the same "
                     "command again to resume") from e
@@ -442,7 +453,7 @@ class Crawl:
                     self._event("renamed", **{"from": stored, "to": record["id"]})
                 self._add_model(record)
             self.state.position += 1
-            self._save()
+            self._checkpoint()
 
     def _commits(self) -> None:
         path = self.folder / "models.jsonl"
@@ -456,7 +467,7 @@ class Crawl:
                 for commit in commits or []:
                     self._write("commits.jsonl", commit)
                 self.state.commits_offset = f.tell()
-                self._save()
+                self._checkpoint()
 
 
 def load_crawl(driver: neo4j.Driver, crawl: Crawl, *, database: str,

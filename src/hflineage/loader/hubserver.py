@@ -51,6 +51,16 @@ class Fault:
     skip: int = 0
 
 
+@dataclass
+class _Index:
+    """Derived lookups, rebuilt after a change: children per parent, filter terms per model,
+    models per filter term (in listing order)."""
+
+    children: Counter[str]
+    terms: dict[str, frozenset[str]]
+    models: dict[str, list[str]]
+
+
 @dataclass(frozen=True)
 class Request:
     """One request the server answered (faulty or not)."""
@@ -103,7 +113,7 @@ class LocalHub:
         self._vanished: set[str] = set()
         self._commits: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self._faults: list[Fault] = []
-        self._children: Counter[str] | None = None
+        self._index: _Index | None = None
         self.requests: list[Request] = []
         for record in models:
             self._models[record["id"].lower()] = dict(record)
@@ -173,13 +183,13 @@ class LocalHub:
             self._models[new.lower()] = record
             self._redirects[old.lower()] = new
             self._commits[new.lower()] = self._commits.pop(old.lower(), [])
-            self._children = None
+            self._index = None
 
     def delete(self, model_id: str) -> None:
         """The model is gone: out of listings, 404 on detail and commits."""
         with self._lock:
             self._models.pop(model_id.lower(), None)
-            self._children = None
+            self._index = None
 
     def vanish(self, model_id: str) -> None:
         """The model still shows in listings (a stale index) but 404s on detail and commits."""
@@ -189,7 +199,7 @@ class LocalHub:
     def upsert(self, record: dict[str, Any]) -> None:
         with self._lock:
             self._models[record["id"].lower()] = dict(record)
-            self._children = None
+            self._index = None
 
     def count(self, endpoint: str | None = None) -> int:
         """Requests served so far, to one endpoint or to all."""
@@ -213,15 +223,24 @@ class LocalHub:
         with self._lock:
             self.requests.append(request)
 
-    def _children_counts(self) -> Counter[str]:
+    def _indexed(self) -> _Index:
         with self._lock:
-            if self._children is None:
-                counts: Counter[str] = Counter()
-                for record in self._models.values():
-                    for parent in {p for _, p in parents_in_tags(record.get("tags") or [])}:
-                        counts[parent] += 1
-                self._children = counts
-            return self._children
+            if self._index is None:
+                index = _Index(Counter(), {}, defaultdict(list))
+                for key, record in self._models.items():
+                    tags = [t for t in record.get("tags") or [] if isinstance(t, str)]
+                    pairs = parents_in_tags(tags)
+                    terms = {t.lower() for t in tags}
+                    for relation, parent in pairs:
+                        terms.add(f"base_model:{parent}")
+                        if relation:
+                            terms.add(f"base_model:{relation}:{parent}")
+                    index.terms[key] = frozenset(terms)
+                    for term in terms:
+                        index.models[term].append(key)
+                    index.children.update({p for _, p in pairs})
+                self._index = index
+            return self._index
 
     def _shape(self, record: dict[str, Any], expand: list[str], default: Iterable[str]
                ) -> dict[str, Any]:
@@ -232,7 +251,7 @@ class LocalHub:
             if key in record:
                 item[key] = record[key]
         if "childrenModelCount" in expand:
-            item["childrenModelCount"] = self._children_counts()[record["id"].lower()]
+            item["childrenModelCount"] = self._indexed().children[record["id"].lower()]
         return item
 
     def _matches(self, record: dict[str, Any], q: dict[str, list[str]]) -> bool:
@@ -241,26 +260,17 @@ class LocalHub:
             return False
         if (a := q.get("author")) and rid.split("/")[0] != a[0].lower():
             return False
-        tags = record.get("tags") or []
-        parents = parents_in_tags(tags)
-        lowered = {t.lower() for t in tags if isinstance(t, str)}
-        for wanted in q.get("filter", []):
-            w = wanted.lower()
-            if w.startswith("base_model:"):
-                rest = w.removeprefix("base_model:")
-                relation, _, parent = rest.partition(":")
-                pair = (relation, parent) if relation in RELATIONS and parent else None
-                if pair not in parents and rest not in {p for _, p in parents}:
-                    return False
-            elif w not in lowered:
-                return False
-        return True
+        terms = self._indexed().terms.get(rid, frozenset())
+        return all(wanted.lower() in terms for wanted in q.get("filter", []))
 
     def listing(self, query: str) -> tuple[list[dict[str, Any]], str | None]:
         """One page of ``/api/models`` and the query string of the next page, if any."""
         q = parse_qs(query)
+        index = self._indexed()
+        filters = q.get("filter")
         with self._lock:
-            records = list(self._models.values())
+            records = ([self._models[k] for k in index.models.get(filters[0].lower(), [])
+                        if k in self._models] if filters else list(self._models.values()))
         rows = [r for r in records if self._matches(r, q)]
         if sort := q.get("sort"):
             key = sort[0]
@@ -315,6 +325,7 @@ class LocalHub:
 class _Handler(BaseHTTPRequestHandler):
     owner: LocalHub
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms ACK stalls
     late = False
 
     def log_message(self, format: str, *args: Any) -> None:
