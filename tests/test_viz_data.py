@@ -16,6 +16,7 @@ from hflineage.db.schema import init_schema, wipe_database
 from hflineage.loader import load_leaderboard, load_snapshot
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph, query_graph
 from tests.browser import chromium
+from tests.conftest import SHARED_DATA
 from tests.test_viz import off_machine_refs
 
 SAMPLE = Path(str(resources.files("hflineage") / "data" / "sample"))
@@ -41,6 +42,14 @@ def accounted(net: LineageNetwork) -> int:
 def fresh(driver: neo4j.Driver, database: str) -> None:
     wipe_database(driver, database)
     init_schema(driver, database)
+
+
+def shared(path: str) -> Path:
+    """A shared snapshot for a module-scoped load (the ``shared_data`` fixture is per test:
+    the tests request it too, for the ``shared`` marker)."""
+    if not (SHARED_DATA / "README.md").exists():
+        pytest.skip(f"third-party snapshots not found at {SHARED_DATA} (../shared/data)")
+    return SHARED_DATA / path
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +94,11 @@ def test_sample_org_and_query_views(sample: neo4j.Driver, database: str) -> None
 
 
 @pytest.fixture(scope="module")
-def trees(driver: neo4j.Driver, neo4j_server: Any, shared_data: Path,
-          tmp_path_factory: pytest.TempPathFactory) -> neo4j.Driver:
+def trees(driver: neo4j.Driver, neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory
+          ) -> neo4j.Driver:
+    snapshot = shared("model-trees-2025")
     fresh(driver, neo4j_server.database)
-    load_snapshot(driver, shared_data / "model-trees-2025", database=neo4j_server.database,
+    load_snapshot(driver, snapshot, database=neo4j_server.database,
                   rejects=tmp_path_factory.mktemp("viz-trees") / "rejects.jsonl")
     return driver
 
@@ -97,8 +107,9 @@ def trees(driver: neo4j.Driver, neo4j_server: Any, shared_data: Path,
 @pytest.mark.parametrize(("root", "max_nodes"), [("google/gemma-7b", 300),
                                                  ("google/gemma-7b", 2000),
                                                  ("meta-llama/Llama-2-7b", 300)])
-def test_shared_families_account_for_every_model(trees: neo4j.Driver, database: str,
-                                                 root: str, max_nodes: int) -> None:
+def test_shared_families_account_for_every_model(trees: neo4j.Driver, shared_data: Path,
+                                                 database: str, root: str, max_nodes: int
+                                                 ) -> None:
     net = family_graph(trees, root, database=database, max_nodes=max_nodes)
     total = family_size(trees, database, root)
     assert len(net.nodes) <= max_nodes
@@ -107,7 +118,7 @@ def test_shared_families_account_for_every_model(trees: neo4j.Driver, database: 
 
 
 @pytest.mark.slow
-def test_shared_lineage_and_org(trees: neo4j.Driver, database: str) -> None:
+def test_shared_lineage_and_org(trees: neo4j.Driver, shared_data: Path, database: str) -> None:
     net = lineage_graph(trees, "mradermacher/Gemma-7B-sft-SPIN-Gemma-2-27B-GGUF",
                         database=database)
     ids = [n["id"] for n in net.nodes]
@@ -118,8 +129,8 @@ def test_shared_lineage_and_org(trees: neo4j.Driver, database: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_shared_gemma_family_draws_in_chromium(trees: neo4j.Driver, database: str,
-                                               tmp_path: Path) -> None:
+def test_shared_gemma_family_draws_in_chromium(trees: neo4j.Driver, shared_data: Path,
+                                               database: str, tmp_path: Path) -> None:
     with chromium() as browser:
         for max_nodes in (300, 2000):
             net = family_graph(trees, "google/gemma-7b", database=database,
@@ -131,17 +142,17 @@ def test_shared_gemma_family_draws_in_chromium(trees: neo4j.Driver, database: st
 
 
 @pytest.fixture(scope="module")
-def paper(driver: neo4j.Driver, neo4j_server: Any, shared_data: Path,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j.Driver]:
+def paper(driver: neo4j.Driver, neo4j_server: Any, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[neo4j.Driver]:
+    snapshot = shared("paper-2024/models.jsonl")
     fresh(driver, neo4j_server.database)
-    load_snapshot(driver, shared_data / "paper-2024" / "models.jsonl",
-                  database=neo4j_server.database,
+    load_snapshot(driver, snapshot, database=neo4j_server.database,
                   rejects=tmp_path_factory.mktemp("viz-paper") / "rejects.jsonl")
     yield driver
 
 
 @pytest.mark.slow
-def test_paper_views(paper: neo4j.Driver, database: str) -> None:
+def test_paper_views(paper: neo4j.Driver, shared_data: Path, database: str) -> None:
     root = "mistralai/Mistral-7B-v0.1"
     net = family_graph(paper, root, database=database)
     assert accounted(net) == family_size(paper, database, root)

@@ -58,9 +58,10 @@ def _disc(tree: nx.DiGraph, root: str) -> dict[str, tuple[float, float]]:
     pos = {root: (0.0, 0.0)}
     for n in order:
         start, end = span[n]
+        share = (end - start) / leaves[n]
         kids = sorted(tree.successors(n), key=lambda k: (tree.nodes[k].get("group", ""), k))
         for i, k in enumerate(kids):
-            width = (end - start) * leaves[k] / leaves[n]
+            width = share * leaves[k]
             span[k] = (start, start + width)
             angle = start + width / 2
             r = radius[depth[k]] + (RING / ROWS * (i % ROWS) if not tree[k] else 0.0)
