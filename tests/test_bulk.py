@@ -64,7 +64,7 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedNeo4
     inst = ManagedNeo4j(home, settings.cache_dir, settings.hflineage_neo4j_version,
                         Memory.for_tests())
     try:
-        inst.start()
+        inst.start(timeout=600)  # a busy shared machine can take minutes
     except RuntimeUnavailableError as e:
         pytest.skip(f"the bulk path needs the managed Neo4j runtime: {e}")
     try:

@@ -486,8 +486,9 @@ class _Writer:
     """Streams the three snapshot files and counts what it wrote."""
 
     def __init__(self, eco: Ecosystem, models: TextIO, commits: TextIO | None,
-                 board: csv.DictWriter[str]) -> None:
+                 board: csv.DictWriter[str], commit_share: float) -> None:
         self.eco = eco
+        self.commit_share = commit_share
         self.models = models
         self.commits = commits
         self.board = board
@@ -497,7 +498,7 @@ class _Writer:
         self.models.write(json.dumps(rec, ensure_ascii=False) + "\n")
         self.stats["model_lines"] += 1
 
-    def model(self, i: int, commit_share: float) -> None:
+    def model(self, i: int) -> None:
         eco, stats = self.eco, self.stats
         c = eco.core(i)
         rng = _rng(eco.seed, i, 3)
@@ -508,7 +509,7 @@ class _Writer:
             stats["derived_models"] += 1
             stats["depth_max"] = max(stats["depth_max"], c.depth)
         sha = ""
-        if self.commits is not None and rng.random() < commit_share:
+        if self.commits is not None and rng.random() < self.commit_share:
             history = eco.commits(i, c.id)
             if rng.random() < 0.002:
                 history = [h | {"authors": [h["authors"][0].upper()]} if k == 0 else h
@@ -559,7 +560,7 @@ class _Writer:
             self.models.write(text[: len(text) // 2] + "\n")
             stats["model_lines"] += 1
             stats["dirty_truncated_line"] += 1
-        elif roll < 0.0072 and self.commits is not None:
+        elif roll < 0.0072 and self.commits is not None and self.commit_share > 0:
             ghost = f"{_handle(i, eco.seed + 11)}/removed-model-{_b36(i)}"
             for h in eco.commits(i, ghost)[:3]:
                 self.commits.write(json.dumps(h) + "\n")
@@ -580,9 +581,9 @@ def generate(n: int, seed: int, out: Path, *, commit_share: float = 1.0) -> dict
             (out / "leaderboard-v2.csv").open("w", encoding="utf-8", newline="") as lb:
         board = csv.DictWriter(lb, fieldnames=LEADERBOARD_COLUMNS)
         board.writeheader()
-        writer = _Writer(eco, models, commits, board)
+        writer = _Writer(eco, models, commits, board, commit_share)
         for i in range(n):
-            writer.model(i, commit_share)
+            writer.model(i)
     summary: dict[str, Any] = {
         "generator": "hflineage.synth", "version": GENERATOR_VERSION, "seed": seed,
         "models": n, "commit_share": commit_share,

@@ -314,7 +314,7 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
               rejects: Path | str | None = None, workdir: Path | None = None,
               max_off_heap: str = "2G", admin_heap: str = "1g", batch_size: int = 5000,
               progress: bool = False, contributor_kind: str = "auto",
-              timings: BulkTimings | None = None) -> LoadSummary:
+              start_timeout: float = 600.0, timings: BulkTimings | None = None) -> LoadSummary:
     """First load of a snapshot into the EMPTY database of a managed server, offline.
 
     Refuses (``BulkLoadRefusedError``) when the database holds anything but the schema node.
@@ -322,7 +322,7 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
     """
     timings = timings if timings is not None else BulkTimings()
     began = time.monotonic()
-    instance.start()
+    instance.start(timeout=start_timeout)
     with _driver(instance) as drv:
         held = data_node_count(drv, database)
     if held:
@@ -350,7 +350,7 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
         sink.close()
         if not instance.pid():
             t0 = time.monotonic()
-            instance.start()
+            instance.start(timeout=start_timeout)
             timings.start = time.monotonic() - t0
     shutil.rmtree(work, ignore_errors=True)
     t0 = time.monotonic()

@@ -1,0 +1,397 @@
+"""The hflineage benchmark (issue 6): ``./run bench`` or ``.venv/bin/python bench/run.py``.
+
+At each size (default 10k, 100k and 1M synthetic models, ``hflineage.synth``) on its own managed
+Neo4j (heap and page cache sized for the job, in ``bench/results/tmp/``):
+
+- load rate, in model records per second, of (a) raw ``UNWIND ... CREATE`` of rows the loader has
+  already normalized (database time only), (b) a naive loader, one ``MERGE`` transaction per
+  record, on a sample, (c) the hflineage online loader, (d) the bulk path; ratios c/a, c/b, d/c;
+- peak memory (max RSS) of the loader process, each load in its own subprocess;
+- commits per second (online) on a fixed sample of commit records, on top of the loaded graph;
+- latency of every named query (median of warm runs) and its growth from the smallest size;
+- time to build the lineage page of the largest family (``hflineage.viz``);
+- Hub crawl requests per 1,000 models against the local Hub server, metadata only and with commits.
+
+Results go to ``bench/results/bench-<time>.json`` (and ``latest.json``); the README table is
+written from them. This is never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import psutil
+
+from hflineage.config import get_settings
+from hflineage.cypher import registry
+from hflineage.db.runtime import ManagedNeo4j, Memory
+from hflineage.db.schema import init_schema, wipe_database
+from hflineage.loader.normalize import ModelRows
+from hflineage.loader.rows import model_rows, read_lines
+from hflineage.synth import Ecosystem, generate
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+WORK = Path(os.environ.get("BENCH_WORK", RESULTS / "tmp"))
+CYPHER = ROOT / "cypher"
+SEED = 1
+NAIVE_SAMPLE = 500
+COMMIT_SAMPLE = 20_000
+QUERY_RUNS = 5
+QUERY_TIMEOUT = 300.0
+SLOW_QUERY = 20.0
+ANCHORED = ("model_lineage", "family_edges", "family_summary", "family_best_score_over_time",
+            "org_neighbourhood", "viz_children", "viz_models", "viz_org_models", "viz_parents")
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {msg}", flush=True)
+
+
+def cypher(name: str) -> str:
+    return (CYPHER / f"{name}.cypher").read_text(encoding="utf-8")
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(
+        psutil.virtual_memory().total / 1024**3, 1), "os": platform.platform(),
+        "python": platform.python_version(), "neo4j": get_settings().hflineage_neo4j_version}
+
+
+# --- data ---------------------------------------------------------------------------------
+def snapshot(n: int) -> tuple[Path, Path, dict[str, Any]]:
+    """Synthetic data: a models-only folder (the load figures) and a commit sample."""
+    folder = WORK / f"synth-{n}-s{SEED}"
+    if not (folder / "synth.json").exists():
+        log(f"synth {n:,} models")
+        generate(n, SEED, folder, commit_share=min(1.0, 4 * COMMIT_SAMPLE / 10 / n))
+    models_only = WORK / f"models-{n}"
+    models_only.mkdir(parents=True, exist_ok=True)
+    link = models_only / "models.jsonl"
+    if not link.exists():
+        link.symlink_to(folder / "models.jsonl")
+    sample = WORK / f"commits-{n}.jsonl"
+    if not sample.exists():
+        with (folder / "commits.jsonl").open() as src, sample.open("w") as dst:
+            dst.writelines(islice(src, COMMIT_SAMPLE))
+    return models_only, sample, json.loads((folder / "synth.json").read_text())
+
+
+def anchors(n: int) -> dict[str, Any]:
+    """A depth-2 model in a family of about 50 (anchored queries) and the largest family."""
+    eco = Ecosystem(n, SEED)
+    family: Counter[int] = Counter()
+    deep: dict[int, int] = {}
+    for i in range(n):
+        c = eco.core(i)
+        family[c.root] += 1
+        if c.depth == 2 and c.relation == "finetune":
+            deep.setdefault(c.root, i)
+    largest = family.most_common(1)[0][0]
+    root = min(deep, key=lambda r: (abs(family[r] - 50), r))
+    model = eco.core(deep[root]).id
+    return {"model": model, "family_root": eco.core(root).id, "family_size": family[root],
+            "org": model.split("/")[0], "largest_root": eco.core(largest).id,
+            "largest_size": family[largest]}
+
+
+# --- the server ---------------------------------------------------------------------------
+def server(heap: str, pagecache: str) -> ManagedNeo4j:
+    s = get_settings()
+    inst = ManagedNeo4j(WORK / "neo4j", s.cache_dir, s.hflineage_neo4j_version,
+                        Memory(heap=heap, pagecache=pagecache))
+    inst.start(timeout=600)
+    return inst
+
+
+def driver(inst: ManagedNeo4j) -> neo4j.Driver:
+    return neo4j.GraphDatabase.driver(inst.uri or "", auth=("neo4j", inst.password))
+
+
+def empty(inst: ManagedNeo4j) -> None:
+    with driver(inst) as d:
+        wipe_database(d)
+        init_schema(d)
+
+
+# --- loads --------------------------------------------------------------------------------
+def normalized(path: Path, limit: int | None = None) -> Iterator[ModelRows]:
+    for _, rows in model_rows(islice(read_lines(path / "models.jsonl"), limit)):
+        if isinstance(rows, ModelRows):
+            yield rows
+
+
+def raw_create(inst: ManagedNeo4j, path: Path, batch: int = 5000) -> dict[str, Any]:
+    """(a) Neo4j time to CREATE the model rows and their parent edges, nothing else."""
+    empty(inst)
+    models_q, parents_q = cypher("raw_create_models"), cypher("raw_create_parents")
+    spent, records = 0.0, 0
+    pending: list[ModelRows] = []
+    seen: set[str] = set()
+    with driver(inst) as d:
+        def flush() -> float:
+            t0 = time.perf_counter()
+            d.execute_query(models_q, {"rows": [_props(r.model) for r in pending]})
+            d.execute_query(parents_q, {"rows": [p for r in pending for p in r.parents]})
+            return time.perf_counter() - t0
+        for rows in normalized(path):
+            if rows.model["key"] in seen:
+                continue
+            seen.add(rows.model["key"])
+            pending.append(rows)
+            records += 1
+            if len(pending) >= batch:
+                spent += flush()
+                pending = []
+        if pending:
+            spent += flush()
+    return {"records": records, "seconds": spent, "rate": records / spent}
+
+
+def _props(model: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in model.items() if v is not None and k not in ("orgKey", "orgName",
+                                                                         "hasArchitectures")}
+
+
+def naive(inst: ManagedNeo4j, path: Path) -> dict[str, Any]:
+    """(b) One MERGE transaction per record (with the key constraint: a generous baseline)."""
+    empty(inst)
+    q = cypher("naive_merge_record")
+    sample = list(normalized(path, NAIVE_SAMPLE))
+    with driver(inst) as d:
+        t0 = time.perf_counter()
+        for rows in sample:
+            d.execute_query(q, {"model": _props(rows.model), "org": rows.model["orgKey"],
+                                "parents": [p["parentKey"] for p in rows.parents],
+                                "licenses": [x["id"] for x in rows.licenses],
+                                "architectures": [x["name"] for x in rows.architectures]})
+        spent = time.perf_counter() - t0
+    return {"records": len(sample), "seconds": spent, "rate": len(sample) / spent}
+
+
+def in_subprocess(phase: str, *args: str) -> dict[str, Any]:
+    """Run one load in a fresh interpreter; its max RSS is the loader's peak memory."""
+    proc = subprocess.run([sys.executable, str(Path(__file__)), f"--phase={phase}", *args],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{phase} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> None:
+    """Entry of the subprocess loads: print one JSON line."""
+    from hflineage.loader import load_snapshot
+    from hflineage.loader.bulk import BulkTimings, bulk_load
+
+    s = get_settings()
+    inst = ManagedNeo4j(Path(home), s.cache_dir, s.hflineage_neo4j_version,
+                        Memory(heap=heap, pagecache=pagecache))
+    rejects = WORK / f"rejects-{phase}.jsonl"
+    out: dict[str, Any] = {}
+    if phase == "bulk":
+        timings = BulkTimings()
+        summary = bulk_load(inst, path, rejects=rejects, timings=timings,
+                            max_off_heap="4G", admin_heap="2g")
+        out["parts"] = {k: round(v, 2) for k, v in vars(timings).items() if k != "rows"}
+    else:
+        with driver(inst) as d:
+            summary = load_snapshot(d, path, rejects=rejects)
+    out |= {"records": summary.records_in, "seconds": summary.seconds,
+            "rate": summary.records_in / summary.seconds,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    print(json.dumps(out))
+
+
+# --- queries and viz ----------------------------------------------------------------------
+def query_params(name: str, a: dict[str, Any]) -> dict[str, Any]:
+    key = a["model"].lower()
+    given = {"model": a["model"], "org": a["org"], "keys": [key]}
+    wanted = {p.name for p in registry()[name].params}
+    return {k: v for k, v in given.items() if k in wanted}
+
+
+def queries(inst: ManagedNeo4j, a: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    with driver(inst) as d:
+        for name, q in registry().items():
+            params = q.bind(query_params(name, a))
+            times: list[float] = []
+            rows, runs = 0, QUERY_RUNS + 1
+            try:
+                while len(times) < runs:
+                    t0 = time.perf_counter()
+                    records, _, _ = d.execute_query(
+                        neo4j.Query(q.text, timeout=QUERY_TIMEOUT), params,
+                        routing_=neo4j.RoutingControl.READ)
+                    times.append(time.perf_counter() - t0)
+                    rows = len(records)
+                    if times[0] > SLOW_QUERY:
+                        runs = 2
+            except neo4j.exceptions.Neo4jError as e:
+                out[name] = {"error": e.code, "anchored": name in ANCHORED}
+                continue
+            warm = times[1:]
+            out[name] = {"median_ms": round(statistics.median(warm) * 1000, 2), "rows": rows,
+                         "runs": len(warm), "anchored": name in ANCHORED}
+    return out
+
+
+def viz(inst: ManagedNeo4j, a: dict[str, Any]) -> dict[str, Any]:
+    try:
+        from hflineage.viz import family_graph
+    except ImportError:
+        return {"skipped": "hflineage.viz not available"}
+    with driver(inst) as d:
+        t0 = time.perf_counter()
+        net = family_graph(d, a["largest_root"])
+        html = net.generate_html()
+        spent = time.perf_counter() - t0
+    return {"family_root": a["largest_root"], "family_size": a["largest_size"],
+            "seconds": round(spent, 3), "html_bytes": len(html)}
+
+
+def crawl(n: int = 5000) -> dict[str, Any]:
+    """Requests per 1,000 models against the local Hub server (1,000 items per page)."""
+    from hflineage.loader.hub import Crawl, CrawlSpec, HubClient
+    from hflineage.loader.hubserver import LocalHub
+
+    folder = WORK / f"crawl-src-{n}"
+    if not (folder / "synth.json").exists():
+        generate(n, SEED + 1, folder, commit_share=1.0)
+    records = [json.loads(line) for line in (folder / "models.jsonl").open()
+               if line.strip().endswith("}")]
+    commits = [json.loads(line) for line in (folder / "commits.jsonl").open()]
+    out: dict[str, Any] = {}
+    for label, with_commits in (("metadata", False), ("with_commits", True)):
+        with LocalHub(records, commits) as hub:
+            dest = WORK / f"crawl-{label}"
+            shutil.rmtree(dest, ignore_errors=True)
+            job = Crawl(HubClient(hub.url), CrawlSpec(with_commits=with_commits), dest)
+            job.open()
+            result = job.run()
+            out[label] = {"models": result.models, "commits": result.commits,
+                          "requests": hub.count(),
+                          "per_1000_models": round(hub.count() / result.models * 1000, 2)}
+    return out
+
+
+# --- one size -----------------------------------------------------------------------------
+def step(res: dict[str, Any], name: str, fn: Callable[[], Any], save: Callable[[], None]
+         ) -> None:
+    """Run one measurement; a failure is recorded and the benchmark goes on."""
+    label = f"{res['models']:,}: {name}" if "models" in res else name
+    log(label)
+    try:
+        res[name] = fn()
+    except Exception as e:
+        res[name] = {"error": f"{type(e).__name__}: {e}"[:2000]}
+    log(f"{label} -> {json.dumps(res[name], default=str)[:300]}")
+    save()
+
+
+def run_size(n: int, inst: ManagedNeo4j, res: dict[str, Any], save: Callable[[], None]) -> None:
+    path, commit_sample, summary = snapshot(n)
+    a = anchors(n)
+    res |= {"edges": summary["edges"], "anchors": a}
+    mem = (inst.memory.heap, inst.memory.pagecache)
+
+    def online() -> dict[str, Any]:
+        empty(inst)
+        return in_subprocess("online", str(path), str(inst.home), *mem)
+
+    def bulk() -> dict[str, Any]:
+        with driver(inst) as d:
+            wipe_database(d)
+        return in_subprocess("bulk", str(path), str(inst.home), *mem)
+
+    step(res, "naive", lambda: naive(inst, path), save)
+    step(res, "raw", lambda: raw_create(inst, path), save)
+    step(res, "online", online, save)
+    step(res, "commits", lambda: in_subprocess("online", str(commit_sample), str(inst.home),
+                                                *mem), save)
+    step(res, "queries", lambda: queries(inst, a), save)
+    step(res, "viz", lambda: viz(inst, a), save)
+    step(res, "bulk", bulk, save)
+    r = {k: res[k].get("rate") for k in ("raw", "naive", "online", "bulk")}
+    if all(r.values()):
+        res["ratios"] = {"c/a": r["online"] / r["raw"], "c/b": r["online"] / r["naive"],
+                         "d/c": r["bulk"] / r["online"]}
+    save()
+
+
+def growth(results: list[dict[str, Any]]) -> dict[str, Any]:
+    first, last = results[0].get("queries", {}), results[-1].get("queries", {})
+    return {name: round(last[name]["median_ms"] / max(q["median_ms"], 0.01), 2)
+            for name, q in first.items() if "median_ms" in q and "median_ms" in last.get(name, {})}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000",
+                    help="comma-separated model counts")
+    ap.add_argument("--heap", default="4g")
+    ap.add_argument("--pagecache", default="4g")
+    ap.add_argument("--no-crawl", action="store_true", help="skip the Hub crawl figures")
+    ap.add_argument("--tag", default="", help="suffix of the results file name")
+    ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        phase_main(args.phase, *args.rest)
+        return
+    WORK.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    started = datetime.now(UTC)
+    out: dict[str, Any] = {"started": started.isoformat(), "machine": machine(),
+                           "neo4j_memory": {"heap": args.heap, "pagecache": args.pagecache},
+                           "sizes": []}
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    dest = RESULTS / f"bench-{stamp}{args.tag}.json"
+
+    def save() -> None:
+        out["query_growth"] = growth([s for s in out["sizes"] if "queries" in s] or [{}])
+        dest.write_text(json.dumps(out, indent=2, default=str))
+        shutil.copyfile(dest, RESULTS / f"latest{args.tag}.json")
+
+    if not args.no_crawl:
+        step(out, "crawl", crawl, save)
+    inst = server(args.heap, args.pagecache) if sizes else None
+    try:
+        for n in sizes:
+            res: dict[str, Any] = {"models": n}
+            out["sizes"].append(res)
+            run_size(n, inst, res, save)  # type: ignore[arg-type]
+    finally:
+        if inst:
+            inst.stop()
+    out["finished"] = datetime.now(UTC).isoformat()
+    save()
+    log(f"results in {dest}")
+
+
+if __name__ == "__main__":
+    main()
