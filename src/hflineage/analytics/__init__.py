@@ -1,0 +1,59 @@
+"""Answers to the paper's questions as pandas DataFrames, for notebooks and the report.
+
+Every named query (``hflineage query list``) is a function here, for example::
+
+    from hflineage import analytics
+    analytics.top_architectures(driver, limit=10)
+    analytics.model_lineage(driver, model="mistralai/Mistral-7B-v0.1", maxDepth=3)
+    analytics.run_query(driver, "top_base_models", {"relation": "adapter"})
+    analytics.run_cypher(driver, "MATCH (m:Model) RETURN count(m) AS models")
+
+``analytics.QUERIES`` lists their names. networkx analytics on fetched subgraphs:
+``family_digraph``, ``org_digraph``, ``tree_stats``, ``influence``, ``components``,
+``pareto_front``.
+"""
+
+from __future__ import annotations
+
+from hflineage.analytics.graphs import (
+    components,
+    derivation_digraph,
+    family_digraph,
+    influence,
+    org_digraph,
+    pareto_front,
+    tree_stats,
+)
+from hflineage.analytics.queries import (
+    QueryFunction,
+    query_function,
+    query_functions,
+    read_dataframe,
+    run_cypher,
+    run_query,
+)
+
+_FUNCTIONS = query_functions()
+QUERIES: tuple[str, ...] = tuple(_FUNCTIONS)
+globals().update(_FUNCTIONS)
+
+__all__ = [
+    "QUERIES",
+    "components",
+    "derivation_digraph",
+    "family_digraph",
+    "influence",
+    "org_digraph",
+    "pareto_front",
+    "query_function",
+    "read_dataframe",
+    "run_cypher",
+    "run_query",
+    "tree_stats",
+    *QUERIES,
+]
+
+
+def __getattr__(name: str) -> QueryFunction:
+    raise AttributeError(
+        f"hflineage.analytics has no {name!r}; named queries are: {', '.join(QUERIES)}")

@@ -1,0 +1,466 @@
+"""``hflineage report``: one self-contained, offline HTML page answering the paper's questions.
+
+Plotly's JavaScript is inlined (no CDN), tables sort on a click, each table is also a CSV,
+and every Hub-provided string is HTML-escaped (in tables, sentences and chart labels).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from hflineage.analytics import graphs, output
+from hflineage.analytics.queries import run_query
+from hflineage.errors import HFLineageError
+
+MAX_HTML_ROWS = 200
+RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
+RELATION_COLUMNS = {"finetune": "finetunes", "adapter": "adapters", "quantized": "quantized",
+                    "merge": "merges", "unknown": "unknownRelation"}
+
+
+@dataclass
+class Section:
+    """One question answered: a chart, a sentence saying what it shows, and a table."""
+
+    key: str
+    title: str
+    sentence: str
+    table: pd.DataFrame
+    figure: go.Figure | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _esc(value: Any) -> Any:
+    """Hub strings escaped for chart labels (Plotly reads a subset of HTML in text)."""
+    return html.escape(value) if isinstance(value, str) else value
+
+
+def _safe(df: pd.DataFrame) -> pd.DataFrame:
+    return df.apply(lambda col: col.map(_esc) if col.dtype == object else col)
+
+
+def _fig(title: str, **layout: Any) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=_esc(title), template="plotly_white", height=420,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 80}, **layout)
+    return fig
+
+
+def _n(value: Any) -> str:
+    return output.cell(value)
+
+
+def _top(df: pd.DataFrame, col: str) -> pd.Series | None:
+    return None if df.empty else df.sort_values(col, ascending=False).iloc[0]
+
+
+def growth_section(df: pd.DataFrame) -> Section:
+    fig = _fig("Models and contributors over time", yaxis_title="count")
+    if not df.empty:
+        fig.add_bar(x=df["month"], y=df["newModels"], name="new models")
+        fig.add_bar(x=df["month"], y=df["newContributors"], name="new contributors")
+        fig.add_scatter(x=df["month"], y=df["totalModels"], name="models (total)", mode="lines")
+        fig.add_scatter(x=df["month"], y=df["totalContributors"], name="contributors (total)",
+                        mode="lines")
+    sentence = ("No model has a creation date yet." if df.empty else
+                f"From {df['month'].iloc[0]} to {df['month'].iloc[-1]}, "
+                f"{_n(df['totalModels'].iloc[-1])} models, "
+                f"{_n(df['totalContributors'].iloc[-1])} human contributors and "
+                f"{_n(df['totalOrganizations'].iloc[-1])} publishing organizations appeared; "
+                f"the busiest month for new contributors was "
+                f"{_top(df, 'newContributors')['month']}.")  # type: ignore[index]
+    return Section("growth_per_month", "Growth: models and new contributors over time",
+                   sentence, df, fig)
+
+
+def architectures_section(df: pd.DataFrame) -> Section:
+    fig = _fig("Derivatives per base-model architecture, by relation", barmode="stack",
+               yaxis_title="transitive derivatives")
+    top = _safe(df.head(15)).fillna({"architecture": "(unknown)"})
+    for rel, col in RELATION_COLUMNS.items():
+        if not top.empty and top[col].sum():
+            fig.add_bar(x=top["architecture"], y=top[col], name=rel)
+    first = _top(df, "transitiveDerivatives")
+    sentence = ("No base model has derivatives yet." if first is None else
+                f"{first['architecture'] or 'Unknown architectures'} attract the most derivatives"
+                f" ({_n(first['transitiveDerivatives'])} from {_n(first['baseModels'])} base"
+                " models,"
+                f" {_n(first['contributors'])} human contributors; "
+                f"{_n(100 * (first['outsideOrgShare'] or 0))}% published outside the base model's"
+                f" organization).")
+    return Section("top_architectures", "Architecture popularity", sentence, df, fig)
+
+
+def base_models_section(df: pd.DataFrame) -> Section:
+    fig = _fig("Top base models by transitive derivatives", yaxis_title="derivatives",
+               barmode="group")
+    top = _safe(df.head(20))
+    if not top.empty:
+        fig.add_bar(x=top["model"], y=top["directDerivatives"], name="direct")
+        fig.add_bar(x=top["model"], y=top["transitiveDerivatives"], name="transitive")
+    first = _top(df, "transitiveDerivatives")
+    sentence = ("No model has derivatives yet." if first is None else
+                f"{first['model']} is the most built-upon model: {_n(first['directDerivatives'])}"
+                f" direct and {_n(first['transitiveDerivatives'])} transitive derivatives.")
+    return Section("top_base_models", "Top base models", sentence, df, fig)
+
+
+def activity_section(df: pd.DataFrame) -> Section:
+    fig = _fig("New derivatives per month, by relation", barmode="stack",
+               yaxis_title="derivatives")
+    by = df.groupby(["month", "relation"], as_index=False)["derivatives"].sum()
+    for rel in RELATIONS:
+        part = by[by["relation"] == rel]
+        if not part.empty:
+            fig.add_bar(x=part["month"], y=part["derivatives"], name=rel)
+    totals = df.groupby("relation")["derivatives"].sum().sort_values(ascending=False)
+    sentence = ("No derivative has a creation date yet." if totals.empty else
+                "By relation over the whole period: "
+                + ", ".join(f"{rel} {_n(v)}" for rel, v in totals.items()) + ".")
+    return Section("derivatives_per_month", "Derivation activity over time", sentence, df, fig)
+
+
+def size_section(per_hop: pd.DataFrame, to_root: pd.DataFrame) -> Section:
+    fig = _fig("Median child/parent parameter ratio per relation and architecture",
+               yaxis_title="median ratio (log)", yaxis_type="log", barmode="group")
+    top_arch = per_hop.groupby("architecture")["pairs"].sum().nlargest(6).index
+    for arch in top_arch:
+        part = per_hop[per_hop["architecture"] == arch]
+        fig.add_bar(x=part["relation"], y=part["medianRatio"], name=_esc(arch))
+    weighted = per_hop.assign(w=per_hop["medianRatio"] * per_hop["pairs"]).groupby("relation")
+    rel = weighted["w"].sum() / weighted["pairs"].sum()
+    smaller = (per_hop["shareSmaller"] * per_hop["pairs"]).sum() / max(per_hop["pairs"].sum(), 1)
+    sentence = ("No parent–child pair has both parameter counts." if per_hop.empty else
+                f"{_n(100 * smaller)}% of derivatives are smaller than their parent; "
+                "pair-weighted median ratio by relation: "
+                + ", ".join(f"{r} {_n(v)}" for r, v in rel.items())
+                + (f". Against the root, generation 1 has median ratio "
+                   f"{_n(to_root['medianRatio'].iloc[0])}" if not to_root.empty else "") + ".")
+    return Section("size_ratio_per_hop", "Size along derivation chains", sentence, per_hop, fig)
+
+
+def deltas_section(pairs: pd.DataFrame, by_relation: pd.DataFrame, benchmark: str) -> Section:
+    fig = _fig(f"{benchmark} score delta against the parent, by relation",
+               yaxis_title="child − parent score")
+    for rel in RELATIONS:
+        part = _safe(pairs[pairs["relation"] == rel])
+        if not part.empty:
+            fig.add_box(y=part["delta"], name=rel, boxpoints="all", jitter=0.4,
+                        text=part["child"] + " ← " + part["parent"], hoverinfo="y+text")
+    if pairs.empty:
+        sentence = f"No derivative and parent are both scored on {benchmark}."
+    else:
+        med = pairs.groupby("relation")["delta"].median()
+        sentence = (f"Over {_n(len(pairs))} scored pairs, "
+                    f"{_n(100 * (pairs['delta'] > 0).mean())}% of derivatives beat their parent "
+                    f"on {benchmark}; median delta by relation: "
+                    + ", ".join(f"{r} {_n(v)}" for r, v in med.items()) + ".")
+    return Section("accuracy_delta_by_relation", f"Score deltas against the parent ({benchmark})",
+                   sentence, by_relation, fig)
+
+
+def size_change_section(df: pd.DataFrame, pairs: pd.DataFrame, benchmark: str) -> Section:
+    fig = _fig(f"{benchmark} delta against the size ratio to the parent",
+               xaxis_title="child/parent parameters (log)", xaxis_type="log",
+               yaxis_title="score delta")
+    sized = _safe(pairs.dropna(subset=["sizeRatio"]))
+    for rel in RELATIONS:
+        part = sized[sized["relation"] == rel]
+        if not part.empty:
+            fig.add_scatter(x=part["sizeRatio"], y=part["delta"], mode="markers", name=rel,
+                            text=part["child"], hoverinfo="x+y+text")
+    smaller = df[df["sizeChange"] == "smaller"]
+    if smaller.empty:
+        sentence = "No scored derivative is smaller than its parent."
+    else:
+        w = smaller["pairs"]
+        sentence = (f"Where size drops ({_n(w.sum())} pairs), the pair-weighted median "
+                    f"{benchmark} delta is {_n((smaller['medianDelta'] * w).sum() / w.sum())} "
+                    "points: " + ", ".join(f"{r.relation} {_n(r.medianDelta)}"
+                                           for r in smaller.itertuples()) + ".")
+    return Section("accuracy_vs_size_change", "Is the accuracy loss manageable where size drops?",
+                   sentence, df, fig)
+
+
+def frontier_section(df: pd.DataFrame, benchmark: str) -> Section:
+    fig = _fig(f"Parameters against {benchmark} score", xaxis_title="parameters (log)",
+               xaxis_type="log", yaxis_title=benchmark)
+    safe = _safe(df).fillna({"architecture": "(unknown)"})
+    for arch in safe["architecture"].value_counts().index[:8]:
+        part = safe[safe["architecture"] == arch]
+        fig.add_scatter(x=part["parameters"], y=part["score"], mode="markers", name=arch,
+                        text=part["model"], hoverinfo="x+y+text", opacity=0.6)
+    front = safe[safe["onFront"].astype(bool)]
+    fig.add_scatter(x=front["parameters"], y=front["score"], mode="lines+markers",
+                    name="Pareto front", line={"color": "black"}, text=front["model"])
+    sentence = (f"No model has both a parameter count and a {benchmark} score." if df.empty else
+                f"{_n(len(df))} scored models; {_n(len(front))} are on the size–accuracy front, "
+                f"from {df[df['onFront'].astype(bool)]['model'].iloc[0]} (smallest) to "
+                f"{df[df['onFront'].astype(bool)]['model'].iloc[-1]} (best).")
+    return Section("size_accuracy_frontier", "Size–accuracy frontier", sentence, df, fig)
+
+
+def best_over_time_section(curves: dict[str, pd.DataFrame], benchmark: str) -> Section:
+    fig = _fig(f"Best {benchmark} score in a family over time (increasing maximum)",
+               yaxis_title=f"best {benchmark} so far")
+    rows = []
+    for root, df in curves.items():
+        if not df.empty:
+            fig.add_scatter(x=df["month"], y=df["familyBest"], name=_esc(root), mode="lines",
+                            line_shape="hv")
+            rows.append({"root": root, "months": len(df), "first": df["familyBest"].iloc[0],
+                         "best": df["familyBest"].iloc[-1], "bestModel": df["bestModel"].iloc[-1]})
+    table = pd.DataFrame(rows, columns=["root", "months", "first", "best", "bestModel"])
+    sentence = ("No large family has scored members." if table.empty else
+                "In the largest families the best score rises as derivatives appear: "
+                + "; ".join(f"{r.root} from {_n(r.first)} to {_n(r.best)}"
+                            for r in table.itertuples()) + ".")
+    return Section("family_best_score_over_time", "The increasing maximum", sentence, table, fig)
+
+
+def contributors_section(dist: pd.DataFrame, summary: pd.DataFrame) -> Section:
+    fig = _fig("Human contributors per model", xaxis_title="contributors",
+               yaxis_title="models")
+    if not dist.empty:
+        fig.add_bar(x=dist["contributors"], y=dist["models"], name="models")
+    s = summary.iloc[0] if not summary.empty else None
+    sentence = ("No commits are loaded." if s is None or not s["models"] else
+                f"{_n(100 * s['singleContributorShare'])}% of {_n(s['models'])} models with commits"
+                f" have a single human contributor; the mean is {_n(s['meanContributors'])}.")
+    return Section("contributors_per_model", "Community engagement: contributors per model",
+                   sentence, dist, fig)
+
+
+def simple_section(key: str, title: str, df: pd.DataFrame, sentence: str,
+                   bar: tuple[str, str] | None = None) -> Section:
+    fig = None
+    if bar is not None and not df.empty:
+        top = _safe(df.head(20))
+        fig = _fig(title, yaxis_title=bar[1])
+        fig.add_bar(x=top[bar[0]].astype(str), y=top[bar[1]], name=bar[1])
+    return Section(key, title, sentence, df, fig)
+
+
+def _sentence_first(df: pd.DataFrame, fmt: Callable[[pd.Series], str], empty: str) -> str:
+    return empty if df.empty else fmt(df.iloc[0])
+
+
+def family_sections(driver: neo4j.Driver, database: str, roots: list[str], out: Path,
+                    timeout: float | None) -> Section:
+    rows, links = [], []
+    viz = importlib.util.find_spec("hflineage.viz") is not None
+    for root in roots:
+        summary = run_query(driver, "family_summary", {"model": root}, database, timeout)
+        g = graphs.family_digraph(driver, root, database)
+        stats = graphs.tree_stats(g, g.graph["root"])
+        rank = graphs.influence(g)
+        inner = rank[rank["model"] != g.graph["root"]]
+        rows.append({**summary.iloc[0].to_dict(), "leaves": stats["leaves"],
+                     "maxBranching": stats["maxBranching"],
+                     "meanBranching": stats["meanBranching"],
+                     "mostInfluentialDerivative": inner["model"].iloc[0] if len(inner) else None})
+        if viz:
+            page = _lineage_page(driver, database, root, out)
+            if page is not None:
+                links.append((page, f"lineage of {root}"))
+    table = pd.DataFrame(rows)
+    sentence = ("No model has derivatives yet." if table.empty else
+                "The largest families: " + "; ".join(
+                    f"{r['root']} ({_n(r['size'])} models, depth {_n(r['depth'])}, "
+                    f"{_n(r['organizations'])} organizations)" for r in rows) + ".")
+    return Section("families", "Largest families: size, depth, branching, influence", sentence,
+                   table, None, links)
+
+
+def _lineage_page(driver: neo4j.Driver, database: str, root: str, out: Path) -> str | None:
+    """The viz module's lineage page of a family, when that module is installed."""
+    from hflineage import viz
+
+    name = f"lineage/{re.sub(r'[^A-Za-z0-9._-]+', '_', root)}.html"
+    try:
+        (out / "lineage").mkdir(parents=True, exist_ok=True)
+        viz.family_graph(driver, root, database=database).save(str(out / name))
+    except HFLineageError:
+        return None
+    return name
+
+
+def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = None,
+            benchmark: str = "Average", families: int = 5,
+            timeout: float | None = None) -> list[Section]:
+    """Run the queries and analytics behind every section of the report."""
+
+    def q(name: str, **params: Any) -> pd.DataFrame:
+        return run_query(driver, name, params, database, timeout)
+
+    pairs = q("scored_pairs", benchmark=benchmark)
+    bases = q("top_base_models", limit=max(4 * families, 20))
+    roots = bases[bases["isRoot"].astype(bool)]["model"].head(families).tolist()
+    curves = {r: q("family_best_score_over_time", model=r, benchmark=benchmark) for r in roots}
+    flows = q("org_flows", limit=200)
+    openness = q("openness_spectrum")
+    datasets = q("top_datasets", limit=50)
+    by_count = q("accuracy_delta_by_dataset_count", benchmark=benchmark)
+    first = q("time_to_first_derivative", limit=1_000_000)
+    popularity = q("popularity_vs_parent")
+    stats = q("graph_stats")
+    contributors = q("top_contributors", limit=50)
+    sections = [
+        growth_section(q("growth_per_month")),
+        architectures_section(q("top_architectures", limit=50)),
+        base_models_section(bases),
+        activity_section(q("derivatives_per_month")),
+        size_section(q("size_ratio_per_hop"), q("size_ratio_to_root")),
+        deltas_section(pairs, q("accuracy_delta_by_relation", benchmark=benchmark), benchmark),
+        size_change_section(q("accuracy_vs_size_change", benchmark=benchmark), pairs, benchmark),
+        frontier_section(q("size_accuracy_frontier", benchmark=benchmark), benchmark),
+        best_over_time_section(curves, benchmark),
+        contributors_section(q("contributors_per_model"), q("contributor_summary")),
+        simple_section("top_contributors", "Top contributors", contributors,
+                       _sentence_first(contributors, lambda r: (
+                           f"{r['contributor']} committed to the most models "
+                           f"({_n(r['models'])})."), "No commits are loaded."),
+                       bar=("contributor", "models")),
+        simple_section("popularity_vs_parent", "Likes and downloads of derivatives against "
+                       "their parents", popularity, _sentence_first(
+                           popularity, lambda r: "Median downloads, child against parent: "
+                           + ", ".join(f"{p.relation} {_n(p.medianChildDownloads)} vs "
+                                       f"{_n(p.medianParentDownloads)}"
+                                       for p in popularity.itertuples()) + ".",
+                           "No parent–child pair has download counts.")),
+        simple_section("time_to_first_derivative", "Time from release to first derivative",
+                       first, "No base model and derivative both have creation dates."
+                       if first.empty else
+                       f"Median {_n(first['daysToFirstDerivative'].median())} days from a base "
+                       f"model's release to its first derivative, over {_n(len(first))} bases.",
+                       bar=("model", "daysToFirstDerivative")),
+        simple_section("org_flows", "Cross-organization flows", flows, _sentence_first(
+            flows, lambda r: f"The largest flow: {r['toOrganization']} published "
+            f"{_n(r['derivatives'])} derivatives of {r['fromOrganization']}'s models.",
+            "No derivative crosses organizations."), bar=None),
+        simple_section("openness_spectrum", "Openness spectrum: licence and gating", openness,
+                       _sentence_first(openness.sort_values("derivativesPerBase",
+                                                            ascending=False), lambda r: (
+                           f"Base models licensed {r['licenseCategory']} (gated: {r['gated']}) "
+                           f"draw the most derivatives per base ({_n(r['derivativesPerBase'])})."),
+                           "No base models."),
+                       bar=("licenseCategory", "derivativesPerBase")),
+        simple_section("top_datasets", "Most-used training datasets", datasets, _sentence_first(
+            datasets, lambda r: f"{r['dataset']} is declared by the most models "
+            f"({_n(r['models'])}).", "No model declares a training dataset."),
+            bar=("dataset", "models")),
+        simple_section("accuracy_delta_by_dataset_count",
+                       f"{benchmark} delta against the number of training datasets", by_count,
+                       "No scored pair." if by_count.empty else
+                       "Median delta by datasets declared: " + ", ".join(
+                           f"{r.datasets}: {_n(r.medianDelta)}" for r in by_count.itertuples())
+                       + ".", bar=("datasets", "medianDelta")),
+    ]
+    if out is not None:
+        sections.append(family_sections(driver, database, roots, out, timeout))
+    sections.append(simple_section("graph_stats", "Graph statistics", stats,
+                                   "Counts per label and relationship type, stubs, deleted "
+                                   "models and load runs (with rejected records)."))
+    return sections
+
+
+_SORT_JS = """
+document.querySelectorAll('table.sortable th').forEach((th, i) =>
+ th.addEventListener('click', () => {
+  const body = th.closest('table').tBodies[0];
+  const asc = th.dataset.dir !== 'asc'; th.dataset.dir = asc ? 'asc' : 'desc';
+  const key = r => { const c = r.cells[i];
+    return c.dataset.v !== undefined ? +c.dataset.v : c.textContent; };
+  [...body.rows].sort((a, b) => { const x = key(a), y = key(b);
+    return (x > y ? 1 : x < y ? -1 : 0) * (asc ? 1 : -1); }).forEach(r => body.appendChild(r));
+}));
+"""
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#222}
+h1{margin-bottom:.2rem} .meta{color:#666} section{margin:2.5rem 0}
+p.what{font-size:1.05rem;max-width:70rem} nav a{margin-right:.8rem}
+table{border-collapse:collapse;font-size:.85rem;display:block;overflow-x:auto;max-height:30rem}
+th{cursor:pointer;background:#f3f3f3;position:sticky;top:0}
+th,td{border:1px solid #ddd;padding:3px 6px}
+td.n{text-align:right}
+"""
+
+
+def _table_html(df: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for row in df.head(MAX_HTML_ROWS).itertuples(index=False):
+        cells = []
+        for v in row:
+            p = output.plain(v)
+            if isinstance(p, int | float) and not isinstance(p, bool):
+                cells.append(f'<td class="n" data-v="{p!r}">{html.escape(output.cell(p))}</td>')
+            else:
+                cells.append(f"<td>{html.escape(output.cell(p))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="sortable"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _section_html(s: Section, csv: str) -> str:
+    parts = [f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>']
+    if s.figure is not None:
+        parts.append(s.figure.to_html(full_html=False, include_plotlyjs=False,
+                                      config={"displaylogo": False, "responsive": True}))
+    parts.append(f'<p class="what">{html.escape(s.sentence)}</p>')
+    if s.links:
+        parts.append("<p>" + " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+                                        for href, text in s.links) + "</p>")
+    shown = "" if len(s.table) <= MAX_HTML_ROWS else f" (first {MAX_HTML_ROWS} of {len(s.table)})"
+    parts.append(f'<p><a href="{html.escape(csv)}">{html.escape(csv)}</a>{shown}</p>')
+    parts.append(_table_html(s.table) + "</section>")
+    return "\n".join(parts)
+
+
+def render_html(sections: list[Section], csvs: dict[str, str], subtitle: str) -> str:
+    """The report page: inlined Plotly, a content security policy that forbids any fetch."""
+    nav = "".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in sections)
+    body = "\n".join(_section_html(s, csvs[s.key]) for s in sections)
+    csp = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+           "style-src 'unsafe-inline'; img-src data: blob:; font-src data:")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<title>hflineage report</title><style>{_CSS}</style>
+<script>{get_plotlyjs()}</script></head>
+<body><h1>hflineage report</h1><p class="meta">{html.escape(subtitle)}</p>
+<nav>{nav}</nav>
+{body}
+<script>{_SORT_JS}</script></body></html>
+"""
+
+
+def build_report(driver: neo4j.Driver, out: Path, database: str = "neo4j",
+                 benchmark: str = "Average", families: int = 5,
+                 timeout: float | None = None) -> Path:
+    """Write ``index.html`` plus one CSV per table (and lineage pages) into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tables").mkdir(exist_ok=True)
+    sections = collect(driver, database, out, benchmark, families, timeout)
+    csvs = {}
+    for s in sections:
+        csvs[s.key] = f"tables/{s.key}.csv"
+        output.write(s.table, "csv", out / csvs[s.key])
+    subtitle = (f"Database {database}, generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
+                f"benchmark {benchmark}.")
+    index = out / "index.html"
+    index.write_text(render_html(sections, csvs, subtitle), encoding="utf-8")
+    return index
