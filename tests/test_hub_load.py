@@ -188,3 +188,28 @@ def test_token_reaches_the_hub_but_no_output(hub: LocalHub, graph: neo4j.Driver,
         assert secret not in text
     for path in (tmp_path / "crawl").iterdir():
         assert secret not in path.read_text(encoding="utf-8")
+
+
+def test_every_hub_fault_in_one_crawl_loses_and_duplicates_nothing(
+        hub: LocalHub, graph: neo4j.Driver, database: str, cli_env: dict[str, str],
+        tmp_path: Path) -> None:
+    hub.fault("detail", status=429, retry_after=0)
+    hub.fault("list", status=500)
+    hub.fault("list", kind="truncate")
+    hub.fault("list", kind="repeat")
+    hub.fault("commits", status=503)
+    hub.fault("commits", kind="slow", seconds=2.0, skip=2)
+    hub.vanish("carol/base-7b-lora")
+    result = run(hub, tmp_path, "--family", FAMILY_ROOT, "--with-commits", "--timeout", "0.5")
+    assert result.exit_code == 0, result.output
+    assert {0, 429, 500, 503} <= {r.status for r in hub.requests}
+    assert sorted(ids(tmp_path / "crawl")) == sorted(
+        {c for c, _, _ in FAMILY_EDGES} | {FAMILY_ROOT})
+    described = rows(graph, database, "MATCH (m:Model {stub: false}) RETURN m.id AS id, "
+                                      "m.deleted AS deleted ORDER BY id")
+    assert [r["id"] for r in described] == sorted({c for c, _, _ in FAMILY_EDGES} | {FAMILY_ROOT})
+    assert [r["id"] for r in described if r["deleted"]] == ["carol/base-7b-lora"]
+    assert edges(graph, database) == FAMILY_EDGES
+    commits = rows(graph, database, "MATCH ()-[r:COMMITTED_TO]->() UNWIND r.commitIds AS c "
+                                    "RETURN count(c) AS n, count(DISTINCT c) AS distinct")
+    assert commits == [{"n": 8, "distinct": 8}]
