@@ -302,3 +302,18 @@ def test_spec_rejects_combinations_it_cannot_honour() -> None:
         CrawlSpec(family=FAMILY_ROOT, relations=("cousin",))
     with pytest.raises(HubError, match="--since"):
         CrawlSpec(family=FAMILY_ROOT, since="2024-01-01")
+
+
+def test_a_fetched_crawl_is_not_fetched_again(family_hub: LocalHub, tmp_path: Path) -> None:
+    crawl(family_hub, CrawlSpec(family=FAMILY_ROOT, with_commits=True), tmp_path)
+    seen = len(family_hub.requests)
+    job = Crawl(client(family_hub), CrawlSpec(family=FAMILY_ROOT, with_commits=True), tmp_path)
+    state = job.open()
+    result = job.run()
+    assert job.resumed and state.status == "fetched"
+    assert len(family_hub.requests) == seen  # the load (not done here) is what remains
+    assert result.models == len(FAMILY)
+    job.mark("loaded")
+    again = Crawl(client(family_hub), CrawlSpec(family=FAMILY_ROOT), tmp_path)
+    again.open()  # a loaded crawl is finished: another crawl may use the folder
+    assert not again.resumed and ids(tmp_path) == []
