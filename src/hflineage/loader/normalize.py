@@ -38,7 +38,8 @@ from hflineage.loader.vocab import (
 
 Row = dict[str, Any]
 _BOT = re.compile(r"(bot$|[-_\[]bot\b|^system$|^github-actions|^dependabot)", re.IGNORECASE)
-_MISSING_VERSION = "0000-00-00T00:00:00.000000Z"
+_MISSING_VERSION = "0000-00-00T00:00:00+00:00"
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class RecordError(ValueError):
@@ -91,9 +92,9 @@ def parse_time(value: object, name: str) -> datetime | None:
                           f"got {type(value).__name__}")
     try:
         parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise RecordError(f"bad time: {name} = {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _typed(record: dict[str, Any], name: str, kinds: tuple[type, ...]) -> Any:
@@ -105,6 +106,8 @@ def _typed(record: dict[str, Any], name: str, kinds: tuple[type, ...]) -> Any:
     if not isinstance(value, kinds):
         raise RecordError(f"wrong type: {name} must be {kinds[0].__name__}, "
                           f"got {type(value).__name__}")
+    if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+        raise RecordError(f"out of range: {name} = {value} does not fit in 64 bits")
     return value
 
 
@@ -119,16 +122,16 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def version_of(record: dict[str, Any], last_modified: datetime | None) -> str:
-    """A comparable version: ``lastModified`` then a digest of the record, for a total order.
+def version_of(record: dict[str, Any], last_modified: datetime | None,
+               raw: str | None = None) -> str:
+    """A comparable version: ``lastModified``, then a digest of the record for a total order.
 
-    Records without ``lastModified`` sort before every dated record.
+    Records without ``lastModified`` sort before every dated record. ``raw`` (the record's JSON
+    text, when there is one) is hashed instead of re-serializing the record.
     """
-    digest = hashlib.blake2b(json.dumps(record, sort_keys=True, default=str).encode(),
-                             digest_size=8).hexdigest()
-    stamp = (last_modified.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if last_modified
-             else _MISSING_VERSION)
-    return f"{stamp}|{digest}"
+    text = raw if raw is not None else json.dumps(record, sort_keys=True, default=str)
+    digest = hashlib.blake2b(text.strip().encode(), digest_size=8).hexdigest()
+    return f"{last_modified.isoformat() if last_modified else _MISSING_VERSION}|{digest}"
 
 
 def split_base_model_tag(tag: str) -> tuple[str | None, str] | None:
@@ -246,11 +249,15 @@ def _datasets(model_key: str, tags: list[str], card: dict[str, Any]
 
 
 def _positive_int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    return (value if isinstance(value, int) and not isinstance(value, bool)
+            and 0 < value <= INT64_MAX else None)
 
 
-def normalize_model(record: object) -> ModelRows:
-    """One Hub model record as flat rows; raises RecordError when it cannot be loaded."""
+def normalize_model(record: object, raw: str | None = None) -> ModelRows:
+    """One Hub model record (and its JSON text, if any) as flat rows.
+
+    Raises RecordError when the record cannot be loaded.
+    """
     if not isinstance(record, dict):
         raise RecordError(f"wrong type: a record must be a JSON object, "
                           f"got {type(record).__name__}")
@@ -278,7 +285,7 @@ def normalize_model(record: object) -> ModelRows:
     architectures = sorted({a.strip() for a in _strings(config.get("architectures")) if a.strip()})
     parameters = _positive_int(safetensors.get("total"))
     model: Row = {
-        "key": key, "id": model_id, "version": version_of(record, modified),
+        "key": key, "id": model_id, "version": version_of(record, modified, raw),
         "author": owner or _typed(record, "author", (str,)),
         "orgKey": owner.lower() if owner else None, "orgName": owner,
         "createdAt": created, "lastModified": modified,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,9 @@ from hflineage.loader.normalize import (
     normalize_model,
 )
 
+JSON_SPACE = " \t\r\n"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
 
 @dataclass(frozen=True)
 class Rejected:
@@ -28,8 +32,10 @@ class Rejected:
 
 
 def read_lines(path: Path) -> Iterator[str]:
-    """The lines of a UTF-8 file, streamed; undecodable bytes become U+FFFD (and fail parsing)."""
-    with path.open(encoding="utf-8", errors="replace") as fh:
+    """The ``\\n``-terminated lines of a UTF-8 file (a leading BOM dropped), streamed;
+    undecodable bytes become U+FFFD (and fail parsing). A bare ``\\r`` ends no line, so line
+    numbers match the file's."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="\n") as fh:
         yield from fh
 
 
@@ -38,22 +44,33 @@ def count_lines(path: Path) -> int:
     n = 0
     with path.open("rb") as fh:
         for line in fh:
-            n += bool(line.strip())
+            n += bool(line.strip(JSON_SPACE.encode()))
     return n
 
 
 def _parsed(item: str | dict[str, Any]) -> Any:
-    if isinstance(item, str):
-        try:
-            return json.loads(item)
-        except json.JSONDecodeError as e:
-            raise RecordError(f"malformed JSON: {e.msg} at column {e.colno}") from None
-    return item
+    if not isinstance(item, str):
+        return item
+    try:
+        value = json.loads(item)
+        if _SURROGATE_ESCAPE.search(item):
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except json.JSONDecodeError as e:
+        raise RecordError(f"malformed JSON: {e.msg} at column {e.colno}") from None
+    except RecursionError:
+        raise RecordError("malformed JSON: nested too deeply") from None
+    except UnicodeEncodeError:
+        raise RecordError("invalid unicode: a lone surrogate escape (\\ud800-\\udfff)") from None
+    return value
+
+
+def _raw(item: str | dict[str, Any]) -> str | dict[str, Any]:
+    return item.rstrip("\r\n") if isinstance(item, str) else item
 
 
 def _numbered(items: Iterable[str | dict[str, Any]]) -> Iterator[tuple[int, str | dict[str, Any]]]:
     for line, item in enumerate(items, start=1):
-        if isinstance(item, str) and not item.strip():
+        if isinstance(item, str) and not item.strip(JSON_SPACE):
             continue
         yield line, item
 
@@ -63,9 +80,9 @@ def model_rows(items: Iterable[str | dict[str, Any]]
     """(line, rows) for each model record (a JSON line or a dict); blank lines are skipped."""
     for line, item in _numbered(items):
         try:
-            yield line, normalize_model(_parsed(item))
+            yield line, normalize_model(_parsed(item), item if isinstance(item, str) else None)
         except RecordError as e:
-            yield line, Rejected(line, str(e), item.rstrip("\n") if isinstance(item, str) else item)
+            yield line, Rejected(line, str(e), _raw(item))
 
 
 def commit_rows(items: Iterable[str | dict[str, Any]]
@@ -75,7 +92,7 @@ def commit_rows(items: Iterable[str | dict[str, Any]]
         try:
             yield line, normalize_commit(_parsed(item))
         except RecordError as e:
-            yield line, Rejected(line, str(e), item.rstrip("\n") if isinstance(item, str) else item)
+            yield line, Rejected(line, str(e), _raw(item))
 
 
 def is_hub_username(name: str) -> bool:
