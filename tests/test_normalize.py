@@ -46,7 +46,7 @@ def test_valid_ids(raw: str, expected: str) -> None:
     ("N/A", "placeholder"), ("", "placeholder"), ("   ", "placeholder"),
     ("./output/checkpoint-500", "local-path"), ("/home/me/model", "local-path"),
     ("~/models/x", "local-path"), ("C:\\models\\x", "local-path"),
-    ("output/checkpoint-500/final", "local-path"),
+    ("output/checkpoint-500/final", "invalid-id"), ("org/model/blob/main/x.pth", "invalid-id"),
     ("https://github.com/org/repo", "non-hub-url"), ("s3://bucket/model", "non-hub-url"),
     ("https://huggingface.co/datasets/org/data", "non-model-hub-url"),
     ("mistral-7b", "ownerless-id"), ("Algorithm", "ownerless-id"),

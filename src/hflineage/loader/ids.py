@@ -80,7 +80,7 @@ def parse_id(raw: object, *, allow_ownerless: bool = False) -> ParsedId:
     if "://" in value:
         return ParsedId(None, "non-hub-url")
     if (value.startswith(("/", "./", "../", "~", ".\\")) or "\\" in value
-            or _WINDOWS_PATH.match(value) or value.count("/") > 1):
+            or _WINDOWS_PATH.match(value)):
         return ParsedId(None, "local-path")
     if not is_repo_id(value):
         return ParsedId(None, "invalid-id")

@@ -34,14 +34,9 @@ CALL (m, row) {
   WHERE row.orgKey IS NOT NULL
   MERGE (o:Organization {key: row.orgKey})
   ON CREATE SET o.name = row.orgName, o.recordVersion = row.version
-  WITH o, m, row
-  WHERE row.version > o.recordVersion
-  SET o.name = row.orgName, o.recordVersion = row.version
-}
-CALL (m, row) {
-  WITH m, row
-  WHERE row.orgKey IS NOT NULL
-  MATCH (o:Organization {key: row.orgKey})
+  ON MATCH SET o.name = CASE WHEN row.version > o.recordVersion THEN row.orgName ELSE o.name END,
+               o.recordVersion = CASE WHEN row.version > o.recordVersion THEN row.version
+                                      ELSE o.recordVersion END
   MERGE (o)-[:PUBLISHED]->(m)
 }
 RETURN row.key AS key,
