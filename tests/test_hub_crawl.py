@@ -317,3 +317,21 @@ def test_a_fetched_crawl_is_not_fetched_again(family_hub: LocalHub, tmp_path: Pa
     again = Crawl(client(family_hub), CrawlSpec(family=FAMILY_ROOT), tmp_path)
     again.open()  # a loaded crawl is finished: another crawl may use the folder
     assert not again.resumed and ids(tmp_path) == []
+
+
+def test_family_filters_use_the_hubs_spelling_of_each_id(tmp_path: Path) -> None:
+    models = [{"id": "Org/Base-Model", "tags": []},
+              {"id": "u/Child", "tags": ["base_model:Org/Base-Model"]},
+              {"id": "u/Grandchild", "tags": ["base_model:finetune:u/Child"]}]
+    with LocalHub(models) as hub:
+        crawl(hub, CrawlSpec(family="org/base-model"), tmp_path)
+        filters = [r.query.split("&")[0] for r in hub.requests if r.endpoint == "list"]
+    assert filters == ["filter=base_model%3AOrg%2FBase-Model", "filter=base_model%3Au%2FChild"]
+    assert ids(tmp_path) == ["Org/Base-Model", "u/Child", "u/Grandchild"]
+
+
+def test_a_refused_request_is_not_called_retried(family_hub: LocalHub, tmp_path: Path) -> None:
+    family_hub.fault("detail", status=401)
+    with pytest.raises(HubUnavailableError, match=r"401 .*check HF_TOKEN"):
+        crawl(family_hub, CrawlSpec(family=FAMILY_ROOT), tmp_path)
+    assert family_hub.count("detail") == 1

@@ -2,8 +2,9 @@
 
 A crawl writes what it fetches to a folder (``models.jsonl``, ``commits.jsonl`` in the snapshot
 format, ``events.jsonl`` for renames and deletions) and checkpoints in ``crawl.json`` after every
-page, model detail or model's commits. Files are truncated back to the checkpoint on resume, so a
-record is written exactly once however often the crawl is interrupted.
+page, and at most once a second while fetching model details or commit histories. Files are cut
+back to the checkpoint on resume, so a record is written exactly once however often the crawl is
+interrupted.
 
 Requests go through huggingface_hub's transport (``http_backoff``: retries on 408/429/5xx, network
 errors and timeouts, honouring ``Retry-After``; ``hf_raise_for_status``) with an ``HfApi``'s
@@ -123,10 +124,11 @@ class HubClient:
             except RepositoryNotFoundError:
                 raise
             except HfHubHTTPError as e:
-                status = e.response.status_code if e.response is not None else "?"
+                status = e.response.status_code if e.response is not None else 0
+                why = (f"after {self.retries} retries" if status in (408, 429) or status >= 500
+                       else "(check HF_TOKEN)" if status in (401, 403) else "(not retried)")
                 raise HubUnavailableError(
-                    f"the Hub answered {status} for {_short(url)} after "
-                    f"{self.retries} retries") from e
+                    f"the Hub answered {status} for {_short(url)} {why}") from e
             except httpx2.HTTPError as e:
                 raise HubUnavailableError(
                     f"{type(e).__name__} on {_short(url)} after {self.retries} retries") from e
@@ -229,7 +231,7 @@ class Crawl:
         self.state = CrawlState(spec.key(), asdict(spec))
         self.resumed = False
         self._seen: set[str] = set()
-        self._nodes: list[tuple[str, int]] = []
+        self._nodes: list[tuple[str, int | None]] = []  # family: id, childrenModelCount
         self._out: dict[str, IO[str]] = {}
         self._saved = 0.0
 
@@ -307,7 +309,7 @@ class Crawl:
             return False
         self._seen.add(key)
         self._write("models.jsonl", record)
-        self._nodes.append((key, int(record.get("childrenModelCount") or 0)))
+        self._node(record)
         self.state.models += 1
         if self.progress:
             self.progress(self.state.models, self.client.requests)
@@ -323,9 +325,12 @@ class Crawl:
         with path.open(encoding="utf-8") as f:
             for line in f:
                 record = json.loads(line)
-                key = record["id"].lower()
-                self._seen.add(key)
-                self._nodes.append((key, int(record.get("childrenModelCount") or 0)))
+                self._seen.add(record["id"].lower())
+                self._node(record)
+
+    def _node(self, record: dict[str, Any]) -> None:
+        if self.spec.family:  # filters need the Hub's own spelling of the id
+            self._nodes.append((record["id"], record.get("childrenModelCount")))
 
     # the crawl
     def run(self) -> CrawlResult:
@@ -424,7 +429,7 @@ class Crawl:
             if level >= spec.depth:
                 break
             parent, children = self._nodes[self.state.position]
-            queries = self._family_queries(parent) if children else []
+            queries = self._family_queries(parent) if children != 0 else []
             while self.state.query < len(queries):
                 params = [("filter", queries[self.state.query]), *expand]
                 for page in self._pages(params):
