@@ -78,7 +78,7 @@ def test_family_with_commits_through_429_and_500_into_neo4j(
                                      "r.status AS status, r.scope AS scope, "
                                      "r.crawlStartedAt IS NOT NULL AS crawled")
     assert run_node == [{"source": "hub", "status": "complete", "crawled": True,
-                         "scope": f"hub family={FAMILY_ROOT} depth=3"}]
+                         "scope": f"hub family={FAMILY_ROOT} with_commits=True depth=3"}]
     before = fingerprint(graph, database)
     again = run(hub, tmp_path, "--family", FAMILY_ROOT, "--with-commits")
     assert again.exit_code == 0, again.output

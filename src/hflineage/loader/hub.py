@@ -90,8 +90,8 @@ class CrawlSpec:
         return "hub " + (" ".join(parts) or "all models")
 
     def scope(self) -> str:
-        """Which models the crawl covers, whatever their age: the key of ``--since last``."""
-        return self.describe(skip=("since", "limit", "with_commits"))
+        """The options but ``since``: ``--since last`` continues the last crawl of this scope."""
+        return self.describe(skip=("since",))
 
 
 class HubClient:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,11 +87,9 @@ def load_hub_cmd(app: AppContext, author: str | None, search: str | None, limit:
       hflineage load hub --author mistralai --since last
       hflineage load hub --refresh --author mistralai
     """
-    scope = CrawlSpec(author=author, search=search, family=family, depth=depth,
-                      relations=relations, refresh=refresh)
     spec = CrawlSpec(author=author, search=search, limit=limit, family=family, depth=depth,
-                     relations=relations, since=_since(app, since, scope),
-                     with_commits=with_commits, refresh=refresh)
+                     relations=relations, with_commits=with_commits, refresh=refresh)
+    spec = replace(spec, since=_since(app, since, spec))
     folder = snapshot_out or app.settings.state_dir / "hub" / spec.key()
     token = app.settings.hf_token.get_secret_value() if app.settings.hf_token else None
     client = HubClient(endpoint or app.settings.hf_endpoint, token, timeout=timeout,
