@@ -108,17 +108,17 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("LlamaForCausalLM", "llama", 2, 3, 3, 2, 1, 0, 0, 0, 4, 3, 0.666667),
     ]),
     ("top_base_models", {}, [
-        ("meta/Llama-7B", "meta", "LlamaForCausalLM", False, 3, 6, 2, 1, 0, 0),
-        ("alice/llama-ft", "alice", "LlamaForCausalLM", False, 2, 2, 1, 0, 1, 0),
-        ("mistralai/Mistral-7B", "mistralai", "MistralForCausalLM", False, 2, 2, 1, 0, 0, 1),
-        ("alice/mistral-ft", "alice", "MistralForCausalLM", False, 1, 1, 0, 0, 0, 1),
-        ("google/gemma-7b", None, None, True, 1, 1, 1, 0, 0, 0),
-        ("meta/llama-7b-chat", "meta", "LlamaForCausalLM", False, 1, 1, 1, 0, 0, 0),
+        ("meta/Llama-7B", "meta", "LlamaForCausalLM", False, True, 3, 6, 2, 1, 0, 0),
+        ("alice/llama-ft", "alice", "LlamaForCausalLM", False, False, 2, 2, 1, 0, 1, 0),
+        ("mistralai/Mistral-7B", "mistralai", "MistralForCausalLM", False, True, 2, 2, 1, 0, 0, 1),
+        ("alice/mistral-ft", "alice", "MistralForCausalLM", False, False, 1, 1, 0, 0, 0, 1),
+        ("google/gemma-7b", None, None, True, True, 1, 1, 1, 0, 0, 0),
+        ("meta/llama-7b-chat", "meta", "LlamaForCausalLM", False, False, 1, 1, 1, 0, 0, 0),
     ]),
     ("top_base_models", {"relation": "finetune", "limit": 3}, [
-        ("meta/Llama-7B", "meta", "LlamaForCausalLM", False, 2, 4, 2, 0, 0, 0),
-        ("alice/llama-ft", "alice", "LlamaForCausalLM", False, 1, 1, 1, 0, 0, 0),
-        ("google/gemma-7b", None, None, True, 1, 1, 1, 0, 0, 0),
+        ("meta/Llama-7B", "meta", "LlamaForCausalLM", False, True, 2, 4, 2, 0, 0, 0),
+        ("alice/llama-ft", "alice", "LlamaForCausalLM", False, False, 1, 1, 1, 0, 0, 0),
+        ("google/gemma-7b", None, None, True, True, 1, 1, 1, 0, 0, 0),
     ]),
     ("derivatives_per_month", {}, [
         ("2023-02", "finetune", "LlamaForCausalLM", 1),
@@ -232,6 +232,14 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
     ("family_best_score_over_time", {"model": "meta/llama-7b", "benchmark": "ARC"}, [
         ("2023-02", 2, 45.0, 45.0, "meta/Llama-7B"),
         ("2023-03", 1, 50.0, 50.0, "alice/llama-ft"),
+    ]),
+    ("scored_pairs", {"benchmark": "ARC"}, [
+        ("alice/llama-ft", "meta/Llama-7B", "finetune", "LlamaForCausalLM", "ARC", "v1",
+         50.0, 45.0, 5.0, 1.0),
+        ("alice/mistral-ft", "mistralai/Mistral-7B", "finetune", "MistralForCausalLM", "ARC", "v1",
+         57.0, 58.0, -1.0, 1.0),
+        ("meta/llama-7b-chat", "meta/Llama-7B", "finetune", "LlamaForCausalLM", "ARC", "v1",
+         44.0, 45.0, -1.0, 0.9),
     ]),
     ("size_accuracy_frontier", {}, [
         ("thebloke/llama-ft-GGUF", "LlamaForCausalLM", 3500000000, 43.0, "2023-03", True),

@@ -91,5 +91,5 @@ def components(g: nx.DiGraph) -> pd.DataFrame:
 def pareto_front(df: pd.DataFrame, x: str = "parameters", y: str = "score") -> pd.Series:
     """True where no row with at most as much ``x`` has a higher ``y`` (smaller and better)."""
     order = df.sort_values([x, y], ascending=[True, False], kind="stable")
-    best = order[y].cummax().shift(fill_value=float("-inf"))
+    best = order[y].astype(float).cummax().shift(fill_value=float("-inf"))
     return (order[y] > best).reindex(df.index)

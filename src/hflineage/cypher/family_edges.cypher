@@ -2,13 +2,14 @@
 // $model: str -- the family's root, case-insensitive
 // $maxDepth: int = 10 -- generations to follow (at most 32)
 // returns: child, parent, relation, childCreatedAt, childParameters, childOrganization
-// Only edges between family members; a merge's parents outside the family are left out.
+// Only edges between family members; a merge's parents outside the family and deleted models
+// are left out.
 MATCH (r:Model {key: toLower($model)})
 CALL (r) {
   RETURN r AS member
   UNION
   MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
-  WHERE length(p) <= $maxDepth
+  WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
   RETURN d AS member
 }
 WITH collect(member) AS members

@@ -11,7 +11,8 @@ WITH r, coalesce(head([(r)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unkno
      COUNT { MATCH (r)<-[:COMMITTED_TO]-(c:Contributor) WHERE NOT coalesce(c.isBot, false)
              RETURN DISTINCT c } AS baseContributors
 CALL (r) {
-  OPTIONAL MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
+  WITH r WHERE EXISTS { (r)<-[:DERIVED_FROM]-() }
+  MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
   WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
   RETURN count(CASE WHEN length(p) = 1 THEN d END) AS direct, count(d) AS transitive,
          collect(CASE WHEN length(p) = 1 THEN d END) AS children

@@ -10,9 +10,12 @@ MATCH (r:Model)
 WHERE NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
 OPTIONAL MATCH (r)-[:HAS_ARCHITECTURE]->(a:Architecture)
 CALL (r) {
-  OPTIONAL MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
+  WITH r WHERE EXISTS { (r)<-[:DERIVED_FROM]-() }
+  MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
   WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
   RETURN d, length(p) AS depth
+  UNION
+  RETURN null AS d, null AS depth
 }
 WITH a.name AS architecture, r.modelType AS modelType, r, d, depth,
      head([(r)<-[:PUBLISHED]-(o:Organization) | o.key]) AS rootOrg,

@@ -2,7 +2,7 @@
 // $limit: int = 25 -- rows to return
 // $relation: str = null -- finetune, adapter, quantized, merge or unknown; null counts every relation
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
-// returns: model, organization, architecture, stub, directDerivatives, transitiveDerivatives, finetunes, adapters, quantized, merges
+// returns: model, organization, architecture, stub, isRoot, directDerivatives, transitiveDerivatives, finetunes, adapters, quantized, merges
 // Any model with a derivative is a base here. With $relation, a transitive derivative must be
 // reached through edges of that relation only. Deleted models are not counted.
 MATCH (b:Model)<-[e:DERIVED_FROM]-(c:Model)
@@ -21,7 +21,7 @@ CALL (b) {
 }
 RETURN b.id AS model, head([(b)<-[:PUBLISHED]-(o:Organization) | o.name]) AS organization,
        head([(b)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]) AS architecture,
-       coalesce(b.stub, false) AS stub, directDerivatives, transitiveDerivatives,
+       coalesce(b.stub, false) AS stub, NOT (b)-[:DERIVED_FROM]->() AS isRoot, directDerivatives, transitiveDerivatives,
        finetunes, adapters, quantized, merges
 ORDER BY transitiveDerivatives DESC, directDerivatives DESC, model
 LIMIT $limit

@@ -1,0 +1,18 @@
+// Every derivative–parent pair scored on the same benchmark: both scores, the delta and the size ratio.
+// $benchmark: str = 'Average' -- a benchmark name; null for every benchmark
+// $leaderboard: str = null -- v1 or v2; null for both
+// returns: child, parent, relation, architecture, benchmark, leaderboard, childScore, parentScore, delta, sizeRatio
+// sizeRatio is null unless both parameter counts are known. Deleted models are left out.
+MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),
+      (c)-[cs:SCORED]->(b:Benchmark)<-[ps:SCORED]-(p)
+WHERE ($benchmark IS NULL OR b.name = $benchmark)
+  AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
+  AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
+RETURN c.id AS child, p.id AS parent, e.relation AS relation,
+       coalesce(head([(c)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
+                head([(p)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name])) AS architecture,
+       b.name AS benchmark, b.leaderboard AS leaderboard, cs.score AS childScore,
+       ps.score AS parentScore, cs.score - ps.score AS delta,
+       CASE WHEN c.parameters > 0 AND p.parameters > 0
+            THEN toFloat(c.parameters) / p.parameters END AS sizeRatio
+ORDER BY benchmark, leaderboard, child, parent
