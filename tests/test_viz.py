@@ -121,8 +121,10 @@ def test_lineage_draws_ancestors_and_descendants(small: neo4j.Driver, database: 
     focus = next(n for n in net.nodes if n["id"] == "acme/base-7b-chat")
     assert focus["kind"] == "focus" and focus["shape"] == "star"
     assert net.page.layout == "tree"
-    assert {n["level"] for n in net.nodes if n["id"] == "acme/base-7b"} == {0}
-    assert {n["level"] for n in net.nodes if n["id"] == "dave/merged-7b-sft"} == {3}
+    x = {n["id"]: n["x"] for n in net.nodes}
+    assert x["acme/base-7b"] < x["acme/base-7b-chat"] < x["dave/merged-7b"] < \
+        x["dave/merged-7b-sft"]
+    assert x["bob/base-7b-chat-gguf"] == x["dave/merged-7b"]
 
 
 def test_lineage_depth_and_relation_filters(small: neo4j.Driver, database: str) -> None:

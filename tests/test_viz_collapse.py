@@ -103,12 +103,19 @@ def test_radial_layout_places_every_node_apart(case: tuple[nx.DiGraph, int]) -> 
     assert closest > layout.SPACING / layout.ROWS - 1
 
 
-def test_levels_put_parents_above_children() -> None:
+def test_tree_layout_puts_parents_left_and_centres_them() -> None:
     tree = nx.DiGraph()
     tree.add_edge("focus", "parent", step=-1)
     tree.add_edge("parent", "grandparent", step=-1)
     tree.add_edge("focus", "child", step=1)
-    assert layout.levels(tree) == {"grandparent": 0, "parent": 1, "focus": 2, "child": 3}
+    tree.add_edge("focus", "child2", step=1)
+    assert layout.levels(tree) == {"grandparent": 0, "parent": 1, "focus": 2, "child": 3,
+                                   "child2": 3}
+    pos = layout.layered(tree)
+    assert [pos[n][0] for n in ("grandparent", "parent", "focus", "child")] == [
+        0, layout.COLUMN, 2 * layout.COLUMN, 3 * layout.COLUMN]
+    ys = sorted({pos["child"][1], pos["child2"][1], pos["grandparent"][1]})
+    assert len(ys) == 3 and pos["focus"][1] == (ys[0] + ys[-1]) / 2
 
 
 def test_rows_convention() -> None:
@@ -139,5 +146,7 @@ def test_layout_modes_set_their_options(mode: str) -> None:
                    focus="r/a")
     net = build_network(sub, layout_mode=mode)
     assert net.options["physics"]["enabled"] == (mode == "physics")
-    assert ("hierarchical" in net.options["layout"]) == (mode == "tree")
-    assert all(("x" in n) == (mode == "fixed") for n in net.nodes)
+    assert all(("x" in n) == (mode != "physics") for n in net.nodes)
+    if mode == "tree":
+        x = {n["id"]: n["x"] for n in net.nodes}
+        assert x["r/a"] < x["r/b"] == x["r/c"]

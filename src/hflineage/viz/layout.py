@@ -1,5 +1,5 @@
-"""Positions for the drawing: generation levels for a top-down tree, or a precomputed radial
-tree when the view is too big for the browser to lay out."""
+"""Precomputed positions, so the browser draws at once: a left-to-right tree while it stays
+readable, else a radial tree."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import networkx as nx
 RING = 260.0
 SPACING = 34.0
 ROWS = 3
+COLUMN = 320.0
+ROW = 44.0
 
 
 def levels(tree: nx.DiGraph) -> dict[str, int]:
@@ -22,6 +24,32 @@ def levels(tree: nx.DiGraph) -> dict[str, int]:
             level[c] = level[p] + tree.edges[p, c]["step"]
     low = min(level.values(), default=0)
     return {n: v - low for n, v in level.items()}
+
+
+def _kids(tree: nx.DiGraph, n: str) -> list[str]:
+    return sorted(tree.successors(n), key=lambda k: (tree.nodes[k].get("group", ""), k))
+
+
+def layered(tree: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """A tidy tree read left to right: one column per generation, every leaf on its own row,
+    every inner node level with the middle of its children."""
+    level = levels(tree)
+    pos: dict[str, tuple[float, float]] = {}
+    row = 0
+    for root in sorted(n for n, d in tree.in_degree() if d == 0):
+        stack: list[tuple[str, bool]] = [(root, False)]
+        while stack:
+            n, done = stack.pop()
+            kids = _kids(tree, n)
+            if not done and kids:
+                stack.append((n, True))
+                stack.extend((k, False) for k in reversed(kids))
+                continue
+            y = (pos[kids[0]][1] + pos[kids[-1]][1]) / 2 if kids else row * ROW
+            row += 0 if kids else 1
+            pos[n] = (level[n] * COLUMN, y)
+        row += 1
+    return pos
 
 
 def radial(tree: nx.DiGraph) -> dict[str, tuple[float, float]]:
@@ -59,8 +87,7 @@ def _disc(tree: nx.DiGraph, root: str) -> dict[str, tuple[float, float]]:
     for n in order:
         start, end = span[n]
         share = (end - start) / leaves[n]
-        kids = sorted(tree.successors(n), key=lambda k: (tree.nodes[k].get("group", ""), k))
-        for i, k in enumerate(kids):
+        for i, k in enumerate(_kids(tree, n)):
             width = share * leaves[k]
             span[k] = (start, start + width)
             angle = start + width / 2

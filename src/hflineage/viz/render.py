@@ -23,7 +23,7 @@ from hflineage.viz.fetch import ModelInfo, Subgraph
 
 MAX_NODES = 300
 PHYSICS_LIMIT = 300
-TREE_WIDTH = 40
+TREE_ROWS = 60
 LAYOUTS = ("auto", "tree", "physics", "fixed")
 COLOR_BY = ("architecture", "relation")
 
@@ -165,14 +165,15 @@ def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
             continue
         how = ", ".join(x for x in (link.source, link.relation_source) if x)
         parents.append(f"{link.relation} of {p}" + (f" ({how})" if how else ""))
-    rows = _rows([("organization", info.organization), ("architecture", info.architecture),
-                  ("parameters", human(info.parameters) if info.parameters else None),
-                  ("licence", info.license),
-                  ("downloads", f"{info.downloads:,}" if info.downloads is not None else None),
-                  ("likes", f"{info.likes:,}" if info.likes is not None else None),
-                  ("created", (info.created or "")[:10]), ("best leaderboard score", score),
-                  ("derived as", "; ".join(parents[:6]) + (" …" if len(parents) > 6 else "")),
-                  ("descendants in this view", len(nx.ancestors(g, n)) or None)])
+    facts = [("organization", info.organization), ("architecture", info.architecture),
+             ("parameters", human(info.parameters) if info.parameters else None),
+             ("licence", info.license),
+             ("downloads", f"{info.downloads:,}" if info.downloads is not None else None),
+             ("likes", f"{info.likes:,}" if info.likes is not None else None),
+             ("created", (info.created or "")[:10] or None), ("best leaderboard score", score)]
+    rows = _rows([(k, "unknown" if v is None else v) for k, v in facts] + [
+        ("derived as", "; ".join(parents[:6]) + (" …" if len(parents) > 6 else "")),
+        ("descendants in this view", len(nx.ancestors(g, n)) or None)])
     badge = "".join(f'<div class="flag">{esc(f)}</div>' for f in flags)
     return f"<b>{esc(info.id)}</b>{badge}<table>{rows}</table>"
 
@@ -200,7 +201,7 @@ def _display_id(g: nx.DiGraph, n: str) -> str:
 class _Colors:
     def __init__(self, g: nx.DiGraph, keys: list[str], by: str) -> None:
         self.by = by
-        counts = Counter(self.category(g, k) for k in keys)
+        counts = Counter(self.category(g, k) for k in keys if _info(g, k) is not None)
         named = [c for c, _ in counts.most_common() if c not in ("unknown", "stub")]
         self.map = {c: PALETTE[i] for i, c in enumerate(named[: len(PALETTE) - 1])}
         if by == "relation":
@@ -209,9 +210,7 @@ class _Colors:
 
     def category(self, g: nx.DiGraph, n: str) -> str:
         info = _info(g, n)
-        if info is None:
-            return "organization"
-        if info.stub or info.missing:
+        if info is None or info.stub or info.missing:
             return "stub"
         if self.by == "relation":
             return _own_relation(g, n)
@@ -226,15 +225,15 @@ class _Colors:
 
 
 def _choose_layout(requested: str, kind: str, tree: nx.DiGraph) -> str:
-    """A top-down tree while its widest generation stays readable, physics for other small
-    views, and a precomputed radial layout for everything else."""
+    """A left-to-right tree while it has few enough leaves to read, physics for other small
+    views, and a radial layout for everything else."""
     if requested != "auto":
         return requested
     if tree.number_of_nodes() > PHYSICS_LIMIT:
         return "fixed"
     if kind in ("lineage", "family"):
-        widest = max(Counter(layout.levels(tree).values()).values(), default=0)
-        return "tree" if widest <= TREE_WIDTH else "fixed"
+        leaves = sum(1 for _, d in tree.out_degree() if d == 0)
+        return "tree" if leaves <= TREE_ROWS else "fixed"
     return "physics"
 
 
@@ -265,12 +264,8 @@ def _options(mode: str, big: bool) -> dict[str, Any]:
         "layout": {"improvedLayout": not big},
     }
     if mode == "tree":
-        opts["layout"]["hierarchical"] = {
-            "enabled": True, "direction": "UD", "levelSeparation": 150, "nodeSpacing": 150,
-            "treeSpacing": 180, "blockShifting": True, "edgeMinimization": True,
-            "parentCentralization": True}
         opts["edges"]["smooth"] = {"enabled": True, "type": "cubicBezier",
-                                   "forceDirection": "vertical", "roundness": 0.4}
+                                   "forceDirection": "horizontal", "roundness": 0.4}
     elif mode == "physics":
         opts["physics"] = {"enabled": True, "solver": "forceAtlas2Based",
                            "forceAtlas2Based": {"gravitationalConstant": -80,
@@ -290,8 +285,8 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
     aggs = c.aggregates
     tree = _drawing_tree(c, aggs)
     mode = _choose_layout(layout_mode, sub.kind, tree)
-    levels = layout.levels(tree) if mode == "tree" else {}
-    pos = layout.radial(tree) if mode == "fixed" else {}
+    pos = layout.layered(tree) if mode == "tree" else layout.radial(tree) if mode == "fixed" \
+        else {}
     colors = _Colors(g, c.kept, color_by)
 
     models = [n for n in c.kept if _info(g, n) is not None]
@@ -301,12 +296,7 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
     net.options = _options(mode, len(c.kept) + len(aggs) > PHYSICS_LIMIT)
 
     def place(node_id: str) -> dict[str, Any]:
-        where: dict[str, Any] = {}
-        if node_id in levels:
-            where["level"] = levels[node_id]
-        if node_id in pos:
-            where["x"], where["y"] = pos[node_id]
-        return where
+        return dict(zip(("x", "y"), pos[node_id], strict=True)) if node_id in pos else {}
 
     for n in c.kept:
         info = _info(g, n)
@@ -393,8 +383,8 @@ def _page(sub: Subgraph, g: nx.DiGraph, c: Collapsed, colors: _Colors, mode: str
     else:
         summary = f"All {total:,} models shown."
     direction = ("Arrows point from a derived model to its parent (child → parent, as stored "
-                 "in DERIVED_FROM)" + ("; parents are drawn above their children." if mode == "tree"
-                                       else "."))
+                 "in DERIVED_FROM)" + ("; parents are drawn left of their children, one column "
+                                       "per generation." if mode == "tree" else "."))
     if sub.organization:
         direction += " Grey dotted arrows run from the organization to the models it published."
     infos = [info for n in c.kept if (info := _info(g, n)) is not None]
