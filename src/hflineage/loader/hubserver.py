@@ -163,9 +163,10 @@ class LocalHub:
               skip: int = 0) -> None:
         """Misbehave on the next ``times`` requests to ``endpoint``, after letting ``skip`` pass.
 
-        ``status``: answer that code (with ``Retry-After`` if given); ``slow``: wait ``seconds``
-        before answering; ``truncate``: a 200 whose JSON body is cut in half; ``repeat``: a
-        listing page whose ``next`` link points at itself, so it is served twice.
+        ``status``: answer that code (a 429 with ``Retry-After`` and ``RateLimit`` headers when
+        ``retry_after`` is given); ``slow``: wait ``seconds`` before answering; ``truncate``: a
+        200 whose JSON body is cut in half; ``repeat``: a listing page whose ``next`` link points
+        at itself, so it is served twice.
         """
         with self._lock:
             self._faults.append(Fault(endpoint, kind, status, retry_after, seconds, times, skip))
@@ -352,6 +353,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "status":
             wait = fault.retry_after
             headers = {"Retry-After": str(wait)} if wait is not None else {}
+            if fault.status == 429 and wait is not None:  # the Hub's IETF-draft headers too
+                headers |= {"RateLimit": f'"api";r=0;t={wait}',
+                            "RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
             self._send(path, endpoint, query, fault.status, {"error": "injected fault"}, headers)
             return
         truncate = fault is not None and fault.kind == "truncate"
