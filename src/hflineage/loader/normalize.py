@@ -197,7 +197,7 @@ def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: st
         elif row["relation"] is None and relation is not None:
             row["relation"] = relation
 
-    typed = [(r, i) for r, i in (split_base_model_tag(t) or (None, None) for t in tags) if i]
+    typed = [split_base_model_tag(t) or (None, "") for t in tags if t.startswith("base_model:")]
     for relation, hub_id in typed:
         if relation is not None:
             add(hub_id, "tag", _relation(relation), "tag")

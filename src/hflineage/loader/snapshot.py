@@ -54,12 +54,12 @@ def load_run(driver: neo4j.Driver, database: str, source: str, input_: str,
     try:
         yield summary, sink
     except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as e:
-        summary.rejects_path = sink.close()
         with contextlib.suppress(neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
             run.finish(summary, "failed")
         raise DatabaseError(f"Neo4j failed during the load (run {run.id}): {e}") from e
-    summary.rejects_path = sink.close()
-    summary.issues = sink.issues
+    finally:
+        summary.rejects_path = sink.close()
+        summary.issues = sink.issues
     run.finish(summary)
 
 

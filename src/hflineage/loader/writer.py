@@ -32,24 +32,14 @@ def newest_per_key(batch: Sequence[ModelRows]) -> list[ModelRows]:
     return list(best.values())
 
 
+def describe_rows(batch: Iterable[ModelRows]) -> list[Row]:
+    """The rows of ``write/describe_models``: each model row with its edge rows nested."""
+    return [{**r.model, "architectures": r.architectures, "licenses": r.licenses,
+             "datasets": r.datasets, "parents": r.parents} for r in batch]
+
+
 def _describe(tx: neo4j.ManagedTransaction, batch: list[ModelRows]) -> None:
-    result = tx.run(statement("write/describe_models"), rows=[r.model for r in batch])
-    winners = {rec["key"]: rec for rec in result}
-    if not winners:
-        return
-    dirty = [k for k, rec in winners.items() if rec["dirty"]]
-    if dirty:
-        tx.run(statement("write/clear_described"), keys=dirty).consume()
-    won = [r for r in batch if r.model["key"] in winners]
-    archs = [a for r in won for a in r.architectures]
-    archs += [{"modelKey": k, "name": rec["leaderboardArchitecture"]}
-              for k, rec in winners.items() if rec["leaderboardArchitecture"]]
-    for name, rows in (("write/link_architectures", archs),
-                       ("write/link_licenses", [x for r in won for x in r.licenses]),
-                       ("write/link_datasets", [x for r in won for x in r.datasets]),
-                       ("write/link_parents", [x for r in won for x in r.parents])):
-        if rows:
-            tx.run(statement(name), rows=rows).consume()
+    tx.run(statement("write/describe_models"), rows=describe_rows(batch)).consume()
 
 
 def commit_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:

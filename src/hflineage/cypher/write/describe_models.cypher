@@ -1,8 +1,10 @@
-// Describe models from their records. A record wins only when its version (lastModified, then a
-// digest) is newer than the one that last described the node, so loads commute and reruns are
-// no-ops. Stubs are filled in; a described model never becomes a stub again.
-// $rows: list -- flat model rows (see hflineage.loader.normalize)
-// returns: key, dirty, leaderboardArchitecture
+// Describe models from their records, with their organization and outgoing edges. A record wins
+// only when its version (lastModified, then a digest) is newer than the one that last described
+// the node, so loads commute and reruns are no-ops. A winner replaces the edges of the record
+// before it (nodes left with no relationship, such as stub parents, go too). Stubs are filled in;
+// a described model never becomes a stub again; a parent not described yet becomes a stub whose
+// id is the smallest spelling seen until its own record arrives.
+// $rows: list -- flat model rows (hflineage.loader.normalize) with nested architectures, licenses, datasets, parents
 UNWIND $rows AS row
 MERGE (m:Model {key: row.key})
 WITH m, row, m.recordVersion AS before
@@ -29,6 +31,15 @@ SET m.id = row.id,
       WHEN row.hasArchitectures THEN 'config'
       WHEN m.leaderboardArchitecture IS NOT NULL THEN 'leaderboard' END
 WITH m, row, before
+CALL (m, before) {
+  WITH m
+  WHERE before IS NOT NULL OR m.leaderboardArchitecture IS NOT NULL
+  MATCH (m)-[r:HAS_ARCHITECTURE|LICENSED_UNDER|TRAINED_ON|DERIVED_FROM]->(x)
+  DELETE r
+  WITH DISTINCT x
+  WHERE NOT (x)--() AND (NOT x:Model OR x.stub = true)
+  DELETE x
+}
 CALL (m, row) {
   WITH m, row
   WHERE row.orgKey IS NOT NULL
@@ -39,7 +50,31 @@ CALL (m, row) {
                                       ELSE o.recordVersion END
   MERGE (o)-[:PUBLISHED]->(m)
 }
-RETURN row.key AS key,
-       before IS NOT NULL OR m.leaderboardArchitecture IS NOT NULL AS dirty,
-       CASE WHEN row.hasArchitectures THEN null ELSE m.leaderboardArchitecture END
-         AS leaderboardArchitecture
+CALL (m, row) {
+  UNWIND CASE WHEN row.hasArchitectures THEN [a IN row.architectures | a.name]
+              WHEN m.leaderboardArchitecture IS NOT NULL THEN [m.leaderboardArchitecture]
+              ELSE [] END AS name
+  MERGE (a:Architecture {name: name})
+  MERGE (m)-[:HAS_ARCHITECTURE]->(a)
+}
+CALL (m, row) {
+  UNWIND row.licenses AS l
+  MERGE (x:License {id: l.id})
+  SET x.category = l.category
+  MERGE (m)-[:LICENSED_UNDER]->(x)
+}
+CALL (m, row) {
+  UNWIND row.datasets AS d
+  MERGE (x:Dataset {key: d.key})
+  ON CREATE SET x.id = d.id
+  ON MATCH SET x.id = CASE WHEN d.id < x.id THEN d.id ELSE x.id END
+  MERGE (m)-[:TRAINED_ON]->(x)
+}
+CALL (m, row) {
+  UNWIND row.parents AS p
+  MERGE (x:Model {key: p.parentKey})
+  ON CREATE SET x.id = p.parentId, x.stub = true
+  ON MATCH SET x.id = CASE WHEN x.stub AND p.parentId < x.id THEN p.parentId ELSE x.id END
+  MERGE (m)-[d:DERIVED_FROM]->(x)
+  SET d.relation = p.relation, d.source = p.source, d.relationSource = p.relationSource
+}
