@@ -17,6 +17,7 @@ from hflineage.cypher import registry
 from hflineage.db.schema import init_schema, wipe_database
 from hflineage.errors import ModelNotFoundError, NotDrawableError, OrganizationNotFoundError
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph, query_graph
+from hflineage.viz.fetch import rows_to_links
 from tests.conftest import FIXTURES
 
 GRAPH = json.loads((FIXTURES / "viz" / "graph.json").read_text(encoding="utf-8"))
@@ -197,6 +198,20 @@ def test_query_view_reads_child_parent_columns_and_model_columns(small: neo4j.Dr
     assert len(net.edges) == 2
     models = query_graph(small, "viz_org_models", {"org": "dave"}, database=database)
     assert edge_pairs(models) == {("dave/merged-7b-sft", "dave/merged-7b", "finetune")}
+
+
+def test_path_rows_become_models_and_edges(small: neo4j.Driver, database: str) -> None:
+    records, _, _ = small.execute_query(
+        "MATCH p = (:Model {key: 'dave/merged-7b-sft'})-[:DERIVED_FROM*1..3]->(:Model) "
+        "RETURN p, 1 AS n", database_=database)
+    models, links = rows_to_links([dict(r.items()) for r in records])
+    assert set(models) == {"dave/merged-7b-sft", "dave/merged-7b", "acme/base-7b-chat",
+                           "eve/other-7b", "acme/base-7b"}
+    assert {(link.child, link.parent, link.relation) for link in links} == {
+        ("dave/merged-7b-sft", "dave/merged-7b", "finetune"),
+        ("dave/merged-7b", "acme/base-7b-chat", "merge"),
+        ("dave/merged-7b", "eve/other-7b", "merge"),
+        ("acme/base-7b-chat", "acme/base-7b", "finetune")}
 
 
 def test_query_without_models_is_refused(small: neo4j.Driver, database: str) -> None:

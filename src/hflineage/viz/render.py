@@ -171,9 +171,10 @@ def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
              ("downloads", f"{info.downloads:,}" if info.downloads is not None else None),
              ("likes", f"{info.likes:,}" if info.likes is not None else None),
              ("created", (info.created or "")[:10] or None), ("best leaderboard score", score)]
-    rows = _rows([(k, "unknown" if v is None else v) for k, v in facts] + [
-        ("derived as", "; ".join(parents[:6]) + (" …" if len(parents) > 6 else "")),
-        ("descendants in this view", len(nx.ancestors(g, n)) or None)])
+    unknown = ", ".join(k for k, v in facts if v is None)
+    rows = _rows([*facts, ("unknown", unknown),
+                  ("derived as", "; ".join(parents[:6]) + (" …" if len(parents) > 6 else "")),
+                  ("descendants in this view", len(nx.ancestors(g, n)) or None)])
     badge = "".join(f'<div class="flag">{esc(f)}</div>' for f in flags)
     return f"<b>{esc(info.id)}</b>{badge}<table>{rows}</table>"
 
