@@ -442,15 +442,10 @@ class ManagedNeo4j:
             return False
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGTERM)
-        try:
-            psutil.Process(pid).wait(timeout)
-        except psutil.NoSuchProcess:
-            pass
-        except psutil.TimeoutExpired:
+        if not _exited(pid, timeout):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
-            with contextlib.suppress(psutil.NoSuchProcess):
-                psutil.Process(pid).wait(10)
+            _exited(pid, 10)
         self.pid_file.unlink(missing_ok=True)
         return True
 
@@ -473,6 +468,20 @@ class ManagedNeo4j:
             f"export NEO4J_PASSWORD={shlex.quote(self.password)}",
             "export NEO4J_DATABASE=neo4j",
         ]
+
+
+def _exited(pid: int, timeout: float) -> bool:
+    """Wait for a process to end. A zombie counts as ended: when another process started the
+    server (``load --bulk`` in a subprocess), only that parent can reap it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def user_instance(state_dir: Path, cache_dir: Path, version: str) -> ManagedNeo4j:
