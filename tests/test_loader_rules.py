@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from hflineage import SCHEMA_VERSION
 from hflineage.cli import cli
+from hflineage.errors import DatabaseError
 from hflineage.loader import load_commit_records, load_model_records, load_snapshot
 
 
@@ -337,3 +338,24 @@ def test_cli_exit_codes_and_printed_rejects_path(graph: neo4j.Driver, cli_env: d
 
 def test_schema_version_node(graph: neo4j.Driver) -> None:
     assert one(graph, "MATCH (s:Schema) RETURN s.version") == SCHEMA_VERSION
+
+
+def test_neo4j_failure_is_a_clean_error_and_exit_code(graph: neo4j.Driver, database: str,
+                                                      cli_env: dict[str, str], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_jsonl(tmp_path / "models.jsonl", [{"id": "a/b"}])
+    with pytest.raises(DatabaseError, match="Neo4j failed"):
+        load_snapshot(graph, path, database="no-such-database", rejects=tmp_path / "r")
+    monkeypatch.setenv("NEO4J_DATABASE", "no-such-database")
+    result = CliRunner().invoke(cli, ["load", "snapshot", str(path), "--no-progress"])
+    assert result.exit_code == 1 and "Neo4j failed" in result.output
+
+
+def test_progress_bar_counts_every_record(graph: neo4j.Driver, database: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_jsonl(tmp_path / "models.jsonl", [{"id": f"a/m{i}"} for i in range(7)])
+    summary = load_snapshot(graph, path, database=database, rejects=tmp_path / "r",
+                            batch_size=3, progress=True)
+    assert summary.loaded == 7
+    out = capsys.readouterr().out
+    assert "7/7" in out and "records/s" in out

@@ -57,3 +57,6 @@ from hflineage.analytics.commands import query, report  # noqa: E402
 
 cli.add_command(query)
 cli.add_command(report)
+from hflineage.export import export  # noqa: E402
+
+cli.add_command(export)

@@ -1,0 +1,29 @@
+"""Every internal write and export statement compiles against the real Neo4j."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import neo4j
+import pytest
+
+from hflineage.cypher import statement
+
+NAMES = sorted(f"{folder}/{f.name.removesuffix('.cypher')}"
+               for folder in ("write", "export")
+               for f in resources.files("hflineage.cypher").joinpath(folder).iterdir()
+               if f.name.endswith(".cypher"))
+
+
+def test_statements_exist() -> None:
+    assert "write/describe_models" in NAMES and "export/family" in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_statement_passes_explain(graph: neo4j.Driver, database: str, name: str) -> None:
+    text = statement(name)
+    assert text.startswith("//")
+    params = {"rows": [], "keys": [], "ids": [], "id": "x", "source": "s", "input": "i",
+              "status": "complete", "recordsIn": 0, "loaded": 0, "rejected": 0, "issues": 0,
+              "root": "a/b", "maxDepth": 2}
+    graph.execute_query("EXPLAIN " + text, params, database_=database)
