@@ -88,7 +88,9 @@ def growth_section(df: pd.DataFrame) -> Section:
 def architectures_section(df: pd.DataFrame) -> Section:
     fig = _fig("Derivatives per base-model architecture, by relation", barmode="stack",
                yaxis_title="transitive derivatives")
-    top = _safe(df.head(15)).fillna({"architecture": "(unknown)"})
+    by_arch = df.fillna({"architecture": "(unknown)"}).groupby("architecture", as_index=False)[
+        [*RELATION_COLUMNS.values(), "transitiveDerivatives"]].sum()
+    top = _safe(by_arch.sort_values("transitiveDerivatives", ascending=False).head(15))
     for rel, col in RELATION_COLUMNS.items():
         if not top.empty and top[col].sum():
             fig.add_bar(x=top["architecture"], y=top[col], name=rel)
@@ -135,7 +137,7 @@ def activity_section(df: pd.DataFrame) -> Section:
 def size_section(per_hop: pd.DataFrame, to_root: pd.DataFrame) -> Section:
     fig = _fig("Median child/parent parameter ratio per relation and architecture",
                yaxis_title="median ratio (log)", yaxis_type="log", barmode="group")
-    top_arch = per_hop.groupby("architecture")["pairs"].sum().nlargest(6).index
+    top_arch = per_hop.groupby("architecture")["pairs"].sum().sort_values(ascending=False).index[:6]
     for arch in top_arch:
         part = per_hop[per_hop["architecture"] == arch]
         fig.add_bar(x=part["relation"], y=part["medianRatio"], name=_esc(arch))
@@ -377,9 +379,9 @@ def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = No
 
 
 _SORT_JS = """
-document.querySelectorAll('table.sortable th').forEach((th, i) =>
+document.querySelectorAll('table.sortable th').forEach(th =>
  th.addEventListener('click', () => {
-  const body = th.closest('table').tBodies[0];
+  const i = th.cellIndex, body = th.closest('table').tBodies[0];
   const asc = th.dataset.dir !== 'asc'; th.dataset.dir = asc ? 'asc' : 'desc';
   const key = r => { const c = r.cells[i];
     return c.dataset.v !== undefined ? +c.dataset.v : c.textContent; };
