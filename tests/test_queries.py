@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import neo4j
@@ -64,6 +65,14 @@ def test_every_file_is_registered_and_documented() -> None:
         used = set(re.findall(r"\$(\w+)", "\n".join(
             line for line in q.text.splitlines() if not line.startswith("//"))))
         assert used == {p.name for p in q.params}, f"{name}: header params != $params in the body"
+
+
+def test_readme_lists_every_query() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Queries"):readme.index("## Report")]
+    for name, q in registry().items():
+        if not name.startswith("viz_"):
+            assert f"| `{name}` | {q.description} |" in section, name
 
 
 def test_variable_length_patterns_are_bounded() -> None:
