@@ -125,8 +125,9 @@ def test_family_crawl_by_relation_uses_typed_filters(family_hub: LocalHub, tmp_p
 def test_family_crawl_follows_a_renamed_root(family_hub: LocalHub, tmp_path: Path) -> None:
     family_hub.rename(FAMILY_ROOT, "acme/base-7b-v1")
     family_hub.upsert({**fixture_models()[1], "tags": ["base_model:acme/base-7b-v1"]})
-    crawl(family_hub, CrawlSpec(family=FAMILY_ROOT, depth=1), tmp_path)
+    result = crawl(family_hub, CrawlSpec(family=FAMILY_ROOT, depth=1), tmp_path)
     assert ids(tmp_path)[0] == "acme/base-7b-v1"
+    assert result.renamed == 1
     with pytest.raises(HubError, match="not on the Hub"):
         crawl(family_hub, CrawlSpec(family="nobody/nothing"), tmp_path / "missing")
 

@@ -420,6 +420,8 @@ class Crawl:
             root = self.client.model(spec.family, (*EXPAND, "childrenModelCount"))
             if root is None:
                 raise HubError(f"{spec.family} is not on the Hub (404)")
+            if root["id"].lower() != spec.family.lower():
+                self._event("renamed", **{"from": spec.family, "to": root["id"]})
             self._add_model(root)
             self.state.levels = [0]
             self._save()
