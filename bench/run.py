@@ -240,7 +240,7 @@ def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> N
     if phase == "bulk":
         timings = BulkTimings()
         summary = bulk_load(inst, path, rejects=rejects, timings=timings,
-                            max_off_heap="4G", admin_heap="2g")
+                            max_off_heap="4G", admin_heap="2g", replace=True)
         out["parts"] = {k: round(v, 2) for k, v in vars(timings).items() if k != "rows"}
     else:
         with driver(inst) as d:
@@ -351,8 +351,6 @@ def run_size(n: int, inst: ManagedNeo4j, res: dict[str, Any], save: Callable[[],
                              inst=inst)
 
     def bulk() -> dict[str, Any]:
-        with driver(inst) as d:
-            wipe_database(d)
         return in_subprocess("bulk", str(path), str(inst.home), *mem)
 
     work: dict[str, Callable[[], Any]] = {

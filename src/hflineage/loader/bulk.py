@@ -314,17 +314,19 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
               rejects: Path | str | None = None, workdir: Path | None = None,
               max_off_heap: str = "2G", admin_heap: str = "1g", batch_size: int = 5000,
               progress: bool = False, contributor_kind: str = "auto",
-              start_timeout: float = 600.0, timings: BulkTimings | None = None) -> LoadSummary:
+              start_timeout: float = 600.0, timings: BulkTimings | None = None,
+              replace: bool = False) -> LoadSummary:
     """First load of a snapshot into the EMPTY database of a managed server, offline.
 
-    Refuses (``BulkLoadRefusedError``) when the database holds anything but the schema node.
+    Refuses (``BulkLoadRefusedError``) when the database holds anything but the schema node,
+    unless ``replace`` says to throw the whole store away (the benchmark does; the CLI never).
     The server is running afterwards, whatever happened.
     """
     timings = timings if timings is not None else BulkTimings()
     began = time.monotonic()
     instance.start(timeout=start_timeout)
     with _driver(instance) as drv:
-        held = data_node_count(drv, database)
+        held = 0 if replace else data_node_count(drv, database)
     if held:
         raise BulkLoadRefusedError(
             f"database {database!r} already holds {held:,} nodes: the bulk path replaces the "
