@@ -35,7 +35,8 @@ class AppContext:
     @property
     def driver(self) -> neo4j.Driver:
         if self._driver is None:
-            self._driver = connection.open_driver(self.conn)
+            self._driver = connection.open_driver(self.conn,
+                                                  self.settings.hflineage_retry_time)
         return self._driver
 
     def secrets(self) -> list[str]:

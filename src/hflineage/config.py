@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     hflineage_cache: Path | None = Field(default=None, description="jar cache override")
     hflineage_batch_size: int = 5000
     hflineage_query_timeout: float = 60.0
+    hflineage_retry_time: float = Field(
+        default=30.0, description="seconds the driver retries a transaction on transient errors "
+                                  "and lost connections before giving up")
     hflineage_neo4j_version: str = "5.26.31"
 
     @cached_property

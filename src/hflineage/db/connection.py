@@ -43,10 +43,12 @@ def resolve_connection(settings: Settings) -> Connection:
     return Connection(status.uri, "neo4j", inst.password, settings.neo4j_database, managed=True)
 
 
-def open_driver(conn: Connection) -> neo4j.Driver:
-    """A verified driver; the caller owns it and closes it."""
+def open_driver(conn: Connection, retry_time: float = 30.0) -> neo4j.Driver:
+    """A verified driver that retries transactions for ``retry_time`` seconds; the caller owns it
+    and closes it."""
     driver = GraphDatabase.driver(conn.uri, auth=(conn.username, conn.password),
-                                  notifications_min_severity="OFF")
+                                  notifications_min_severity="OFF",
+                                  max_transaction_retry_time=retry_time)
     try:
         driver.verify_connectivity()
     except AuthError as e:
