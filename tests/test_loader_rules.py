@@ -84,20 +84,32 @@ def test_constraints_on_case_folded_keys(graph: neo4j.Driver) -> None:
 def test_contributor_kinds_are_never_merged(graph: neo4j.Driver, database: str,
                                             tmp_path: Path) -> None:
     hub = write_jsonl(tmp_path / "hub" / "commits.jsonl", [
-        {"model": "o/m", "commit_id": "c1", "authors": ["Julien"], "created_at": "2024-01-01"}])
+        {"model": "o/m", "commit_id": "c1", "authors": ["Julien"], "created_at": "2024-01-01"},
+        {"model": "o/m", "commit_id": "c2", "authors": ["Unlinked Person"],
+         "created_at": "2024-01-01"}])
     git = write_jsonl(tmp_path / "git" / "commits.jsonl", [
-        {"model": "o/m", "commit_id": "c2", "authors": ["Julien"], "created_at": "2024-01-02"},
-        {"model": "o/m", "commit_id": "c3", "authors": ["Julien Chaumond"],
-         "created_at": "2024-01-03"}])
-    load_snapshot(graph, hub, database=database, rejects=tmp_path / "r1.jsonl")
+        {"model": "o/m", "commit_id": "c3", "authors": ["Julien"], "created_at": "2024-01-02"},
+        {"model": "o/m", "commit_id": "c4", "authors": ["Julien Chaumond"],
+         "created_at": "2024-01-03"},
+        {"model": "o/m", "commit_id": "c5", "authors": ["Jane Doe"], "created_at": "2024-01-03"}])
+
+    def kinds() -> list[tuple[str, str]]:
+        rows = graph.execute_query("MATCH (c:Contributor) RETURN c.key AS key, c.kind AS kind "
+                                   "ORDER BY key")[0]
+        return [(r["key"], r["kind"]) for r in rows]
+
+    load_snapshot(graph, hub, database=database, rejects=tmp_path / "r1.jsonl")  # auto → hub
+    # A name that cannot be a Hub username is a git display name even in a Hub source.
+    assert kinds() == [("git:unlinked person", "git"), ("hub:julien", "hub")]
     load_snapshot(graph, git, database=database, rejects=tmp_path / "r2.jsonl")  # auto → git
-    rows = graph.execute_query("MATCH (c:Contributor) RETURN c.key AS key, c.kind AS kind "
-                               "ORDER BY key")[0]
-    assert [(r["key"], r["kind"]) for r in rows] == [
-        ("git:julien", "git"), ("git:julien chaumond", "git"), ("hub:julien", "hub")]
+    assert kinds() == [("git:jane doe", "git"), ("git:julien", "git"),
+                       ("git:julien chaumond", "git"), ("git:unlinked person", "git"),
+                       ("hub:julien", "hub")]
     load_snapshot(graph, git, database=database, contributor_kind="hub",
                   rejects=tmp_path / "r3.jsonl")
-    assert one(graph, "MATCH (c:Contributor {kind: 'hub'}) RETURN count(c)") == 2
+    assert one(graph, "MATCH (:Contributor {key: 'hub:julien'})-[r:COMMITTED_TO]->() "
+                      "RETURN r.commitIds") == ["c1", "c3"]
+    assert len(kinds()) == 5
 
 
 def test_models_known_only_from_commits_are_stubs_until_described(

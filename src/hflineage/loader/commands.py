@@ -50,7 +50,8 @@ def load() -> None:
 @click.option("--contributor-kind", type=click.Choice(["auto", "hub", "git"]), default="auto",
               show_default=True,
               help="Commit authors are Hub usernames (hub) or git display names (git); auto "
-                   "picks git when any author is not a valid Hub username.")
+                   "picks git when most authors cannot be Hub usernames. A name that cannot "
+                   "be a Hub username is git either way.")
 @rejects_option
 @batch_size_option
 @click.option("--progress/--no-progress", default=True, show_default=True)

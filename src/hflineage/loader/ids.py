@@ -45,6 +45,11 @@ def is_repo_id(value: str) -> bool:
             and not value.endswith(".git"))
 
 
+def is_hub_username(name: str) -> bool:
+    """True when ``name`` could be a Hub username (a git display name like ``Jane Doe`` cannot)."""
+    return "/" not in name and is_repo_id(name)
+
+
 def key_of(hub_id: str) -> str:
     """The case-folded key under which a Hub id is unique."""
     return hub_id.lower()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hflineage.loader.ids import is_repo_id
+from hflineage.loader.ids import is_hub_username
 from hflineage.loader.normalize import (
     CommitRow,
     ModelRows,
@@ -95,13 +95,10 @@ def commit_rows(items: Iterable[str | dict[str, Any]]
             yield line, Rejected(line, str(e), _raw(item))
 
 
-def is_hub_username(name: str) -> bool:
-    return "/" not in name and is_repo_id(name)
-
-
 def detect_contributor_kind(path: Path) -> str:
-    """``git`` when any commit author is not a Hub username (git display names have spaces)."""
-    for _, item in commit_rows(read_lines(path)):
-        if isinstance(item, list) and any(not is_hub_username(c.author) for c in item):
-            return "git"
-    return "hub"
+    """``git`` when most distinct commit authors cannot be Hub usernames (display names have
+    spaces), else ``hub``."""
+    names = {c.author for _, item in commit_rows(read_lines(path)) if isinstance(item, list)
+             for c in item}
+    not_users = sum(not is_hub_username(n) for n in names)
+    return "git" if names and not_users * 2 > len(names) else "hub"

@@ -146,7 +146,7 @@ def load_snapshot(driver: neo4j.Driver, path: Path | str, *, database: str = "ne
     """Load a snapshot file, or a folder with ``models.jsonl`` and/or ``commits.jsonl``.
 
     ``contributor_kind`` says whether commit authors are Hub usernames (``hub``) or git display
-    names (``git``); ``auto`` picks ``git`` when any author is not a valid Hub username.
+    names (``git``); ``auto`` picks ``git`` when most authors cannot be Hub usernames.
     """
     stages = snapshot_stages(Path(path), contributor_kind)
     return run_stages(driver, stages, source="snapshot", input_=str(path), database=database,

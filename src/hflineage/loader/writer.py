@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import neo4j
 
 from hflineage.cypher import statement
+from hflineage.loader.ids import is_hub_username
 from hflineage.loader.normalize import CommitRow, ModelRows, Row, is_bot
 
 T = TypeVar("T")
@@ -45,16 +46,19 @@ def _describe(tx: neo4j.ManagedTransaction, batch: list[ModelRows]) -> None:
 def commit_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
     """Commits grouped per (contributor, model), with their distinct ids and time range.
 
-    A contributor is spelled as in its latest commit (the smallest spelling on a tie).
+    ``kind`` is the kind of the source's authors; a name that cannot be a Hub username (the Hub
+    returns git display names for commits not linked to an account) is ``git`` either way. A
+    contributor is spelled as in its latest commit (the smallest spelling on a tie).
     """
     groups: dict[tuple[str, str], Row] = {}
     for c in batch:
-        ckey = f"{kind}:{c.author.lower()}"
+        author_kind = "hub" if kind == "hub" and is_hub_username(c.author) else "git"
+        ckey = f"{author_kind}:{c.author.lower()}"
         row = groups.get((ckey, c.model_key))
         if row is None:
             row = groups[(ckey, c.model_key)] = {
                 "modelKey": c.model_key, "modelId": c.model_id, "contributorKey": ckey,
-                "name": c.author, "kind": kind, "isBot": is_bot(c.author),
+                "name": c.author, "kind": author_kind, "isBot": is_bot(c.author),
                 "commitIds": {}, "first": None, "last": None}
         row["commitIds"][c.commit_id] = None
         t = c.created_at
