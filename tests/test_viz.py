@@ -15,9 +15,14 @@ from click.testing import CliRunner
 from hflineage.cli import cli
 from hflineage.cypher import registry
 from hflineage.db.schema import init_schema, wipe_database
-from hflineage.errors import ModelNotFoundError, NotDrawableError, OrganizationNotFoundError
+from hflineage.errors import (
+    ModelNotFoundError,
+    NotDrawableError,
+    OrganizationNotFoundError,
+    ViewTooLargeError,
+)
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph, query_graph
-from hflineage.viz.fetch import rows_to_links
+from hflineage.viz.fetch import fetch_family, rows_to_links
 from tests.conftest import FIXTURES
 
 GRAPH = json.loads((FIXTURES / "viz" / "graph.json").read_text(encoding="utf-8"))
@@ -217,6 +222,13 @@ def test_path_rows_become_models_and_edges(small: neo4j.Driver, database: str) -
 def test_query_without_models_is_refused(small: neo4j.Driver, database: str) -> None:
     with pytest.raises(NotDrawableError):
         query_graph(small, "viz_org_models", {"org": "nobody"}, database=database)
+
+
+def test_a_view_past_the_fetch_limit_stops_with_advice(small: neo4j.Driver,
+                                                       database: str) -> None:
+    with pytest.raises(ViewTooLargeError, match="--relation, --up or --down"):
+        fetch_family(small, database, "acme/base-7b", limit=FAMILY - 1)
+    assert len(fetch_family(small, database, "acme/base-7b", limit=FAMILY).models) == FAMILY
 
 
 def test_unknown_model_is_a_clean_error(small: neo4j.Driver, database: str) -> None:

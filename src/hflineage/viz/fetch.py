@@ -18,7 +18,7 @@ from hflineage.errors import (
 )
 
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
-FETCH_LIMIT = 25_000
+FETCH_LIMIT = 100_000
 _BATCH = 5_000
 
 
