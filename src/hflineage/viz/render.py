@@ -48,9 +48,7 @@ def short(model_id: str, width: int = 28) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def human(n: int | float | None) -> str:
-    if n is None:
-        return "—"
+def human(n: float) -> str:
     for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
         if abs(n) >= scale:
             return f"{n / scale:.1f}{unit}"
@@ -305,7 +303,7 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
             net.add_node(n, label=esc(sub.organization or n), shape="hexagon", size=28,
                          color={"background": "#444444", "border": "#222222"}, kind="org",
                          title=f"<b>organization {esc(sub.organization)}</b>",
-                         font={"size": 18, "bold": True}, **place(n))
+                         font={"size": 18}, **place(n))
             continue
         cat = colors.category(g, n)
         fill = colors.of(cat)
@@ -315,14 +313,14 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
                       "highlight": {"background": fill, "border": "#000000"}},
             "title": _model_tip(g, n, info),
             "kind": "stub" if cat == "stub" else "model", "relation": _own_relation(g, n),
-            "arch": info.architecture or "unknown", "org": info.organization or "",
+            "org": info.organization or "",
             "hfid": info.id}
         if cat == "stub":
             node |= {"shapeProperties": {"borderDashes": [3, 3]}, "borderWidth": 2,
                      "color": {"background": "#ffffff", "border": "#777777"}}
         if n == sub.focus:
             node |= {"shape": "star", "size": max(28.0, node["size"] + 8), "borderWidth": 3,
-                     "kind": "focus", "font": {"size": 18, "bold": True},
+                     "kind": "focus", "font": {"size": 18},
                      "color": {"background": fill if cat != "stub" else "#ffffff",
                                "border": "#d62728"}}
         net.add_node(n, **node, **place(n))
