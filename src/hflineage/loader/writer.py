@@ -77,6 +77,12 @@ def _commits(tx: neo4j.ManagedTransaction, rows: list[Row]) -> None:
     tx.run(statement("write/merge_commits"), rows=rows).consume()
 
 
+def _locked(tx: neo4j.ManagedTransaction,
+            fn: Callable[[neo4j.ManagedTransaction, Any], None], payload: Any) -> None:
+    tx.run(statement("write/lock_writes")).consume()
+    fn(tx, payload)
+
+
 class Writer:
     """Writes batches on a background thread while the caller normalizes the next one."""
 
@@ -92,7 +98,7 @@ class Writer:
 
     def _run(self, fn: Callable[[neo4j.ManagedTransaction, Any], None], payload: Any) -> None:
         with self.driver.session(database=self.database) as session:
-            session.execute_write(fn, payload)
+            session.execute_write(_locked, fn, payload)
 
     def models(self, batch: Sequence[ModelRows]) -> None:
         """Describe a batch of models (newest record per model wins)."""
