@@ -175,3 +175,38 @@ def test_a_hub_token_is_sent_but_never_shown(hub: LocalHub, graph: neo4j.Driver,
         assert not graph_holds(graph, database, secret)
     if neo4j_server.instance is not None:
         assert files_holding(neo4j_server.instance.home / "logs", HUB_TOKEN) == []
+
+
+def _schema(driver: neo4j.Driver, database: str) -> list[str]:
+    records, _, _ = driver.execute_query(
+        "SHOW INDEXES YIELD name RETURN name ORDER BY name", database_=database)
+    return [r["name"] for r in records]
+
+
+@pytest.mark.parametrize("text", [
+    "CREATE INDEX evil IF NOT EXISTS FOR (m:Model) ON (m.downloads)",
+    "DROP CONSTRAINT model_key",
+    "CALL db.createLabel('Evil')",
+    "CALL db.createProperty('evil')",
+    "CREATE USER evil SET PASSWORD 'evil-password-1'",
+    "CREATE DATABASE evil",
+    "MATCH (s:Schema) CALL (s) { SET s.version = 99 } RETURN s.version",
+    "LOAD CSV FROM 'file:///etc/hostname' AS row CREATE (:Model {key: row[0]})",
+])
+def test_user_cypher_cannot_change_schema_users_or_data(graph: neo4j.Driver, database: str,
+                                                        cli_env: dict[str, str], tmp_path: Path,
+                                                        text: str) -> None:
+    """Beyond the query engineer's writes: schema, token, user and database commands."""
+    graph.execute_query("CREATE (:Model {key: 'a/b', id: 'a/b'})", database_=database)
+    before = (_schema(graph, database), graph_holds(graph, database, "evil"))
+    out = cli(cli_env, tmp_path, "query", "cypher", text)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("Error: ")
+    assert (_schema(graph, database), graph_holds(graph, database, "evil")) == before
+    labels = graph.execute_query("CALL db.labels() YIELD label RETURN collect(label) AS l",
+                                 database_=database).records[0]["l"]
+    assert "Evil" not in labels
+    for show in ("SHOW DATABASES YIELD name", "SHOW USERS YIELD user AS name"):
+        names = graph.execute_query(f"{show} RETURN collect(name) AS n",
+                                    database_="system").records[0]["n"]
+        assert "evil" not in names
