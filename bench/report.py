@@ -23,6 +23,15 @@ def _rate(part: dict[str, Any] | None) -> str:
     return f"{part['rate']:,.0f}"
 
 
+def _online_time(online: dict[str, Any], models: int) -> str:
+    if "seconds" not in online:
+        return "—"
+    text = f"{online['seconds'] / 60:.1f} min"
+    if online.get("partial"):
+        text += f" (stopped at {online['records']:,} of {models:,})"
+    return text
+
+
 def load_table(sizes: list[dict[str, Any]]) -> list[str]:
     rows = ["| models | (a) raw CREATE | (b) naive | (c) online | (d) bulk | c/a | c/b | d/c "
             "| online time | bulk time | loader peak RSS | commits/s |",
@@ -33,11 +42,17 @@ def load_table(sizes: list[dict[str, Any]]) -> list[str]:
         rows.append(" | ".join([
             f"| {_n(s['models'])}", _rate(s.get("raw")), _rate(s.get("naive")), _rate(online),
             _rate(bulk), *(f"{r[k]:.2f}" if k in r else "—" for k in TARGETS),
-            f"{online['seconds'] / 60:.1f} min" if "seconds" in online else "—",
+            _online_time(online, s["models"]),
             f"{bulk['seconds'] / 60:.1f} min" if "seconds" in bulk else "—",
             f"{online['peak_rss_mb']:,.0f} MB" if "peak_rss_mb" in online else "—",
             _rate(s.get("commits")) + " |"]))
     return rows
+
+
+def _ms(ms: float | None, cell: dict[str, Any]) -> str:
+    if ms is None:
+        return str(cell.get("error") or cell.get("skipped") or "—")
+    return f"{ms:,.1f}" + (" (cold)" if cell.get("runs") == 0 else "")
 
 
 def query_table(sizes: list[dict[str, Any]]) -> list[str]:
@@ -56,8 +71,7 @@ def query_table(sizes: list[dict[str, Any]]) -> list[str]:
             else "—"
         kind = "anchored" if have[0]["queries"][q]["anchored"] else "aggregation"
         rows.append(f"| `{q}` | {kind} | "
-                    + " | ".join(f"{m:,.1f}" if m is not None else c.get("error", "—")
-                                 for m, c in zip(ms, cells, strict=True))
+                    + " | ".join(_ms(m, c) for m, c in zip(ms, cells, strict=True))
                     + f" | {grow} |")
     return rows
 
