@@ -384,6 +384,7 @@ document.querySelectorAll('table.sortable th').forEach(th =>
   const i = th.cellIndex, body = th.closest('table').tBodies[0];
   const asc = th.dataset.dir !== 'asc'; th.dataset.dir = asc ? 'asc' : 'desc';
   const key = r => { const c = r.cells[i];
+    if (!c) return '';
     return c.dataset.v !== undefined ? +c.dataset.v : c.textContent; };
   [...body.rows].sort((a, b) => { const x = key(a), y = key(b);
     return (x > y ? 1 : x < y ? -1 : 0) * (asc ? 1 : -1); }).forEach(r => body.appendChild(r));
