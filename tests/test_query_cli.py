@@ -119,6 +119,9 @@ def test_table_csv_and_parquet_outputs(small: neo4j.Driver, tmp_path: Path) -> N
            "-o", str(parquet))
     back = pd.read_parquet(parquet)
     assert len(back) == 8 and list(back["path"].iloc[1]) == ["meta/Llama-7B", "alice/llama-ft"]
+    invoke("query", "run", "time_to_first_derivative", "-o", str(tmp_path / "first.parquet"))
+    first = pd.read_parquet(tmp_path / "first.parquet")
+    assert first["createdAt"].iloc[0] == pd.Timestamp("2023-02-01", tz="UTC")
     result = invoke("query", "run", "graph_stats", "-f", "parquet")
     assert result.exit_code != 0 and "needs --out" in result.output
 

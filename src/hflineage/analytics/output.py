@@ -113,6 +113,9 @@ def show(console: Console, df: pd.DataFrame, title: str) -> None:
 def _parquet(df: pd.DataFrame, out: Path) -> None:
     data = {}
     for c in df.columns:
+        if df[c].dtype != object:
+            data[str(c)] = pa.array(df[c])  # numbers, booleans and timestamps keep their types
+            continue
         values = [plain(v) for v in df[c]]
         try:
             data[str(c)] = pa.array(values)
