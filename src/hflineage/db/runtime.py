@@ -61,9 +61,9 @@ class Memory:
 
     @classmethod
     def for_user(cls) -> Memory:
-        """A quarter of RAM split between heap and page cache, capped at 4g each.
+        """RAM/6 of heap and RAM/12 of page cache (whole GiB, 1g to 4g each).
 
-        On a 24 GB machine that is 4g + 2g, leaving room for a test instance (1g + 512m),
+        On this 23.5 GB machine that is 3g + 1g, leaving room for a test instance (1g + 512m),
         the loader and the OS.
         """
         total = psutil.virtual_memory().total
