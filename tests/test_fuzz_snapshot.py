@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hflineage.db.schema import init_schema, wipe_database
-from hflineage.loader import load_snapshot
+from hflineage.loader import load_model_records, load_snapshot
 from hflineage.loader.ids import key_of, parse_id
 
 EXAMPLES = 12
@@ -142,8 +142,8 @@ def _write(path: Path, lines: list[str]) -> list[int]:
     return [n for n, line in enumerate(lines, start=1) if line.strip(" \t\r")]
 
 
-def _model_key(line: str) -> str:
-    record = json.loads(line)
+def _model_key(line: str | dict[str, Any]) -> str:
+    record = json.loads(line) if isinstance(line, str) else line
     raw = record.get("id", record.get("modelId"))
     parsed = parse_id(raw, allow_ownerless=True)
     assert parsed.id is not None, f"a line with an invalid id was loaded: {line[:200]!r}"
@@ -165,6 +165,11 @@ def _commits_present(driver: neo4j.Driver, database: str, pairs: list[list[str]]
     return int(records[0]["n"])
 
 
+def _entries(rejects: Path) -> list[dict[str, Any]]:
+    text = rejects.read_text(encoding="utf-8") if rejects.exists() else ""
+    return [json.loads(x) for x in text.split("\n") if x]
+
+
 def check_load(driver: neo4j.Driver, database: str, tmp: Path, models: list[str],
                commits: list[str], batch_size: int) -> None:
     wipe_database(driver, database)
@@ -181,8 +186,7 @@ def check_load(driver: neo4j.Driver, database: str, tmp: Path, models: list[str]
     total = sum(len(v) for v in expected.values())
     assert summary.records_in == total == summary.loaded + summary.rejected
 
-    text = rejects.read_text(encoding="utf-8") if rejects.exists() else ""
-    entries = [json.loads(x) for x in text.split("\n") if x]
+    entries = _entries(rejects)
     rejected = {(e["file"], e["line"]) for e in entries if e["kind"] == "record"}
     assert len(rejected) == summary.rejected == sum(e["kind"] == "record" for e in entries)
     for e in entries:
@@ -236,6 +240,28 @@ def test_fuzzed_snapshot_lines_end_loaded_or_rejected_slow(
         graph: neo4j.Driver, database: str, tmp_path: Path,
         data: tuple[list[str], list[str], int]) -> None:
     check_load(graph, database, tmp_path, *data)
+
+
+@_fuzz(EXAMPLES)
+@given(st.lists(model_record, min_size=1, max_size=30), st.integers(1, 40))
+def test_fuzzed_hub_records_end_loaded_or_rejected(graph: neo4j.Driver, database: str,
+                                                   tmp_path: Path, records: list[dict[str, Any]],
+                                                   batch_size: int) -> None:
+    """The live Hub's path: records arrive as dicts (huggingface_hub parsed the JSON)."""
+    wipe_database(graph, database)
+    init_schema(graph, database)
+    rejects = tmp_path / "hub-rejects.jsonl"
+    rejects.unlink(missing_ok=True)
+    with within(HANG_SECONDS):
+        summary = load_model_records(graph, records, source="hub", database=database,
+                                     rejects=rejects, batch_size=batch_size)
+    assert summary.records_in == len(records) == summary.loaded + summary.rejected
+    rejected = {e["line"] for e in _entries(rejects) if e["kind"] == "record"}
+    assert len(rejected) == summary.rejected
+    keys = {_model_key(r) for n, r in enumerate(records, start=1) if n not in rejected}
+    assert _models_present(graph, database, sorted(keys)) == keys
+    FUZZED["examples"] += 1
+    FUZZED["records"] += len(records)
 
 
 @pytest.mark.parametrize("line", [

@@ -49,18 +49,18 @@ def count_lines(path: Path) -> int:
 
 
 def _parsed(item: str | dict[str, Any]) -> Any:
-    if not isinstance(item, str):
-        return item
+    """A record from a JSON line or an already-parsed dict (the Hub's); one Neo4j cannot store
+    (a lone surrogate, nesting deeper than Python can walk) is a RecordError."""
     try:
-        value = json.loads(item)
-        if _SURROGATE_ESCAPE.search(item):
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        value = json.loads(item) if isinstance(item, str) else item
+        if not isinstance(item, str) or _SURROGATE_ESCAPE.search(item):
+            json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
     except json.JSONDecodeError as e:
         raise RecordError(f"malformed JSON: {e.msg} at column {e.colno}") from None
     except RecursionError:
         raise RecordError("malformed JSON: nested too deeply") from None
     except UnicodeEncodeError:
-        raise RecordError("invalid unicode: a lone surrogate escape (\\ud800-\\udfff)") from None
+        raise RecordError("invalid unicode: a lone surrogate (\\ud800-\\udfff)") from None
     return value
 
 

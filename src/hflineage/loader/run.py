@@ -72,7 +72,7 @@ class Rejects:
     def _write(self, entry: dict[str, Any]) -> None:
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = self.path.open("w", encoding="utf-8")
+            self._fh = self.path.open("w", encoding="utf-8", errors="backslashreplace")
         self._fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     def record(self, where: str, line: int | None, reason: str, raw: Any) -> None:
