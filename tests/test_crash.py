@@ -88,6 +88,10 @@ def _kill_and_rerun(trial: int, where: str, driver: neo4j.Driver, neo4j_server: 
 
     killed = fingerprint(driver, database)
     assert killed != clean, f"trial {trial}: the kill at {target:.3f} came after the load"
+    print(f"\ntrial {trial} ({where}): killed at {target:.3f} with "
+          f"{killed.nodes.get('Model', 0):,}/{clean.nodes['Model']:,} models and "
+          f"{killed.relationships.get('COMMITTED_TO', 0):,}/"
+          f"{clean.relationships['COMMITTED_TO']:,} commit edges written")
     runs = load_runs(driver, database)
     assert [r["status"] for r in runs] == ["running"]
     assert runs[0]["finishedAt"] is None

@@ -75,7 +75,9 @@ def test_neo4j_killed_mid_load_clear_error_then_rerun_equals_clean(
     assert any(line.startswith("Error: Neo4j failed during the load") for line in last), err
     assert own_server.password not in out + err
 
+    uri = own_server.uri
     own_server.start()
+    assert own_server.uri == uri, "a restart after a crash moved the server to another port"
     with _driver(own_server) as drv:
         runs = load_runs(drv, "neo4j")
         assert len(runs) == 1 and runs[0]["status"] in {"running", "failed"}

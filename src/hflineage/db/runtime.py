@@ -147,7 +147,10 @@ def free_port(preferred: int | None = None) -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on the port. Connections a crashed server left in TIME_WAIT do not count:
+    the JVM binds with SO_REUSEADDR too, so a restart keeps its port (and users' NEO4J_URI)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
