@@ -25,6 +25,7 @@ from tests.crash_support import Progress, load_runs, run_load, start_load, wait_
 
 MODELS = 50_000
 SEED = 7
+KILLED_BATCH = 250
 
 # (trial, where the kill lands): progress 0..1 is the models file, 1..2 the commits file;
 # "start" kills as soon as the LoadRun exists, before any record is written.
@@ -73,21 +74,29 @@ def _kill_and_rerun(trial: int, where: str, driver: neo4j.Driver, neo4j_server: 
             return bool(load_runs(driver, database))
         return progress(driver, database) >= target
 
-    proc = start_load(snapshot, env, tmp_path / "killed-rejects.jsonl")
-    try:
-        ended_first = not wait_until(proc, reached)
-        time.sleep(rng.uniform(0.0, 0.3))
-        proc.kill()
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
+    # Small batches make many commit points, so the kill lands between two of them; a kill that
+    # still comes after the last write (a very slow poll) is retried at an earlier point.
+    for _ in range(3):
+        proc = start_load(snapshot, env, tmp_path / "killed-rejects.jsonl",
+                          "--batch-size", str(KILLED_BATCH))
+        try:
+            ended_first = not wait_until(proc, reached)
+            time.sleep(rng.uniform(0.0, 0.05))
             proc.kill()
-            proc.wait()
-    assert not ended_first and proc.returncode == -signal.SIGKILL, (
-        f"trial {trial}: the load ended before its kill point {target:.3f}: {stderr}")
-
-    killed = fingerprint(driver, database)
-    assert killed != clean, f"trial {trial}: the kill at {target:.3f} came after the load"
+            _, stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert not ended_first and proc.returncode == -signal.SIGKILL, (
+            f"trial {trial}: the load ended before its kill point {target:.3f}: {stderr}")
+        killed = fingerprint(driver, database)
+        if killed != clean:
+            break
+        target = max(0.0, target - 0.4)
+        wipe_database(driver, database)
+        init_schema(driver, database)
+    assert killed != clean, f"trial {trial}: three kills, down to {target:.3f}, came after the load"
     print(f"\ntrial {trial} ({where}): killed at {target:.3f} with "
           f"{killed.nodes.get('Model', 0):,}/{clean.nodes['Model']:,} models and "
           f"{killed.relationships.get('COMMITTED_TO', 0):,}/"

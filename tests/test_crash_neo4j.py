@@ -24,7 +24,7 @@ from tests.crash_support import Progress, load_runs, run_load, start_load, wait_
 
 pytestmark = pytest.mark.neo4j
 RETRY_SECONDS = 5
-BATCH = ("--batch-size", "1000")  # finer kill points than the clean load's default batches
+BATCH = ("--batch-size", "200")  # finer kill points than the clean load's default batches
 
 
 @pytest.fixture

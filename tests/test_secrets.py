@@ -136,6 +136,8 @@ def test_a_wrong_password_is_never_shown(neo4j_server: TestServer, tmp_path: Pat
                 assert "Traceback" not in out.stderr, args
                 assert out.stderr.startswith("Error: "), (args, out.stderr)
         assert files_holding(tmp_path, WRONG_PASSWORD) == []
+        if neo4j_server.instance is not None:
+            assert files_holding(neo4j_server.instance.home / "logs", WRONG_PASSWORD) == []
     finally:
         _wait_for_auth(neo4j_server)
 
