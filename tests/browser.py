@@ -66,7 +66,8 @@ class Browser:
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(path.resolve().as_uri())
-        page.wait_for_function("document.body.dataset.drawn === '1'", timeout=timeout_ms)
+        # A selector, not wait_for_function: the page's CSP forbids the eval that polling needs.
+        page.wait_for_selector("body[data-drawn='1']", state="attached", timeout=timeout_ms)
         if hover is not None:
             box = page.evaluate(
                 "(id) => { const p = network.canvasToDOM(network.getPositions([id])[id]);"

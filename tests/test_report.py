@@ -122,8 +122,8 @@ def test_no_script_runs_and_nothing_is_fetched_in_chromium(report: Path) -> None
         page.on("request", lambda r: fetched.append(r.url))
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(report.resolve().as_uri())
-        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg')"
-                               ".length > 10", timeout=60_000)
+        page.wait_for_selector(".plotly-graph-div .main-svg >> nth=10", state="attached",
+                               timeout=60_000)
         page.click("#org_flows th:nth-child(3)")
         first = page.inner_text("#org_flows tbody tr:first-child td:nth-child(3)")
         page.close()
