@@ -104,6 +104,16 @@ def test_unrecognised_relation_is_unknown() -> None:
         "org/p": ("unknown", "card", "explicit")}
 
 
+def test_unrecognised_relation_goes_to_the_rejects_file_and_the_edge_stays() -> None:
+    rows, issues = parents_of("me/x", ["base_model:distill:org/p", "base_model:adapter:org/q"],
+                              {"base_model": "org/r", "base_model_relation": " Distil "}, None)
+    assert {r["parentKey"]: r["relation"] for r in rows} == {
+        "org/p": "unknown", "org/q": "adapter", "org/r": "unknown"}
+    assert [(i.field, i.value, i.reason.split(":")[0]) for i in issues] == [
+        ("tag", "base_model:distill:org/p", "unknown-relation"),
+        ("cardData.base_model_relation", " Distil ", "unknown-relation")]
+
+
 @pytest.mark.parametrize("record,relation", [
     ({"cardData": {"base_model": ["org/a", "org/b"]}}, "merge"),
     ({"library_name": "peft", "cardData": {"base_model": "org/a"}}, "adapter"),

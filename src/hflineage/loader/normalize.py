@@ -170,8 +170,7 @@ def infer_relation(n_parents: int, model_id: str, tags: Iterable[str],
     return "finetune"
 
 
-def _relation(value: str | None) -> str:
-    return value if value in RELATIONS else "unknown"
+UNKNOWN_RELATION = "unknown-relation: kept as relation 'unknown'"
 
 
 def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: str | None
@@ -197,15 +196,22 @@ def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: st
         elif row["relation"] is None and relation is not None:
             row["relation"] = relation
 
-    typed = [split_base_model_tag(t) or (None, "") for t in tags if t.startswith("base_model:")]
-    for relation, hub_id in typed:
+    def known(relation: str, origin: str, raw: str) -> str:
+        if relation in RELATIONS:
+            return relation
+        issues.append(Issue(origin, raw, UNKNOWN_RELATION))
+        return "unknown"
+
+    typed = [(t, *(split_base_model_tag(t) or (None, "")))
+             for t in tags if t.startswith("base_model:")]
+    for tag, relation, hub_id in typed:
         if relation is not None:
-            add(hub_id, "tag", _relation(relation), "tag")
-    for relation, hub_id in typed:
+            add(hub_id, "tag", known(relation, "tag", tag), "tag")
+    for _, relation, hub_id in typed:
         if relation is None:
             add(hub_id, "tag", None, "tag")
     card_relation = card.get("base_model_relation")
-    stated = (_relation(card_relation.strip().lower())
+    stated = (known(card_relation.strip().lower(), "cardData.base_model_relation", card_relation)
               if isinstance(card_relation, str) and card_relation.strip() else None)
     base = card.get("base_model")
     if base is not None and not isinstance(base, str | list):
