@@ -122,6 +122,15 @@ def test_pareto_front_pure() -> None:
 def test_pareto_front_agrees_with_cypher(small: neo4j.Driver, database: str) -> None:
     df = analytics.size_accuracy_frontier(small, database)
     assert analytics.pareto_front(df).tolist() == df["onFront"].tolist()
+    per_arch = pd.concat(analytics.pareto_front(part)
+                         for _, part in df.groupby("architecture", dropna=False))
+    assert per_arch.reindex(df.index).tolist() == df["onArchitectureFront"].tolist()
+    when_released = [bool(analytics.pareto_front(df[df["month"] <= month])[i])
+                     for i, month in df["month"].items()]
+    assert when_released == df["onFrontWhenReleased"].tolist()
+    # The small graph tells the three fronts apart.
+    assert df["onArchitectureFront"].tolist() != df["onFront"].tolist()
+    assert when_released != df["onFront"].tolist()
 
 
 def test_family_and_org_digraphs(small: neo4j.Driver, database: str) -> None:

@@ -210,7 +210,10 @@ def frontier_section(df: pd.DataFrame, benchmark: str) -> Section:
     sentence = (f"No model has both a parameter count and a {benchmark} score." if df.empty else
                 f"{_n(len(df))} scored models; {_n(len(front))} are on the size–accuracy front, "
                 f"from {df[df['onFront'].astype(bool)]['model'].iloc[0]} (smallest) to "
-                f"{df[df['onFront'].astype(bool)]['model'].iloc[-1]} (best).")
+                f"{df[df['onFront'].astype(bool)]['model'].iloc[-1]} (best); "
+                f"{_n(df['onArchitectureFront'].eq(True).sum())} are on their architecture's "
+                f"front and {_n(df['onFrontWhenReleased'].eq(True).sum())} were on the front "
+                "when released.")
     return Section("size_accuracy_frontier", "Size–accuracy frontier", sentence, df, fig)
 
 

@@ -1,11 +1,12 @@
-// Which architectures attract the most derivatives: base models, derivatives by relation, contributors and organizations, grouped by the base model's architecture.
+// Which architectures attract the most derivatives: base models, direct and transitive derivatives by relation, contributors and organizations, grouped by the base model's architecture.
 // $limit: int = 25 -- rows to return
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
-// returns: architecture, modelType, baseModels, directDerivatives, transitiveDerivatives, finetunes, adapters, quantized, merges, unknownRelation, contributors, derivativeOrganizations, outsideOrgShare
+// returns: architecture, modelType, baseModels, directDerivatives, transitiveDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation, finetunes, adapters, quantized, merges, unknownRelation, contributors, derivativeOrganizations, outsideOrgShare
 // A base model is a model without a parent (stubs included, deleted models excluded); each derivative
-// is attributed to its root's architecture. Relation counts use the derivative's own edge(s) to its
-// parent(s). Contributors exclude bots. outsideOrgShare is over (base, derivative) pairs whose
-// organizations are both known.
+// is attributed to its root's architecture. direct* count the roots' children by the relation of
+// their edge to the root; finetunes to unknownRelation count every transitive derivative by its own
+// edge(s) to its parent(s). Contributors exclude bots. outsideOrgShare is over (base, derivative)
+// pairs whose organizations are both known.
 MATCH (r:Model)
 WHERE NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
 OPTIONAL MATCH (r)-[:HAS_ARCHITECTURE]->(a:Architecture)
@@ -20,11 +21,17 @@ CALL (r) {
 WITH a.name AS architecture, r.modelType AS modelType, r, d, depth,
      head([(r)<-[:PUBLISHED]-(o:Organization) | o.key]) AS rootOrg,
      head([(d)<-[:PUBLISHED]-(o:Organization) | o.key]) AS derivativeOrg,
-     [(d)-[e:DERIVED_FROM]->() | e.relation] AS relations
+     [(d)-[e:DERIVED_FROM]->() | e.relation] AS relations,
+     [(d)-[e:DERIVED_FROM]->(r) | e.relation] AS rootRelations
 WITH architecture, modelType,
      count(DISTINCT r) AS baseModels,
      collect(DISTINCT d) AS derivatives,
      count(DISTINCT CASE WHEN depth = 1 THEN d END) AS directDerivatives,
+     count(DISTINCT CASE WHEN 'finetune' IN rootRelations THEN d END) AS directFinetunes,
+     count(DISTINCT CASE WHEN 'adapter' IN rootRelations THEN d END) AS directAdapters,
+     count(DISTINCT CASE WHEN 'quantized' IN rootRelations THEN d END) AS directQuantized,
+     count(DISTINCT CASE WHEN 'merge' IN rootRelations THEN d END) AS directMerges,
+     count(DISTINCT CASE WHEN 'unknown' IN rootRelations THEN d END) AS directUnknownRelation,
      count(DISTINCT CASE WHEN 'finetune' IN relations THEN d END) AS finetunes,
      count(DISTINCT CASE WHEN 'adapter' IN relations THEN d END) AS adapters,
      count(DISTINCT CASE WHEN 'quantized' IN relations THEN d END) AS quantized,
@@ -40,7 +47,8 @@ CALL (derivatives) {
   RETURN count(DISTINCT c) AS contributors
 }
 RETURN architecture, modelType, baseModels, directDerivatives,
-       size(derivatives) AS transitiveDerivatives, finetunes, adapters, quantized, merges,
+       size(derivatives) AS transitiveDerivatives, directFinetunes, directAdapters,
+       directQuantized, directMerges, directUnknownRelation, finetunes, adapters, quantized, merges,
        unknownRelation, contributors, size(derivativeOrganizations) AS derivativeOrganizations,
        CASE WHEN size(outside) > 0 THEN reduce(s = 0.0, x IN outside | s + x) / size(outside) END
          AS outsideOrgShare

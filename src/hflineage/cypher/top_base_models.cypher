@@ -1,18 +1,21 @@
-// Top base models by direct and transitive derivatives, optionally for one relation type.
+// Top base models by direct and transitive derivatives, with direct derivatives per relation, optionally for one relation type.
 // $limit: int = 25 -- rows to return
 // $relation: str = null -- finetune, adapter, quantized, merge or unknown; null counts every relation
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
-// returns: model, organization, architecture, stub, isRoot, directDerivatives, transitiveDerivatives, finetunes, adapters, quantized, merges
-// Any model with a derivative is a base here. With $relation, a transitive derivative must be
-// reached through edges of that relation only. Deleted models are not counted.
+// returns: model, organization, architecture, stub, isRoot, directDerivatives, transitiveDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation
+// Any model with a derivative is a base here. direct* count its children by the relation of their
+// edge to it. With $relation, only edges of that relation count, and a transitive derivative must be
+// reached through such edges only: run it per relation for transitive counts per relation.
+// Deleted models are not counted.
 MATCH (b:Model)<-[e:DERIVED_FROM]-(c:Model)
 WHERE ($relation IS NULL OR e.relation = $relation)
   AND NOT coalesce(b.deleted, false) AND NOT coalesce(c.deleted, false)
 WITH b, count(DISTINCT c) AS directDerivatives,
-     count(DISTINCT CASE WHEN e.relation = 'finetune' THEN c END) AS finetunes,
-     count(DISTINCT CASE WHEN e.relation = 'adapter' THEN c END) AS adapters,
-     count(DISTINCT CASE WHEN e.relation = 'quantized' THEN c END) AS quantized,
-     count(DISTINCT CASE WHEN e.relation = 'merge' THEN c END) AS merges
+     count(DISTINCT CASE WHEN e.relation = 'finetune' THEN c END) AS directFinetunes,
+     count(DISTINCT CASE WHEN e.relation = 'adapter' THEN c END) AS directAdapters,
+     count(DISTINCT CASE WHEN e.relation = 'quantized' THEN c END) AS directQuantized,
+     count(DISTINCT CASE WHEN e.relation = 'merge' THEN c END) AS directMerges,
+     count(DISTINCT CASE WHEN e.relation = 'unknown' THEN c END) AS directUnknownRelation
 CALL (b) {
   MATCH p = ANY SHORTEST
         (b)(()<-[h:DERIVED_FROM WHERE $relation IS NULL OR h.relation = $relation]-()){1,32}(d)
@@ -22,6 +25,6 @@ CALL (b) {
 RETURN b.id AS model, head([(b)<-[:PUBLISHED]-(o:Organization) | o.name]) AS organization,
        head([(b)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]) AS architecture,
        coalesce(b.stub, false) AS stub, NOT (b)-[:DERIVED_FROM]->() AS isRoot, directDerivatives, transitiveDerivatives,
-       finetunes, adapters, quantized, merges
+       directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation
 ORDER BY transitiveDerivatives DESC, directDerivatives DESC, model
 LIMIT $limit
