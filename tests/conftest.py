@@ -1,8 +1,9 @@
 """Shared fixtures: a real Neo4j for the whole session, an empty graph per test.
 
 Order: the server named by NEO4J_URI; else a testcontainers Neo4j when a Docker engine
-answers; else a managed local server in a temporary folder, with a small heap, started
-for this session and stopped after it. Never the user's ``hflineage db start`` server.
+answers; else a managed local server in a temporary folder, started for this session and
+stopped after it. Both of ours get ``Memory.for_tests()`` (1 GB heap, 512 MB page cache).
+Never the user's ``hflineage db start`` server.
 """
 
 from __future__ import annotations
@@ -58,10 +59,11 @@ def _external() -> Iterator[TestServer]:
 
 
 def _container() -> Iterator[TestServer]:
-    from testcontainers.neo4j import Neo4jContainer
+    from testcontainers.community.neo4j import Neo4jContainer
 
     password = "hflineage-test-password"
-    with Neo4jContainer("neo4j:5.26-community", password=password) as c:
+    container = Neo4jContainer("neo4j:5.26-community", password=password)
+    with container.with_envs(**Memory.for_tests().docker_env()) as c:
         yield TestServer(c.get_connection_url(), "neo4j", password, "neo4j", owned=True)
 
 

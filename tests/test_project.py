@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
+import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import click
@@ -35,6 +39,29 @@ def test_ci_calls_exactly_the_readme_test_command() -> None:
                 if line.strip() and not line.lstrip().startswith("#")]
     assert "./run test" in commands
     assert "-eq 5" in ci
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    """What the package imports directly is in ``dependencies``, not just pulled in by chance."""
+    imported: set[str] = set()
+    for path in (ROOT / "src" / "hflineage").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    # docker: only to detect an engine for the tests (testcontainers brings it); guarded.
+    imported -= set(sys.stdlib_module_names) | {"hflineage", "docker"}
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    declared = {_normalized(re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0]) for dep in deps}
+    dists = packages_distributions()
+    undeclared = sorted(module for module in imported
+                        if not {_normalized(d) for d in dists.get(module, [module])} & declared)
+    assert not undeclared, f"imported but not in pyproject dependencies: {undeclared}"
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()

@@ -63,7 +63,7 @@ class Memory:
     def for_user(cls) -> Memory:
         """RAM/6 of heap and RAM/12 of page cache (whole GiB, 1g to 4g each).
 
-        On this 23.5 GB machine that is 3g + 1g, leaving room for a test instance (1g + 512m),
+        On this 23.5 GiB machine that is 3g + 1g, leaving room for a test instance (1g + 512m),
         the loader and the OS.
         """
         total = psutil.virtual_memory().total
@@ -74,6 +74,20 @@ class Memory:
     @classmethod
     def for_tests(cls) -> Memory:
         return cls(heap="1g", pagecache="512m")
+
+    def settings(self) -> dict[str, str]:
+        """The ``neo4j.conf`` settings: a fixed heap (initial = max) and the page cache."""
+        return {
+            "server.memory.heap.initial_size": self.heap,
+            "server.memory.heap.max_size": self.heap,
+            "server.memory.pagecache.size": self.pagecache,
+        }
+
+    def docker_env(self) -> dict[str, str]:
+        """The same settings as the official image's ``NEO4J_*`` variables (``_`` → ``__``,
+        ``.`` → ``_``)."""
+        return {"NEO4J_" + k.replace("_", "__").replace(".", "_"): v
+                for k, v in self.settings().items()}
 
 
 @dataclass
@@ -342,9 +356,7 @@ class ManagedNeo4j:
             "dbms.usage_report.enabled": "false",
             "client.allow_telemetry": "false",
             "dbms.security.allow_csv_import_from_file_urls": "false",
-            "server.memory.heap.initial_size": self.memory.heap,
-            "server.memory.heap.max_size": self.memory.heap,
-            "server.memory.pagecache.size": self.memory.pagecache,
+            **self.memory.settings(),
             "db.transaction.timeout": "0",
             "db.tx_log.rotation.retention_policy": "2 files",
         }
