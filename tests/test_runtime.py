@@ -46,7 +46,8 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def managed_env(tmp_path: Path, neo4j_server: TestServer) -> dict[str, str]:
     """A private state folder so `db start` manages a throwaway instance, not the user's."""
     env = {"HFLINEAGE_HOME": str(tmp_path / "state"),
-           "HFLINEAGE_CACHE": str(get_settings().cache_dir)}
+           "HFLINEAGE_CACHE": str(get_settings().cache_dir),
+           "HFLINEAGE_NEO4J_HEAP": "1g", "HFLINEAGE_NEO4J_PAGECACHE": "256m"}
     return {k: v for k, v in env.items()} | {"NEO4J_URI": ""}
 
 
@@ -69,6 +70,8 @@ def test_db_lifecycle_through_cli(managed_env: dict[str, str], tmp_path: Path) -
     assert "dbms.usage_report.enabled=false" in conf
     assert "dbms.security.allow_csv_import_from_file_urls=false" in conf
     assert "dbms.security.auth_enabled=true" in conf
+    assert "server.memory.heap.max_size=1g" in conf
+    assert "server.memory.pagecache.size=256m" in conf
 
     env_out = _cli(managed_env, "db", "env").stdout
     lines = dict(line.removeprefix("export ").split("=", 1) for line in env_out.splitlines())
@@ -142,3 +145,14 @@ def test_memory_for_user_fits_beside_tests() -> None:
     used = gib(user.heap) + gib(user.pagecache) + gib(tests.heap) + gib(tests.pagecache)
     assert used < total * 0.6
     assert gib(tests.heap) <= 1 and gib(tests.pagecache) <= 0.5
+
+
+def test_memory_overrides_and_a_bad_setting_is_one_clean_line(tmp_path: Path) -> None:
+    assert Memory.for_user("6g", "8g") == Memory(heap="6g", pagecache="8g")
+    assert Memory.for_user(None, "8g").heap == Memory.for_user().heap
+    out = _cli({"HFLINEAGE_HOME": str(tmp_path), "NEO4J_URI": "",
+                "HFLINEAGE_NEO4J_HEAP": "lots", "HFLINEAGE_BATCH_SIZE": "many"}, "db", "status")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("Error: invalid setting ")
+    assert "HFLINEAGE_NEO4J_HEAP" in out.stderr and "HFLINEAGE_BATCH_SIZE" in out.stderr
+    assert "lots" not in out.stderr and "many" not in out.stderr

@@ -103,10 +103,10 @@ def trees(driver: neo4j.Driver, neo4j_server: Any, tmp_path_factory: pytest.Temp
     return driver
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("root", "max_nodes"), [("google/gemma-7b", 300),
-                                                 ("google/gemma-7b", 2000),
-                                                 ("meta-llama/Llama-2-7b", 300)])
+@pytest.mark.parametrize(("root", "max_nodes"), [
+    ("google/gemma-7b", 300),
+    pytest.param("google/gemma-7b", 2000, marks=pytest.mark.slow),
+    ("meta-llama/Llama-2-7b", 300)])
 def test_shared_families_account_for_every_model(trees: neo4j.Driver, shared_data: Path,
                                                  database: str, root: str, max_nodes: int
                                                  ) -> None:
@@ -117,7 +117,6 @@ def test_shared_families_account_for_every_model(trees: neo4j.Driver, shared_dat
     assert (net.page.stats["folded"] > 0) == (total > max_nodes)
 
 
-@pytest.mark.slow
 def test_shared_lineage_and_org(trees: neo4j.Driver, shared_data: Path, database: str) -> None:
     net = lineage_graph(trees, "mradermacher/Gemma-7B-sft-SPIN-Gemma-2-27B-GGUF",
                         database=database)
@@ -151,7 +150,6 @@ def paper(driver: neo4j.Driver, neo4j_server: Any, tmp_path_factory: pytest.Temp
     yield driver
 
 
-@pytest.mark.slow
 def test_paper_views(paper: neo4j.Driver, shared_data: Path, database: str) -> None:
     root = "mistralai/Mistral-7B-v0.1"
     net = family_graph(paper, root, database=database)
@@ -159,3 +157,9 @@ def test_paper_views(paper: neo4j.Driver, shared_data: Path, database: str) -> N
     org = org_graph(paper, "mistralai", database=database)
     assert accounted(org) == org.page.stats["models"]
     assert "org:mistralai" in {n["id"] for n in org.nodes}
+    children, _, _ = paper.execute_query(
+        "MATCH (:Model {key: $k})<-[:DERIVED_FROM]-(c:Model) RETURN count(DISTINCT c) AS n",
+        k=root.lower(), database_=database)
+    direct = query_graph(paper, "viz_children", {"keys": [root]}, database=database,
+                         max_nodes=2000)
+    assert len(direct.nodes) == children[0]["n"] + 1 > 100

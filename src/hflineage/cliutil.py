@@ -53,7 +53,8 @@ class AppContext:
 
     def instance(self) -> runtime.ManagedNeo4j:
         s = self.settings
-        return runtime.user_instance(s.state_dir, s.cache_dir, s.hflineage_neo4j_version)
+        memory = runtime.Memory.for_user(s.hflineage_neo4j_heap, s.hflineage_neo4j_pagecache)
+        return runtime.user_instance(s.state_dir, s.cache_dir, s.hflineage_neo4j_version, memory)
 
 
 def redact(text: str, secrets: list[str]) -> str:
@@ -72,10 +73,12 @@ class Group(click.Group):
         except (HFLineageError, neo4j.exceptions.Neo4jError,
                 neo4j.exceptions.DriverError, OSError) as e:
             app = ctx.find_object(AppContext)
-            if app is None or app.debug:
+            if app.debug if app is not None else ctx.params.get("debug", False):
                 raise
+            if app is None and not isinstance(e, HFLineageError):
+                raise  # before the settings exist nothing can be redacted
             msg = redact(f"{type(e).__name__}: {e}" if not isinstance(e, HFLineageError)
-                         else str(e), app.secrets())
+                         else str(e), app.secrets() if app is not None else [])
             click.secho(f"Error: {msg}", fg="red", err=True)
             sys.exit(1)
 

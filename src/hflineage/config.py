@@ -6,8 +6,10 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hflineage.errors import ConfigError
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -34,6 +36,12 @@ class Settings(BaseSettings):
         default=30.0, description="seconds the driver retries a transaction on transient errors "
                                   "and lost connections before giving up")
     hflineage_neo4j_version: str = "5.26.31"
+    hflineage_neo4j_heap: str | None = Field(
+        default=None, pattern=r"^[1-9][0-9]*[kmg]$",
+        description="heap of the managed server, e.g. 6g (default RAM/6, 1g to 4g)")
+    hflineage_neo4j_pagecache: str | None = Field(
+        default=None, pattern=r"^[1-9][0-9]*[kmg]$",
+        description="page cache of the managed server, e.g. 8g (default RAM/12, 1g to 4g)")
 
     @cached_property
     def state_dir(self) -> Path:
@@ -47,4 +55,10 @@ class Settings(BaseSettings):
 def get_settings(**overrides: object) -> Settings:
     """Fresh settings, with explicit overrides (from CLI flags) applied on top."""
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)  # type: ignore[arg-type]
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as e:
+        # Name the variables, never echo their values (one could be a password).
+        wrong = "; ".join(f"{'.'.join(map(str, err['loc'])).upper()}: {err['msg']}"
+                          for err in e.errors())
+        raise ConfigError(f"invalid setting {wrong}") from None

@@ -60,16 +60,17 @@ class Memory:
     pagecache: str
 
     @classmethod
-    def for_user(cls) -> Memory:
-        """RAM/6 of heap and RAM/12 of page cache (whole GiB, 1g to 4g each).
+    def for_user(cls, heap: str | None = None, pagecache: str | None = None) -> Memory:
+        """RAM/6 of heap and RAM/12 of page cache (whole GiB, 1g to 4g each), unless given
+        (``HFLINEAGE_NEO4J_HEAP``, ``HFLINEAGE_NEO4J_PAGECACHE``).
 
         On this 23.5 GiB machine that is 3g + 1g, leaving room for a test instance (1g + 512m),
         the loader and the OS.
         """
         total = psutil.virtual_memory().total
-        heap = max(1, min(4, total // 6 // GIB))
-        cache = max(1, min(4, total // 12 // GIB))
-        return cls(heap=f"{heap}g", pagecache=f"{cache}g")
+        default_heap = max(1, min(4, total // 6 // GIB))
+        default_cache = max(1, min(4, total // 12 // GIB))
+        return cls(heap=heap or f"{default_heap}g", pagecache=pagecache or f"{default_cache}g")
 
     @classmethod
     def for_tests(cls) -> Memory:
@@ -499,6 +500,7 @@ def _exited(pid: int, timeout: float) -> bool:
     return False
 
 
-def user_instance(state_dir: Path, cache_dir: Path, version: str) -> ManagedNeo4j:
+def user_instance(state_dir: Path, cache_dir: Path, version: str,
+                  memory: Memory | None = None) -> ManagedNeo4j:
     """The one server ``hflineage db start`` manages for the user."""
-    return ManagedNeo4j(state_dir / "neo4j", cache_dir, version, Memory.for_user())
+    return ManagedNeo4j(state_dir / "neo4j", cache_dir, version, memory or Memory.for_user())
