@@ -19,27 +19,34 @@ WITH m, score,
 ORDER BY m.parameters, score DESC, m.id
 WITH collect({m: m, score: score, architecture: architecture, month: month}) AS points,
      collect(DISTINCT month) AS months
+// Every front is one pass over its models in size order. A model takes part in the fronts at the
+// end of its release month and of every later month, but is judged only in its own. A pass keeps
+// only the indexes of the models it puts on the front, so it is linear in its models.
+CALL (points, months) {
+  UNWIND range(0, size(points) - 1) AS i
+  WITH i, points[i] AS pt
+  UNWIND [{front: ['all', ''], judged: true},
+          {front: ['architecture', coalesce(pt.architecture, '')], judged: true}]
+         + [mo IN months WHERE mo >= pt.month | {front: ['month', mo], judged: mo = pt.month}]
+         AS entry
+  WITH entry.front AS front, i, pt.score AS score, entry.judged AS judged
+  ORDER BY i
+  WITH front, collect({i: i, score: score, judged: judged}) AS rivals
+  WITH front, reduce(acc = {best: null, on: []}, r IN rivals |
+         CASE WHEN acc.best IS NULL OR r.score > acc.best
+              THEN {best: r.score, on: CASE WHEN r.judged THEN acc.on + [r.i] ELSE acc.on END}
+              ELSE acc END).on AS on
+  RETURN collect({kind: front[0], key: front[1], on: on}) AS fronts
+}
 UNWIND range(0, size(points) - 1) AS i
-WITH i, points[i] AS pt, months
-// Every front is one pass over its models in size order, so the cost is linear in the number of
-// fronts: one overall, one per architecture and one per month. A model takes part in the fronts at
-// the end of its release month and of every later month, but is judged only in its own.
-UNWIND [{front: ['all'], judged: true}, {front: ['architecture', pt.architecture], judged: true}]
-       + [mo IN months WHERE mo >= pt.month | {front: ['month', mo], judged: mo = pt.month}]
-       AS entry
-WITH entry.front AS front, i, pt, entry.judged AS judged
-ORDER BY i
-WITH front, collect({i: i, pt: pt, judged: judged}) AS rivals
-WITH front, reduce(acc = {best: null, verdicts: []}, r IN rivals |
-       {best: CASE WHEN acc.best IS NULL OR r.pt.score > acc.best THEN r.pt.score ELSE acc.best END,
-        verdicts: acc.verdicts + CASE WHEN r.judged
-          THEN [{i: r.i, pt: r.pt, on: acc.best IS NULL OR r.pt.score > acc.best}] ELSE [] END})
-       AS pass
-UNWIND pass.verdicts AS v
-WITH v.i AS i, v.pt AS pt, collect({front: front[0], on: v.on}) AS verdicts
+WITH i, points[i] AS pt, fronts
 RETURN pt.m.id AS model, pt.architecture AS architecture, pt.m.parameters AS parameters,
        pt.score AS score, pt.month AS month,
-       [x IN verdicts WHERE x.front = 'all' | x.on][0] AS onFront,
-       [x IN verdicts WHERE x.front = 'architecture' | x.on][0] AS onArchitectureFront,
-       [x IN verdicts WHERE x.front = 'month' | x.on][0] AS onFrontWhenReleased
+       i IN [f IN fronts WHERE f.kind = 'all'][0].on AS onFront,
+       i IN [f IN fronts WHERE f.kind = 'architecture'
+                               AND f.key = coalesce(pt.architecture, '')][0].on
+         AS onArchitectureFront,
+       CASE WHEN pt.month IS NULL THEN null
+            ELSE i IN [f IN fronts WHERE f.kind = 'month' AND f.key = pt.month][0].on END
+         AS onFrontWhenReleased
 ORDER BY parameters, score DESC, model
