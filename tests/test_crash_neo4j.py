@@ -2,12 +2,15 @@
 
 Runs on a private managed Neo4j (never the shared test server): the loader stops with a clear
 one-line error after the driver's retries (bounded by HFLINEAGE_RETRY_TIME), and after the server
-is started again a rerun gives the graph of one clean load.
+is started again with `hflineage db start` a rerun gives the graph of one clean load.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,7 +79,12 @@ def test_neo4j_killed_mid_load_clear_error_then_rerun_equals_clean(
     assert own_server.password not in out + err
 
     uri = own_server.uri
-    own_server.start()
+    restart = subprocess.run(  # as a user would: `hflineage db start` on the same state folder
+        [sys.executable, "-m", "hflineage", "db", "start"],
+        env=os.environ | env | {"HFLINEAGE_NEO4J_HEAP": "1g", "HFLINEAGE_NEO4J_PAGECACHE": "512m"},
+        capture_output=True, text=True, timeout=600, check=False)
+    assert restart.returncode == 0 and "started" in restart.stdout, restart.stderr
+    assert own_server.status().state == "running"
     assert own_server.uri == uri, "a restart after a crash moved the server to another port"
     with _driver(own_server) as drv:
         runs = load_runs(drv, "neo4j")
