@@ -52,9 +52,7 @@ class AppContext:
             self._driver = None
 
     def instance(self) -> runtime.ManagedNeo4j:
-        s = self.settings
-        memory = runtime.Memory.for_user(s.hflineage_neo4j_heap, s.hflineage_neo4j_pagecache)
-        return runtime.user_instance(s.state_dir, s.cache_dir, s.hflineage_neo4j_version, memory)
+        return runtime.user_instance(self.settings)
 
 
 def redact(text: str, secrets: list[str]) -> str:

@@ -32,8 +32,7 @@ def resolve_connection(settings: Settings) -> Connection:
         return Connection(settings.neo4j_uri, settings.neo4j_username,
                           settings.neo4j_password.get_secret_value(),
                           settings.neo4j_database, managed=False)
-    inst = user_instance(settings.state_dir, settings.cache_dir,
-                         settings.hflineage_neo4j_version)
+    inst = user_instance(settings)
     status = inst.status()
     if status.state != "running" or not status.uri:
         raise ConfigError(

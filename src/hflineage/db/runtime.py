@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psutil
 
+from hflineage.config import Settings
 from hflineage.errors import ProvisionError, RuntimeUnavailableError, ServerStartError
 
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
@@ -500,7 +501,8 @@ def _exited(pid: int, timeout: float) -> bool:
     return False
 
 
-def user_instance(state_dir: Path, cache_dir: Path, version: str,
-                  memory: Memory | None = None) -> ManagedNeo4j:
-    """The one server ``hflineage db start`` manages for the user."""
-    return ManagedNeo4j(state_dir / "neo4j", cache_dir, version, memory or Memory.for_user())
+def user_instance(settings: Settings) -> ManagedNeo4j:
+    """The one server ``hflineage db start`` manages for the user, sized by the settings."""
+    memory = Memory.for_user(settings.hflineage_neo4j_heap, settings.hflineage_neo4j_pagecache)
+    return ManagedNeo4j(settings.state_dir / "neo4j", settings.cache_dir,
+                        settings.hflineage_neo4j_version, memory)
