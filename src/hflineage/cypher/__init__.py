@@ -6,9 +6,11 @@ the statements the loader and ``db init`` run. Each named query starts with a he
     // One line saying what the query answers.
     // $limit: int = 25 -- rows to return
     // $model: str -- a Hub model id (case-insensitive)
+    // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately
     // returns: architecture, modelType, derivatives
 
-A parameter without ``= default`` is required.
+A parameter without ``= default`` is required. ``enum(a|b)`` is a string that must be one of the
+listed values (null, where it is the default, too).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from hflineage.errors import QueryNotFoundError, QueryParameterError
 
 _PARAM = re.compile(
-    r"^//\s*\$(?P<name>\w+)\s*:\s*(?P<type>[\w\[\]]+)\s*(?:=\s*(?P<default>[^-]*?))?\s*(?:--\s*(?P<doc>.*))?$"
+    r"^//\s*\$(?P<name>\w+)\s*:\s*(?P<type>enum\([^)]*\)|[\w\[\]]+)\s*(?:=\s*(?P<default>[^-]*?))?\s*(?:--\s*(?P<doc>.*))?$"
 )
 _TYPES = {"str", "int", "float", "bool", "list[str]", "list[int]"}
 
@@ -37,8 +39,22 @@ class Param:
     required: bool = True
     doc: str = ""
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The allowed values of an ``enum(a|b)`` parameter; empty for other types."""
+        if not self.type.startswith("enum("):
+            return ()
+        return tuple(v.strip() for v in self.type[5:-1].split("|") if v.strip())
+
     def coerce(self, raw: Any) -> Any:
         """Turn a CLI string (or a Python value) into this parameter's type."""
+        if self.choices:
+            if raw is None and not self.required and self.default is None:
+                return None
+            if raw not in self.choices:
+                raise QueryParameterError(
+                    f"${self.name} must be one of {', '.join(self.choices)}, got {raw!r}")
+            return raw
         if not isinstance(raw, str):
             return raw
         try:
@@ -112,7 +128,7 @@ def parse(name: str, text: str) -> Query:
         m = _PARAM.match(line)
         if m:
             p_type = m.group("type")
-            if p_type not in _TYPES:
+            if p_type not in _TYPES and not p_type.startswith("enum("):
                 raise ValueError(f"{name}: unknown type {p_type!r} for ${m.group('name')}")
             default, required = _default(p_type, m.group("default"))
             params.append(Param(m.group("name"), p_type, default, required,

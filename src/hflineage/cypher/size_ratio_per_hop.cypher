@@ -1,5 +1,5 @@
 // Size along derivation edges: the child-to-parent parameter ratio per hop, by relation and architecture.
-// $relation: str = null -- one relation type, or null for all
+// $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- one relation type, or null for all
 // returns: relation, architecture, pairs, medianRatio, p25Ratio, p75Ratio, meanRatio, shareSmaller
 // Only pairs where both parameter counts are known and positive; architecture is the child's, else
 // the parent's. shareSmaller is the share of children with fewer parameters than their parent.

@@ -1,6 +1,6 @@
 // Top base models by direct and transitive derivatives, with direct derivatives per relation, optionally for one relation type.
 // $limit: int = 25 -- rows to return
-// $relation: str = null -- finetune, adapter, quantized, merge or unknown; null counts every relation
+// $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- one relation; null counts every relation
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
 // returns: model, organization, architecture, stub, isRoot, directDerivatives, transitiveDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation
 // Any model with a derivative is a base here. direct* count its children by the relation of their
