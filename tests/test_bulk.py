@@ -41,9 +41,9 @@ def test_tables_keep_the_newest_record_and_its_edges(tmp_path: Path) -> None:
     tables.models(rows[:1])
     tables.models(rows[1:])
     args = tables.finish()
-    assert tables.rows == {"Model": 4, "PUBLISHED": 2, "HAS_ARCHITECTURE": 0,
+    assert tables.rows == {"Model": 4, "PUBLISHED": 4, "HAS_ARCHITECTURE": 0,
                            "LICENSED_UNDER": 0, "TRAINED_ON": 0, "DERIVED_FROM": 3,
-                           "Architecture": 0, "License": 0, "Dataset": 0, "Organization": 2,
+                           "Architecture": 0, "License": 0, "Dataset": 0, "Organization": 3,
                            "Contributor": 0, "COMMITTED_TO": 0}
     with (tmp_path / "derived-from.csv").open(newline="") as fh:
         parents = sorted((r[2], r[3]) for r in list(csv.reader(fh))[1:])
@@ -52,7 +52,11 @@ def test_tables_keep_the_newest_record_and_its_edges(tmp_path: Path) -> None:
         stubs = sorted(tuple(r) for r in list(csv.reader(fh))[1:])
     assert stubs == [("a/b", "A/B", "true"), ("org/new-base", "Org/New-Base", "true")]
     with (tmp_path / "organization.csv").open(newline="") as fh:
-        assert ["org", "org"] in [r[:2] for r in csv.reader(fh)]
+        orgs = [r[:3] for r in csv.reader(fh)]
+    assert ["org", "org"] in [r[:2] for r in orgs] and ["a", "A", ""] in orgs
+    with (tmp_path / "published-stubs.csv").open(newline="") as fh:
+        assert sorted(tuple(r) for r in list(csv.reader(fh))[1:]) == [
+            ("a", "a/b"), ("org", "org/new-base")]
     assert any(a.startswith("--nodes=Model=") for a in args)
 
 

@@ -79,11 +79,17 @@ def test_typed_tag_wins_over_legacy_and_card() -> None:
 
 
 def test_union_without_duplicates_case_insensitive() -> None:
-    got = parents({"tags": ["base_model:finetune:org/a"],
+    got = parents({"tags": ["base_model:org/a"],
                    "cardData": {"base_model": ["ORG/A", "org/b"]}})
     assert set(got) == {"org/a", "org/b"}
     assert got["org/b"] == ("merge", "card", "inferred")
-    assert got["org/a"] == ("finetune", "tag", "explicit")
+    assert got["org/a"] == ("merge", "tag", "inferred")
+
+
+def test_typed_tags_leave_no_union() -> None:
+    got = parents({"tags": ["base_model:finetune:org/a"],
+                   "cardData": {"base_model": ["ORG/A", "org/b"]}})
+    assert got == {"org/a": ("finetune", "tag", "explicit")}
 
 
 def test_legacy_tag_gets_card_relation() -> None:
@@ -106,11 +112,15 @@ def test_unrecognised_relation_is_unknown() -> None:
 
 def test_unrecognised_relation_goes_to_the_rejects_file_and_the_edge_stays() -> None:
     rows, issues = parents_of("me/x", ["base_model:distill:org/p", "base_model:adapter:org/q"],
-                              {"base_model": "org/r", "base_model_relation": " Distil "}, None)
-    assert {r["parentKey"]: r["relation"] for r in rows} == {
-        "org/p": "unknown", "org/q": "adapter", "org/r": "unknown"}
+                              {"base_model": "org/q"}, None)
+    assert {r["parentKey"]: r["relation"] for r in rows} == {"org/p": "unknown",
+                                                             "org/q": "adapter"}
     assert [(i.field, i.value, i.reason.split(":")[0]) for i in issues] == [
-        ("tag", "base_model:distill:org/p", "unknown-relation"),
+        ("tag", "base_model:distill:org/p", "unknown-relation")]
+    rows, issues = parents_of("me/x", [], {"base_model": "org/r",
+                                           "base_model_relation": " Distil "}, None)
+    assert {r["parentKey"]: r["relation"] for r in rows} == {"org/r": "unknown"}
+    assert [(i.field, i.value, i.reason.split(":")[0]) for i in issues] == [
         ("cardData.base_model_relation", " Distil ", "unknown-relation")]
 
 

@@ -33,6 +33,10 @@ class QueryTimeoutError(DatabaseError):
     """A query ran longer than its transaction timeout and was stopped."""
 
 
+class SchemaVersionError(DatabaseError):
+    """The graph was built under another schema version than this hflineage's."""
+
+
 class UnsafeWipeError(DatabaseError):
     """Refused to wipe a database that holds data hflineage did not create."""
 
@@ -43,6 +47,10 @@ class QueryNotFoundError(HFLineageError):
 
 class QueryParameterError(HFLineageError):
     """A named query's parameter is missing or has the wrong type."""
+
+
+class OutputFormatError(HFLineageError):
+    """An output file's format cannot be told from its suffix."""
 
 
 class InputError(HFLineageError):

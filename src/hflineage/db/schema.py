@@ -4,21 +4,62 @@ from __future__ import annotations
 
 import neo4j
 
-from hflineage import SCHEMA_VERSION
-from hflineage.cypher import statements
+from hflineage import RULES_VERSION, SCHEMA_VERSION
+from hflineage.cypher import statement, statements
 from hflineage.db.runtime import ManagedNeo4j
-from hflineage.errors import UnsafeWipeError
+from hflineage.errors import SchemaVersionError, UnsafeWipeError
+
+RULES_PREFIX = f"r{RULES_VERSION}|"
 
 
-def init_schema(driver: neo4j.Driver, database: str = "neo4j") -> None:
-    """Create every constraint and index, idempotently, and record the schema version."""
+def init_schema(driver: neo4j.Driver, database: str = "neo4j") -> int:
+    """Create every constraint and index, idempotently, and record the schema version.
+
+    An older graph is marked current once no model is left that older rules described; until
+    then it keeps its version. Returns how many such models are left.
+    """
     for stmt in statements("schema/init"):
         driver.execute_query(stmt, database_=database)
-    driver.execute_query(
-        "MERGE (s:Schema {version: $version}) ON CREATE SET s.createdAt = datetime()",
-        {"version": SCHEMA_VERSION},
-        database_=database,
-    )
+    return settle_schema_version(driver, database)
+
+
+def settle_schema_version(driver: neo4j.Driver, database: str = "neo4j") -> int:
+    """Mark the graph current unless models described under older rules are left (their count)."""
+    versions = schema_versions(driver, database)
+    if versions and max(versions) > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"this graph has schema version {max(versions)}, newer than this hflineage's "
+            f"({SCHEMA_VERSION}): upgrade hflineage")
+    stale = stale_models(driver, database) if versions and max(versions) < SCHEMA_VERSION else 0
+    if not stale and versions != [SCHEMA_VERSION]:
+        driver.execute_query(statement("write/set_schema_version"),
+                             {"version": SCHEMA_VERSION}, database_=database)
+    return stale
+
+
+def schema_versions(driver: neo4j.Driver, database: str = "neo4j") -> list[int]:
+    """The versions the graph's Schema nodes record (empty for a graph never initialised)."""
+    records, _, _ = driver.execute_query(statement("read/schema_versions"), database_=database,
+                                         routing_=neo4j.RoutingControl.READ)
+    return sorted(int(v) for v in records[0]["versions"])
+
+
+def stale_models(driver: neo4j.Driver, database: str = "neo4j") -> int:
+    """Models described or scored under older normalization rules."""
+    records, _, _ = driver.execute_query(statement("read/stale_models"), {"rules": RULES_PREFIX},
+                                         database_=database, routing_=neo4j.RoutingControl.READ)
+    return int(records[0]["stale"])
+
+
+def ensure_current(driver: neo4j.Driver, database: str = "neo4j") -> None:
+    """Refuse to answer from a graph built under an older schema, saying what to do."""
+    versions = schema_versions(driver, database)
+    if versions and max(versions) < SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"this graph has schema version {max(versions)}; hflineage now writes version "
+            f"{SCHEMA_VERSION} with corrected relation rules: reload its sources (`hflineage "
+            "load ...` re-describes every record) or load into an empty database, then query "
+            "again")
 
 
 def node_count(driver: neo4j.Driver, database: str = "neo4j") -> int:

@@ -37,7 +37,13 @@ from hflineage.errors import BulkLoadRefusedError, DatabaseError
 from hflineage.loader.normalize import CommitRow, ModelRows, Row
 from hflineage.loader.run import LoadRun, LoadSummary, Rejects, default_rejects_path
 from hflineage.loader.snapshot import _write_stage, snapshot_stages
-from hflineage.loader.writer import Writer, commit_rows, newest_per_key
+from hflineage.loader.writer import (
+    Writer,
+    batched,
+    commit_rows,
+    newest_per_key,
+    organization_rows,
+)
 
 ARRAY_DELIMITER = "\x1f"  # never in a tag or an id, unlike the default ';'
 FILTER = (":IGNORE", ":IGNORE")  # model key and version of the record a row came from
@@ -47,7 +53,8 @@ MODEL_PROPS = (
     ("createdAt", "datetime"), ("lastModified", "datetime"), ("downloads", "long"),
     ("likes", "long"), ("pipelineTag", ""), ("libraryName", ""), ("modelType", ""),
     ("gated", "?"), ("license", ""), ("tags", "string[]"), ("parameters", "long"),
-    ("parametersSource", ""), ("architectureSource", ""),
+    ("parametersSource", ""), ("architectureSource", ""), ("nameParameters", "long"),
+    ("fileEvidence", "string[]"),
 )
 GATED_TYPES = {"boolean": bool, "string": str, "none": type(None)}
 
@@ -227,8 +234,18 @@ class CsvTables:
                 stubs[k] = i
         args += self._nodes("Model", ["key:ID(Model)", "id", "stub:boolean"],
                             ([k, i, True] for k, i in stubs.items()), name="stubs")
+        stub_orgs = organization_rows(stubs.items())
+        named: dict[str, str] = {}
+        for row in stub_orgs:
+            if row["orgKey"] not in self.orgs and (row["orgKey"] not in named
+                                                   or row["orgName"] < named[row["orgKey"]]):
+                named[row["orgKey"]] = row["orgName"]
         args += self._nodes("Organization", ["key:ID(Organization)", "name", "recordVersion"],
-                            ([k, n, v] for k, (v, n) in self.orgs.items()))
+                            [*([k, n, v] for k, (v, n) in self.orgs.items()),
+                             *([k, n, None] for k, n in named.items())])
+        args += self._nodes("PUBLISHED", [":START_ID(Organization)", ":END_ID(Model)"],
+                            ([r["orgKey"], r["key"]] for r in stub_orgs),
+                            name="published-stubs", flag="relationships")
         args += self._nodes("Contributor", ["key:ID(Contributor)", "name", "kind",
                                             "isBot:boolean", "lastCommit:datetime"],
                             ([k, *c] for k, c in self.contributors.items()))
@@ -358,6 +375,9 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
     t0 = time.monotonic()
     with _driver(instance) as drv:
         init_schema(drv, database)
+        for keys in batched(tables.best, batch_size):
+            drv.execute_query(statement("write/flag_parameters"), {"keys": keys},
+                              database_=database)
         run = LoadRun(drv, database, "snapshot", str(path))
         summary.run_id = run.id
         run.finish(summary)

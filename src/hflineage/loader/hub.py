@@ -40,7 +40,7 @@ from hflineage.loader.writer import batched
 
 #: The record fields hflineage stores: nothing else is requested.
 EXPAND = ("author", "cardData", "config", "createdAt", "downloads", "gated", "lastModified",
-          "library_name", "likes", "pipeline_tag", "safetensors", "tags")
+          "library_name", "likes", "pipeline_tag", "safetensors", "siblings", "tags")
 RELATIONS = ("finetune", "adapter", "quantized", "merge")
 PAGE_SIZE = 1000
 STATE_VERSION = 1

@@ -35,7 +35,8 @@ DEFAULT_LIST_FIELDS = ("author", "createdAt", "downloads", "library_name", "like
                        "pipeline_tag", "tags")
 #: Record keys for ``expand`` values; ``childrenModelCount`` is computed.
 EXPAND_KEYS = {"author", "cardData", "config", "createdAt", "downloads", "gated",
-               "lastModified", "library_name", "likes", "pipeline_tag", "safetensors", "tags"}
+               "lastModified", "library_name", "likes", "pipeline_tag", "safetensors", "siblings",
+               "tags"}
 
 
 @dataclass

@@ -18,13 +18,14 @@ from typing import Any
 import neo4j
 import pandas as pd
 
+from hflineage import RULES_VERSION
 from hflineage.cypher import statement
 from hflineage.errors import InputError, LeaderboardFormatError
 from hflineage.loader.ids import key_of, parse_id
-from hflineage.loader.normalize import RecordError, Row, parse_time
+from hflineage.loader.normalize import RecordError, Row, name_parameters, parse_time
 from hflineage.loader.run import LoadSummary, progress_bar
 from hflineage.loader.snapshot import load_run
-from hflineage.loader.writer import batched
+from hflineage.loader.writer import after_models, batched
 
 BENCHMARKS = {
     "v1": ("ARC", "HellaSwag", "MMLU", "TruthfulQA", "Winogrande", "GSM8K"),
@@ -98,9 +99,11 @@ def _date(value: Any) -> datetime | None:
 
 
 def _rank(average: float, submitted: datetime | None, precision: str, sha: str) -> str:
-    """A comparable string: best Average first, then the latest submission, precision, sha."""
-    when = submitted.isoformat() if submitted else ""
-    return f"{average + 1000.0:015.6f}|{when}|{precision}|{sha}"
+    """A comparable string: the rules version, the best Average, then the latest submission
+    (undated oldest), precision, sha. The rules version makes a reload replace ranks that
+    older rules chose."""
+    when = submitted.isoformat() if submitted else "0000"
+    return f"r{RULES_VERSION}|{average + 1000.0:015.6f}|{when}|{precision}|{sha}"
 
 
 def row_of(raw: dict[str, Any], layout: Layout) -> Row:
@@ -127,6 +130,7 @@ def row_of(raw: dict[str, Any], layout: Layout) -> Row:
         "rank": rank, "modelRank": f"{layout.version}|{rank}",
         "precision": precision or None, "submittedAt": submitted, "scores": scores,
         "parameters": round(params * 1e9) if params and params > 0 else None,
+        "nameParameters": name_parameters(parsed.id),
         "architecture": None if arch.lower() in _NO_ARCHITECTURE else arch,
         "rootModel": None if v1 else _root_model(raw.get("Base Model")),
         **flags,
@@ -147,6 +151,11 @@ def best_rows(rows: list[Row]) -> list[Row]:
         if row["key"] not in best or row["rank"] > best[row["key"]]["rank"]:
             best[row["key"]] = row
     return list(best.values())
+
+
+def _merge_scores(tx: neo4j.ManagedTransaction, batch: list[Row]) -> None:
+    tx.run(statement("write/merge_scores"), rows=batch).consume()
+    after_models(tx, ((r["key"], r["id"]) for r in batch), (r["key"] for r in batch))
 
 
 def load_leaderboard(driver: neo4j.Driver, path: Path | str, *, database: str = "neo4j",
@@ -173,8 +182,8 @@ def load_leaderboard(driver: neo4j.Driver, path: Path | str, *, database: str = 
         best = best_rows(rows)
         with progress_bar(progress, f"leaderboard {layout.version}", len(best)) as advance:
             for batch in batched(best, batch_size):
-                driver.execute_query(statement("write/merge_scores"), {"rows": batch},
-                                     database_=database)
+                with driver.session(database=database) as session:
+                    session.execute_write(_merge_scores, batch)
                 advance(len(batch))
         summary.details = {"rows": summary.records_in, "models": len(best)}
     return summary

@@ -10,10 +10,15 @@ Parents, in order of precedence (union, one edge per parent, case-insensitively)
 3. ``cardData.base_model`` (string or list) with ``cardData.base_model_relation``
    (``source: card``).
 
+When a record has typed tags, they alone define its parents: the card's other entries and
+legacy tags naming other models are dropped values (issues with a reason).
+
 A parent without an explicit relation gets one inferred (``relationSource: inferred``), close to
-the Hub's own rules: several parents → ``merge``; PEFT/adapter evidence → ``adapter``;
-GGUF/GPTQ/AWQ/EXL2/bitsandbytes evidence (tags, library, or the model's own name) →
-``quantized``; otherwise ``finetune``. A given but unrecognised relation is kept as ``unknown``.
+the Hub's own rules: several parents → ``merge``; adapter evidence (library, tags,
+``adapter_config.json``) → ``adapter``; quantization evidence (tags, library,
+``config.quantization_config``, GGUF files, quantization tokens of the model's own name, never a
+size token such as ``4B``) → ``quantized``; a mergekit config → ``merge``; otherwise
+``finetune``. A given but unrecognised relation is kept as ``unknown``.
 """
 
 from __future__ import annotations
@@ -26,18 +31,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from hflineage import RULES_VERSION
 from hflineage.loader.ids import key_of, owner_of, parse_id
 from hflineage.loader.vocab import (
     ADAPTER_EVIDENCE,
+    BOT_ACCOUNTS,
+    DATASET_PLACEHOLDERS,
+    FILE_EVIDENCE,
     MODEL_TYPES,
     QUANTIZED_EVIDENCE,
-    QUANTIZED_NAME_MARKERS,
+    QUANTIZED_NAME_PATTERN,
+    QUANTIZED_NAME_TOKENS,
     RELATIONS,
     license_category,
 )
 
 Row = dict[str, Any]
-_BOT = re.compile(r"(bot$|[-_\[]bot\b|^system$|^github-actions|^dependabot)", re.IGNORECASE)
+_BOT_TOKEN = re.compile(r"(?:^|[-_\s.\[])bot(?:$|[-_\s.\]])", re.IGNORECASE)
+_QUANTIZED_NAME = re.compile(QUANTIZED_NAME_PATTERN, re.IGNORECASE)
+_NAME_TOKENS = re.compile(r"[-_.]")
+_SIZE_TOKEN = re.compile(r"(?:^|[-_.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?:$|[-_.])",
+                         re.IGNORECASE)
 _MISSING_VERSION = "0000-00-00T00:00:00+00:00"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -79,8 +93,20 @@ class CommitRow:
 
 
 def is_bot(name: str) -> bool:
-    """Bot-like contributor names: ``SFconvertbot``, ``leaderboard-pr-bot``, ``system``."""
-    return _BOT.search(name.strip()) is not None
+    """A ``bot`` token (``librarian-bot``, ``x_bot``, ``app[bot]``) or a known bot account
+    (``SFconvertbot``, ``system``); ``Limerobot`` and ``botanist`` are people."""
+    name = name.strip()
+    return name.lower() in BOT_ACCOUNTS or _BOT_TOKEN.search(name) is not None
+
+
+def name_parameters(model_id: str) -> int | None:
+    """The size a model's name states (``Llama-2-7b`` → 7e9, ``2x34B`` → 68e9), if any."""
+    match = _SIZE_TOKEN.search(model_id.rsplit("/", 1)[-1])
+    if match is None:
+        return None
+    experts, size, unit = match.groups()
+    value = float(size) * (1e9 if unit.lower() == "b" else 1e6) * int(experts or 1)
+    return round(value) if value >= 1 else None
 
 
 def parse_time(value: object, name: str) -> datetime | None:
@@ -126,12 +152,15 @@ def version_of(record: dict[str, Any], last_modified: datetime | None,
                raw: str | None = None) -> str:
     """A comparable version: ``lastModified``, then a digest of the record for a total order.
 
-    Records without ``lastModified`` sort before every dated record. ``raw`` (the record's JSON
+    The rules version comes first, so a record loaded under older normalization rules is
+    re-described when it is loaded again. Records without ``lastModified`` sort before every dated
+    record. ``raw`` (the record's JSON
     text, when there is one) is hashed instead of re-serializing the record.
     """
     text = raw if raw is not None else json.dumps(record, sort_keys=True, default=str)
     digest = hashlib.blake2b(text.strip().encode(), digest_size=8).hexdigest()
-    return f"{last_modified.isoformat() if last_modified else _MISSING_VERSION}|{digest}"
+    when = last_modified.isoformat() if last_modified else _MISSING_VERSION
+    return f"r{RULES_VERSION}|{when}|{digest}"
 
 
 def split_base_model_tag(tag: str) -> tuple[str | None, str] | None:
@@ -156,29 +185,61 @@ def model_type_of(config: dict[str, Any], tags: Iterable[str]) -> str | None:
     return None
 
 
-def infer_relation(n_parents: int, model_id: str, tags: Iterable[str],
-                   library: str | None) -> str:
+def quantized_name(model_id: str) -> bool:
+    """True when the model's own name says it is quantized (``-GGUF``, ``-4bit``, ``Q4_K_M``)."""
+    name = model_id.rsplit("/", 1)[-1]
+    tokens = {t.lower() for t in _NAME_TOKENS.split(name)}
+    return bool(tokens & QUANTIZED_NAME_TOKENS) or _QUANTIZED_NAME.search(name) is not None
+
+
+def file_evidence(siblings: object) -> list[str]:
+    """What a repo's file list proves: GGUF files, ``adapter_config.json``, a mergekit config."""
+    found: set[str] = set()
+    for sibling in siblings if isinstance(siblings, list) else []:
+        name = sibling.get("rfilename") if isinstance(sibling, dict) else None
+        if not isinstance(name, str):
+            continue
+        base = name.rsplit("/", 1)[-1].lower()
+        if base.endswith(".gguf"):
+            found.add("gguf")
+        elif base == "adapter_config.json":
+            found.add("adapter_config")
+        elif base in {"mergekit_config.yml", "mergekit_config.yaml"}:
+            found.add("mergekit")
+    return sorted(found)
+
+
+def infer_relation(n_parents: int, model_id: str, tags: Iterable[str], library: str | None,
+                   *, quantization_config: bool = False, files: Iterable[str] = ()) -> str:
     """The relation of a parent whose relation nobody stated (see the module docstring)."""
     if n_parents > 1:
         return "merge"
     evidence = {t.lower() for t in tags} | ({library.lower()} if library else set())
-    if evidence & ADAPTER_EVIDENCE:
+    proven = {FILE_EVIDENCE[f] for f in files if f in FILE_EVIDENCE}
+    if evidence & ADAPTER_EVIDENCE or "adapter" in proven:
         return "adapter"
-    name = model_id.rsplit("/", 1)[-1].lower()
-    if evidence & QUANTIZED_EVIDENCE or any(m in name for m in QUANTIZED_NAME_MARKERS):
+    if (evidence & QUANTIZED_EVIDENCE or quantization_config or "quantized" in proven
+            or quantized_name(model_id)):
         return "quantized"
+    if "merge" in proven:
+        return "merge"
     return "finetune"
 
 
 UNKNOWN_RELATION = "unknown-relation: kept as relation 'unknown'"
+NOT_TYPED = "not-in-typed-tags: the record's typed base_model tags define its parents"
 
 
-def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: str | None
-               ) -> tuple[list[Row], list[Issue]]:
-    """The DERIVED_FROM rows of a model and the parent values that were rejected."""
+def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: str | None,
+               **evidence: Any) -> tuple[list[Row], list[Issue]]:
+    """The DERIVED_FROM rows of a model and the parent values that were rejected.
+
+    ``evidence`` goes to :func:`infer_relation` (``quantization_config``, ``files``).
+    """
     child_key = key_of(model_id)
     found: dict[str, Row] = {}
     issues: list[Issue] = []
+    typed_only = False
 
     def add(raw: str, source: str, relation: str | None, origin: str) -> None:
         parsed = parse_id(raw)
@@ -188,6 +249,9 @@ def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: st
         key = key_of(parsed.id)
         if key == child_key:
             issues.append(Issue(origin, raw, "self-reference"))
+            return
+        if typed_only and key not in found:
+            issues.append(Issue(origin, raw, NOT_TYPED))
             return
         row = found.get(key)
         if row is None:
@@ -207,6 +271,7 @@ def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: st
     for tag, relation, hub_id in typed:
         if relation is not None:
             add(hub_id, "tag", known(relation, "tag", tag), "tag")
+    typed_only = bool(found)
     for _, relation, hub_id in typed:
         if relation is None:
             add(hub_id, "tag", None, "tag")
@@ -221,7 +286,7 @@ def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: st
     rows = list(found.values())
     for row in rows:
         if row["relation"] is None:
-            row["relation"] = infer_relation(len(rows), model_id, tags, library)
+            row["relation"] = infer_relation(len(rows), model_id, tags, library, **evidence)
             row["relationSource"] = "inferred"
         else:
             row["relationSource"] = "explicit"
@@ -245,6 +310,9 @@ def _datasets(model_key: str, tags: list[str], card: dict[str, Any]
     rows: dict[str, Row] = {}
     issues: list[Issue] = []
     for raw, origin in raws:
+        if raw.strip().lower() in DATASET_PLACEHOLDERS:
+            issues.append(Issue(origin, raw, "placeholder: a datasets builder name, not a dataset"))
+            continue
         parsed = parse_id(raw, allow_ownerless=True)
         if parsed.id is None:
             issues.append(Issue(origin, raw, parsed.reason or "invalid-id"))
@@ -290,6 +358,8 @@ def normalize_model(record: object, raw: str | None = None) -> ModelRows:
     owner = owner_of(model_id)
     architectures = sorted({a.strip() for a in _strings(config.get("architectures")) if a.strip()})
     parameters = _positive_int(safetensors.get("total"))
+    files = file_evidence(_typed(record, "siblings", (list,)))
+    stated_size = name_parameters(model_id)
     model: Row = {
         "key": key, "id": model_id, "version": version_of(record, modified, raw),
         "author": owner or _typed(record, "author", (str,)),
@@ -301,6 +371,8 @@ def normalize_model(record: object, raw: str | None = None) -> ModelRows:
         "libraryName": library,
         "modelType": model_type_of(config, tags),
         "parameters": parameters,
+        "nameParameters": stated_size,
+        "fileEvidence": files or None,
         "gated": gated,
         "license": license_id,
         "tags": tags,
@@ -312,7 +384,9 @@ def normalize_model(record: object, raw: str | None = None) -> ModelRows:
         out.licenses = [{"modelKey": key, "id": license_id,
                          "category": license_category(license_id)}]
     out.datasets, dataset_issues = _datasets(key, tags, card)
-    out.parents, parent_issues = parents_of(model_id, tags, card, library)
+    out.parents, parent_issues = parents_of(
+        model_id, tags, card, library, files=files,
+        quantization_config=bool(config.get("quantization_config")))
     out.issues = parent_issues + dataset_issues
     return out
 

@@ -43,6 +43,7 @@ class LoadSummary:
     rejects_path: Path | None = None
     seconds: float = 0.0
     details: dict[str, int] = field(default_factory=dict)
+    stale_models: int = 0
 
     def line(self) -> str:
         rate = self.records_in / self.seconds if self.seconds else 0.0
@@ -50,6 +51,9 @@ class LoadSummary:
                 f"{self.rejected:,} rejected, {self.issues:,} values dropped "
                 f"in {self.seconds:.1f}s ({rate:,.0f} records/s)")
         where = f"rejects: {self.rejects_path}" if self.rejects_path else "no rejects"
+        if self.stale_models:
+            where += (f"\nnote: {self.stale_models:,} models of this graph were loaded under older "
+                      "normalization rules: reload their sources to bring the graph up to date")
         return f"{text}\n{where}"
 
 

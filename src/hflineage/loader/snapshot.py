@@ -10,7 +10,7 @@ from typing import Any
 
 import neo4j
 
-from hflineage.db.schema import init_schema
+from hflineage.db.schema import init_schema, settle_schema_version
 from hflineage.errors import DatabaseError, InputError
 from hflineage.loader.normalize import CommitRow, ModelRows
 from hflineage.loader.rows import (
@@ -61,6 +61,7 @@ def load_run(driver: neo4j.Driver, database: str, source: str, input_: str,
         summary.rejects_path = sink.close()
         summary.issues = sink.issues
     run.finish(summary)
+    summary.stale_models = settle_schema_version(driver, database)
 
 
 def _write_stage(writer: Writer, stage: Stage, summary: LoadSummary, sink: Rejects,

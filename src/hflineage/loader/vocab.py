@@ -86,8 +86,29 @@ QUANTIZED_EVIDENCE = frozenset({
     "gguf", "gptq", "awq", "exl2", "bitsandbytes", "4-bit", "8-bit", "4bit", "8bit", "bnb",
     "quantized", "ggml", "hqq", "aqlm", "mlx-4bit",
 })
-# Substrings of a model's own name that show quantization (``TheBloke/Llama-2-7B-GGUF``).
-QUANTIZED_NAME_MARKERS = ("gguf", "gptq", "awq", "exl2", "bnb", "4bit", "8bit", "-4b-", "ggml")
+# Tokens of a model's own name (split on ``-``, ``_``, ``.``) that show quantization
+# (``TheBloke/Llama-2-7B-GGUF``, ``x-4bit``). A size token (``4B``, ``8b``) never does.
+QUANTIZED_NAME_TOKENS = frozenset({
+    "gguf", "ggml", "gptq", "awq", "exl2", "bnb", "hqq", "aqlm", "int4", "int8", "nf4", "fp8",
+    "2bit", "3bit", "4bit", "5bit", "6bit", "8bit", "quantized",
+})
+# GGUF quant types (``Q4_K_M``, ``Q8_0``, ``IQ3_XS``) and ExLlamaV2 bit rates (``4.0bpw``).
+QUANTIZED_NAME_PATTERN = (r"(?:^|[-_.])(?:i?q[1-8](?:_k(?:_[a-z]{1,2})?"
+                          r"|_[0-9a-z]{1,2}(?:_[a-z]{1,2})?)|\d+(?:\.\d+)?bpw)(?:$|[-_.])")
+# Files of a repo (``siblings``) that prove what it is; kept on the model as ``fileEvidence``.
+FILE_EVIDENCE = {"gguf": "quantized", "adapter_config": "adapter", "mergekit": "merge"}
+
+# Dataset values that name no Hub dataset: ``datasets`` builder names that Trainer writes into
+# auto-generated cards for local data (``Dataset.from_generator`` becomes ``generator``).
+DATASET_PLACEHOLDERS = frozenset({
+    "generator", "imagefolder", "audiofolder", "json", "csv", "parquet", "text", "arrow",
+    "pandas", "webdataset", "dataset", "datasets", "custom", "private", "your-dataset",
+    "your_dataset", "<dataset>",
+})
+# Contributor accounts that are bots although no ``bot`` token says so.
+BOT_ACCOUNTS = frozenset({
+    "sfconvertbot", "system", "dumbot", "github-actions", "dependabot", "huggingfacebot",
+})
 
 PERMISSIVE = frozenset({
     "apache-2.0", "mit", "bsd", "bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear", "isc",

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import neo4j
 
 from hflineage.cypher import statement
-from hflineage.loader.ids import is_hub_username
+from hflineage.loader.ids import is_hub_username, owner_of
 from hflineage.loader.normalize import CommitRow, ModelRows, Row, is_bot
 
 T = TypeVar("T")
@@ -39,8 +39,31 @@ def describe_rows(batch: Iterable[ModelRows]) -> list[Row]:
              "datasets": r.datasets, "parents": r.parents} for r in batch]
 
 
+def organization_rows(models: Iterable[tuple[str, str]]) -> list[Row]:
+    """``write/stub_organizations`` rows for (key, id) pairs of referenced models with an owner."""
+    rows: dict[str, Row] = {}
+    for key, model_id in models:
+        owner = owner_of(model_id)
+        if owner is not None and (key not in rows or owner < rows[key]["orgName"]):
+            rows[key] = {"key": key, "orgKey": owner.lower(), "orgName": owner}
+    return list(rows.values())
+
+
+def after_models(tx: neo4j.ManagedTransaction, referenced: Iterable[tuple[str, str]],
+                 counted: Iterable[str]) -> None:
+    """What every write of models ends with: referenced models get their organization, and
+    models whose parameter count was written get it checked (``parametersFlag``)."""
+    tx.run(statement("write/stub_organizations"),
+           rows=organization_rows(referenced)).consume()
+    keys = list(dict.fromkeys(counted))
+    if keys:
+        tx.run(statement("write/flag_parameters"), keys=keys).consume()
+
+
 def _describe(tx: neo4j.ManagedTransaction, batch: list[ModelRows]) -> None:
     tx.run(statement("write/describe_models"), rows=describe_rows(batch)).consume()
+    after_models(tx, ((p["parentKey"], p["parentId"]) for r in batch for p in r.parents),
+                 (r.model["key"] for r in batch))
 
 
 def commit_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
@@ -75,6 +98,7 @@ def commit_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
 
 def _commits(tx: neo4j.ManagedTransaction, rows: list[Row]) -> None:
     tx.run(statement("write/merge_commits"), rows=rows).consume()
+    after_models(tx, ((r["modelKey"], r["modelId"]) for r in rows), ())
 
 
 def _locked(tx: neo4j.ManagedTransaction,

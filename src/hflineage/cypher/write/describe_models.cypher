@@ -1,7 +1,8 @@
 // Describe models from their records, with their organization and outgoing edges. A record wins
 // only when its version (lastModified, then a digest) is newer than the one that last described
 // the node, so loads commute and reruns are no-ops. A winner replaces the edges of the record
-// before it (nodes left with no relationship, such as stub parents, go too). Stubs are filled in;
+// before it (nodes left with no relationship, such as stub parents, go too, and so does a stub's
+// organization when nothing else is left to it). Stubs are filled in;
 // a described model never becomes a stub again; a parent not described yet becomes a stub whose
 // id is the smallest spelling seen until its own record arrives.
 // $rows: list -- flat model rows (hflineage.loader.normalize) with nested architectures, licenses, datasets, parents
@@ -23,6 +24,8 @@ SET m.id = row.id,
     m.gated = row.gated,
     m.license = row.license,
     m.tags = row.tags,
+    m.nameParameters = row.nameParameters,
+    m.fileEvidence = row.fileEvidence,
     m.parameters = coalesce(row.parameters, m.leaderboardParameters),
     m.parametersSource = CASE
       WHEN row.parameters IS NOT NULL THEN 'safetensors'
@@ -37,17 +40,23 @@ CALL (m, before) {
   MATCH (m)-[r:HAS_ARCHITECTURE|LICENSED_UNDER|TRAINED_ON|DERIVED_FROM]->(x)
   DELETE r
   WITH DISTINCT x
-  WHERE NOT (x)--() AND (NOT x:Model OR x.stub = true)
-  DELETE x
+  WHERE (NOT x:Model OR x.stub = true)
+    AND NOT EXISTS { (x)-[e]-() WHERE type(e) <> 'PUBLISHED' }
+  OPTIONAL MATCH (x)<-[:PUBLISHED]-(o:Organization)
+  DETACH DELETE x
+  WITH DISTINCT o
+  WHERE o IS NOT NULL AND NOT (o)--()
+  DELETE o
 }
 CALL (m, row) {
   WITH m, row
   WHERE row.orgKey IS NOT NULL
   MERGE (o:Organization {key: row.orgKey})
   ON CREATE SET o.name = row.orgName, o.recordVersion = row.version
-  ON MATCH SET o.name = CASE WHEN row.version > o.recordVersion THEN row.orgName ELSE o.name END,
-               o.recordVersion = CASE WHEN row.version > o.recordVersion THEN row.version
-                                      ELSE o.recordVersion END
+  ON MATCH SET o.name = CASE WHEN o.recordVersion IS NULL OR row.version > o.recordVersion
+                             THEN row.orgName ELSE o.name END,
+               o.recordVersion = CASE WHEN o.recordVersion IS NULL OR row.version > o.recordVersion
+                                      THEN row.version ELSE o.recordVersion END
   MERGE (o)-[:PUBLISHED]->(m)
 }
 CALL (m, row) {

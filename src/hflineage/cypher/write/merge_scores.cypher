@@ -2,11 +2,12 @@
 // A row replaces a model's scores of that leaderboard only when it ranks higher than the stored
 // one, and sets the model's leaderboard facts only when it outranks every leaderboard row seen
 // (v2 over v1), so loads commute. Models known only from a leaderboard become stubs.
-// $rows: list -- {key, id, leaderboard, rank, modelRank, precision, submittedAt, scores, parameters, architecture, rootModel, merged, moe, flagged}
+// $rows: list -- {key, id, leaderboard, rank, modelRank, precision, submittedAt, scores, parameters, nameParameters, architecture, rootModel, merged, moe, flagged}
 UNWIND $rows AS row
 MERGE (m:Model {key: row.key})
 ON CREATE SET m.id = row.id, m.stub = true
 ON MATCH SET m.id = CASE WHEN m.stub AND row.id < m.id THEN row.id ELSE m.id END
+SET m.nameParameters = row.nameParameters
 WITH m, row
 CALL (m, row) {
   OPTIONAL MATCH (m)-[best:SCORED]->(:Benchmark {key: row.leaderboard + ':Average'})
