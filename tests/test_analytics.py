@@ -15,6 +15,7 @@ from hflineage.cypher import registry
 from hflineage.db.schema import init_schema, node_count, wipe_database
 from hflineage.errors import (
     ModelNotFoundError,
+    OrganizationNotFoundError,
     QueryParameterError,
     QueryTimeoutError,
     ReadOnlyViolationError,
@@ -58,10 +59,24 @@ def test_query_functions_return_dataframes(small: neo4j.Driver, database: str) -
     first = analytics.time_to_first_derivative(small, database=database, limit=2)
     assert pd.api.types.is_datetime64_any_dtype(first["createdAt"])
     assert first["createdAt"].iloc[0] == pd.Timestamp("2023-02-01", tz="UTC")
-    empty = analytics.model_lineage(small, database, model="nobody/nothing")
-    assert empty.empty and list(empty.columns) == list(registry()["model_lineage"].columns)
     with pytest.raises(QueryParameterError, match="needs \\$model"):
         analytics.family_summary(small, database)
+
+
+def test_absent_anchors_raise_and_limit_caps_rows(small: neo4j.Driver, database: str) -> None:
+    with pytest.raises(ModelNotFoundError, match="did you mean meta/Llama-7B"):
+        analytics.model_lineage(small, database, model="meta/llama-7c")
+    with pytest.raises(ModelNotFoundError, match="no model 'nobody/nothing'"):
+        analytics.run_query(small, "family_summary", {"model": "nobody/nothing"}, database)
+    with pytest.raises(OrganizationNotFoundError, match="no organization or user 'nobody'"):
+        analytics.org_neighbourhood(small, database, org="nobody")
+    lineage = analytics.run_query(small, "model_lineage", {"model": "meta/llama-7b"}, database)
+    capped = analytics.run_query(small, "model_lineage", {"model": "meta/llama-7b"}, database,
+                                 limit=2)
+    assert len(lineage) > 2 and capped.equals(lineage.head(2))
+    assert len(analytics.run_query(small, "top_base_models", database=database, limit=1)) == 1
+    with pytest.raises(QueryParameterError, match="given twice"):
+        analytics.run_query(small, "top_base_models", {"limit": 3}, database, limit=1)
 
 
 def test_run_query_and_run_cypher(small: neo4j.Driver, database: str) -> None:

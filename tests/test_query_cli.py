@@ -198,3 +198,83 @@ def test_report_command_writes_the_report(small: neo4j.Driver, tmp_path: Path) -
     assert (tmp_path / "r" / "tables" / "top_architectures.csv").exists()
 
 
+def test_a_misspelt_enum_value_is_an_error_naming_the_values(small: neo4j.Driver) -> None:
+    result = invoke("query", "run", "top_base_models", "-p", "relation=finetunes")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("$relation must be one of finetune, adapter, quantized, merge, unknown, "
+            "got 'finetunes'") in result.output
+    result = invoke("query", "run", "scored_pairs", "-p", "benchmark=math")
+    assert result.exit_code == 1 and "MATH Lvl 5, GPQA, MUSR, MMLU-PRO" in result.output
+    result = invoke("query", "run", "scored_pairs", "-p", "leaderboard=v3")
+    assert result.exit_code == 1 and "$leaderboard must be one of v1, v2" in result.output
+    result = invoke("query", "run", "viz_children", "-p", "keys=meta/llama-7b",
+                    "-p", "relations=merge,finetunes")
+    assert result.exit_code == 1 and "got 'finetunes'" in result.output
+    spaced = invoke("query", "run", "scored_pairs", "-p", "benchmark=MATH Lvl 5", "-f", "json")
+    assert spaced.exit_code == 0, spaced.output
+    assert {r["benchmark"] for r in json.loads(spaced.output)} <= {"MATH Lvl 5"}
+
+
+def test_an_absent_anchor_is_an_error_with_suggestions(small: neo4j.Driver, tmp_path: Path
+                                                       ) -> None:
+    result = invoke("query", "run", "model_lineage", "-p", "model=meta/Llama-7C")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("Error: no model 'meta/Llama-7C' in the graph; did you mean meta/Llama-7B, "
+            in result.output)
+    result = invoke("query", "run", "family_summary", "-p", "model=nobody/nothing")
+    assert result.exit_code == 1 and "no model 'nobody/nothing' in the graph" in result.output
+    result = invoke("query", "run", "org_neighbourhood", "-p", "org=alicee")
+    assert result.exit_code == 1
+    assert "no organization or user 'alicee' in the graph; did you mean alice?" in result.output
+    export = invoke("export", "--format", "csv", str(tmp_path / "x"), "--query",
+                    "model_lineage", "--param", "model=nobody/nothing")
+    assert export.exit_code == 1 and "no model 'nobody/nothing'" in export.output
+    assert not (tmp_path / "x").exists()
+    present = invoke("query", "run", "org_neighbourhood", "-p", "org=ALICE", "-f", "json")
+    assert present.exit_code == 0 and json.loads(present.output)
+
+
+def test_null_is_a_json_null(small: neo4j.Driver) -> None:
+    every = invoke("query", "run", "top_base_models", "-f", "json").output
+    assert invoke("query", "run", "top_base_models", "-p", "relation=null",
+                  "-f", "json").output == every
+    result = invoke("query", "cypher", "RETURN $x IS NULL AS isNull, $y AS y",
+                    "-p", "x=null", "-p", "y=nullish", "-f", "json")
+    assert json.loads(result.output) == [{"isNull": True, "y": "nullish"}]
+    result = invoke("query", "run", "model_lineage", "-p", "model=null")
+    assert result.exit_code == 1 and "$model cannot be null" in result.output
+    result = invoke("query", "run", "model_lineage", "-p", "model=meta/llama-7b",
+                    "-p", "maxDepth=null")
+    assert result.exit_code == 1
+    assert "$maxDepth cannot be null; leave it out for its default 10" in result.output
+
+
+def test_limit_caps_the_rows(small: neo4j.Driver) -> None:
+    rows = json.loads(invoke("query", "run", "top_base_models", "--limit", "2",
+                             "-f", "json").output)
+    assert len(rows) == 2
+    full = json.loads(invoke("query", "run", "model_lineage", "-p", "model=meta/llama-7b",
+                             "-f", "json").output)
+    capped = json.loads(invoke("query", "run", "model_lineage", "-p", "model=meta/llama-7b",
+                               "--limit", "3", "-f", "json").output)
+    assert len(full) > 3 and capped == full[:3]
+    both = invoke("query", "run", "top_base_models", "--limit", "2", "-p", "limit=3")
+    assert both.exit_code == 1 and "the row limit is given twice" in both.output
+
+
+@pytest.mark.parametrize(("command", "header"), [
+    (("query", "run", "graph_stats"), "kind,name,count"),
+    (("query", "cypher", "RETURN 1 AS one"), "one"),
+])
+def test_an_unknown_out_suffix_is_an_error_naming_the_formats(
+        small: neo4j.Driver, tmp_path: Path, command: tuple[str, ...], header: str) -> None:
+    result = invoke(*command, "--out", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot tell the format of 'x.xlsx'" in result.output
+    assert "table|csv|json|parquet" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+    assert invoke(*command, "--out", str(tmp_path / "x")).exit_code == 1
+    assert invoke(*command, "--out", str(tmp_path / "x.txt")).exit_code == 0
+    assert header.split(",")[0] in (tmp_path / "x.txt").read_text()
+    assert invoke(*command, "-f", "csv", "--out", str(tmp_path / "x.data")).exit_code == 0
+    assert (tmp_path / "x.data").read_text().splitlines()[0] == header

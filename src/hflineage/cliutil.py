@@ -10,7 +10,7 @@ import neo4j
 
 from hflineage.config import Settings
 from hflineage.db import connection, runtime
-from hflineage.errors import HFLineageError
+from hflineage.errors import HFLineageError, QueryParameterError
 
 
 class AppContext:
@@ -82,3 +82,20 @@ class Group(click.Group):
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def parse_params(_ctx: click.Context, _param: click.Parameter, pairs: tuple[str, ...]
+                 ) -> dict[str, str | None]:
+    """``NAME=VALUE`` pairs as a dict; the value ``null`` is a JSON null (None), not text."""
+    out: dict[str, str | None] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise QueryParameterError(f"--param takes NAME=VALUE, got {pair!r}")
+        out[name.strip().lstrip("$")] = None if value.strip() == "null" else value
+    return out
+
+
+param_option = click.option(
+    "--param", "-p", "params", multiple=True, callback=parse_params, metavar="NAME=VALUE",
+    help="A query parameter (repeatable); null is a JSON null.")

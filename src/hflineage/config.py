@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hflineage.errors import ConfigError
+
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -43,6 +46,24 @@ class Settings(BaseSettings):
         default=None, pattern=r"^[1-9][0-9]*[kmg]$",
         description="page cache of the managed server, e.g. 8g (default RAM/12, 1g to 4g)")
 
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _bolt_uri(cls, uri: str | None) -> str | None:
+        """A Bolt URI; the http(s) address Neo4j Browser shows is refused with the fix."""
+        if not uri:
+            return uri
+        parts = urlsplit(uri)
+        host = parts.hostname or "localhost"
+        if parts.scheme.lower() in ("http", "https"):
+            bolt = "bolt+s" if parts.scheme.lower() == "https" else "bolt"
+            raise ValueError(
+                f"{parts.scheme}:// is Neo4j Browser's address, not Bolt: use "
+                f"{bolt}://{host}:7687 (the HTTP port, 7474 or 7473, serves only the browser)")
+        if parts.scheme.lower() not in BOLT_SCHEMES:
+            raise ValueError(f"not a Bolt URI; use bolt://{host}:7687 "
+                             f"(schemes: {', '.join(s + '://' for s in BOLT_SCHEMES)})")
+        return uri
+
     @cached_property
     def state_dir(self) -> Path:
         return self.hflineage_home or _xdg("XDG_STATE_HOME", ".local/state") / "hflineage"
@@ -59,6 +80,6 @@ def get_settings(**overrides: object) -> Settings:
         return Settings(**clean)  # type: ignore[arg-type]
     except ValidationError as e:
         # Name the variables, never echo their values (one could be a password).
-        wrong = "; ".join(f"{'.'.join(map(str, err['loc'])).upper()}: {err['msg']}"
-                          for err in e.errors())
+        wrong = "; ".join(f"{'.'.join(map(str, err['loc'])).upper()}: "
+                          f"{err['msg'].removeprefix('Value error, ')}" for err in e.errors())
         raise ConfigError(f"invalid setting {wrong}") from None

@@ -25,7 +25,8 @@ import neo4j
 import networkx as nx
 
 from hflineage import SCHEMA_VERSION
-from hflineage.cliutil import AppContext, pass_app
+from hflineage.analytics.queries import require_anchors
+from hflineage.cliutil import AppContext, param_option, pass_app
 from hflineage.cypher import load, statement
 from hflineage.errors import HFLineageError, ModelNotFoundError, QueryParameterError
 
@@ -114,7 +115,9 @@ def query_ids(driver: neo4j.Driver, database: str, name: str,
     """Element ids of a query subgraph: the nodes (and model ids) a named query returns, plus
     their non-model neighbours."""
     query = load(name)
-    records, _, _ = driver.execute_query(query.text, query.bind(params), database_=database,
+    bound = query.bind(params)
+    require_anchors(driver, bound, database)
+    records, _, _ = driver.execute_query(query.text, bound, database_=database,
                                          routing_=neo4j.RoutingControl.READ)
     ids: set[str] = set()
     keys: set[str] = set()
@@ -231,16 +234,6 @@ def export_graph(driver: neo4j.Driver, path: Path | str, *, fmt: str = "graphml"
     return summary
 
 
-def _params(pairs: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise QueryParameterError(f"--param takes NAME=VALUE, got {pair!r}")
-        out[name.lstrip("$")] = value
-    return out
-
-
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="graphml",
               show_default=True)
@@ -249,11 +242,10 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--depth", "max_depth", type=click.IntRange(1, 32), default=10, show_default=True,
               help="Generations of a --family to follow.")
 @click.option("--query", metavar="NAME", help="Only the subgraph a named query returns.")
-@click.option("--param", "param_pairs", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of --query (repeatable).")
+@param_option
 @pass_app
 def export(app: AppContext, fmt: str, path: Path, family: str | None, max_depth: int,
-           query: str | None, param_pairs: tuple[str, ...]) -> None:
+           query: str | None, params: dict[str, str | None]) -> None:
     """Export the graph, a family or a query's subgraph as GraphML (a file) or CSV (a folder).
 
     Subgraphs hold the selected models, their non-model neighbours (organizations,
@@ -267,6 +259,6 @@ def export(app: AppContext, fmt: str, path: Path, family: str | None, max_depth:
       hflineage export --format graphml lineage.graphml --query model_lineage --param model=gpt2
     """
     summary = export_graph(app.driver, path, fmt=fmt, database=app.database, family=family,
-                           max_depth=max_depth, query=query, params=_params(param_pairs))
+                           max_depth=max_depth, query=query, params=params)
     click.echo(f"wrote {summary.nodes:,} nodes and {summary.relationships:,} relationships "
                f"({summary.scope}, schema version {summary.schema_version}) to {summary.path}")

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from hflineage.analytics import output
 from hflineage.analytics.queries import run_cypher, run_query
-from hflineage.cliutil import AppContext, Group, pass_app
+from hflineage.cliutil import AppContext, Group, param_option, pass_app
 from hflineage.cypher import Param, load, registry
 
 
@@ -30,20 +30,6 @@ def query() -> None:
     """
 
 
-def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
-            ) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r}: expected key=value")
-        out[key.strip().lstrip("$")] = value
-    return out
-
-
-_param_option = click.option(
-    "--param", "-p", "params", multiple=True, callback=_params, metavar="KEY=VALUE",
-    help="A query parameter; repeat for several.")
 _output_options = [
     click.option("--format", "-f", "fmt", type=click.Choice(output.FORMATS),
                  help="Output format (default: from --out's suffix, else table)."),
@@ -58,16 +44,20 @@ _output_options = [
 def _with_output(f: Any) -> Any:
     for opt in reversed(_output_options):
         f = opt(f)
-    return _param_option(f)
+    return param_option(f)
 
 
-def _emit(df: pd.DataFrame, fmt: str | None, out: Path | None, title: str) -> None:
+def _format(fmt: str | None, out: Path | None) -> str:
     fmt = output.format_for(out, fmt)
+    if fmt == "parquet" and out is None:
+        raise click.UsageError("--format parquet needs --out FILE")
+    return fmt
+
+
+def _emit(df: pd.DataFrame, fmt: str, out: Path | None, title: str) -> None:
     if out is not None:
         output.write(df, fmt, out, title)
         click.echo(f"{len(df)} rows written to {out}", err=True)
-    elif fmt == "parquet":
-        raise click.UsageError("--format parquet needs --out FILE")
     elif fmt == "table":
         output.show(Console(), df, f"{title} ({len(df)} rows)")
     else:
@@ -111,29 +101,34 @@ def query_show(name: str) -> None:
 
 @query.command("run")
 @click.argument("name")
+@click.option("--limit", "-n", type=click.IntRange(min=0),
+              help="At most this many rows (sets the query's $limit where it has one).")
 @_with_output
 @pass_app
-def query_run(app: AppContext, name: str, params: dict[str, str], fmt: str | None,
-              out: Path | None, timeout: float | None) -> None:
+def query_run(app: AppContext, name: str, limit: int | None, params: dict[str, str | None],
+              fmt: str | None, out: Path | None, timeout: float | None) -> None:
     """Run a named query (read-only) and print or save its rows.
 
-    Parameters are checked against the query's header and converted to its types.
+    Parameters are checked against the query's header and converted to its types; a value
+    outside an enum, null for a parameter that takes none, or a $model or $org that is not
+    in the graph is an error, never an empty answer.
 
     \b
     Examples:
-      hflineage query run top_architectures
+      hflineage query run top_architectures --limit 10
       hflineage query run model_lineage -p model=HuggingFaceH4/zephyr-7b-beta -p maxDepth=3
       hflineage query run size_accuracy_frontier --out frontier.parquet
     """
+    fmt = _format(fmt, out)
     load(name).bind(params)
     df = run_query(app.driver, name, params, app.database,
-                   timeout or app.settings.hflineage_query_timeout)
+                   timeout or app.settings.hflineage_query_timeout, limit=limit)
     _emit(df, fmt, out, name)
 
 
-def _json_or_text(value: str) -> Any:
+def _json_or_text(value: str | None) -> Any:
     try:
-        return json.loads(value)
+        return json.loads(value) if value is not None else None
     except json.JSONDecodeError:
         return value
 
@@ -145,7 +140,7 @@ def _json_or_text(value: str) -> Any:
 @_with_output
 @pass_app
 def query_cypher(app: AppContext, text: str | None, file: Path | None,
-                 params: dict[str, str], fmt: str | None, out: Path | None,
+                 params: dict[str, str | None], fmt: str | None, out: Path | None,
                  timeout: float | None) -> None:
     """Run your own Cypher read-only, with parameters passed as parameters.
 
@@ -159,6 +154,7 @@ def query_cypher(app: AppContext, text: str | None, file: Path | None,
     """
     if (text is None) == (file is None):
         raise click.UsageError("give the Cypher as TEXT or with --file, not both")
+    fmt = _format(fmt, out)
     cypher = text if text is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
     df = run_cypher(app.driver, cypher, {k: _json_or_text(v) for k, v in params.items()},
                     app.database, timeout or app.settings.hflineage_query_timeout)

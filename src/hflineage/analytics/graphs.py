@@ -14,7 +14,7 @@ import networkx as nx
 import pandas as pd
 
 from hflineage.analytics.queries import run_query
-from hflineage.errors import ModelNotFoundError, OrganizationNotFoundError
+from hflineage.errors import OrganizationNotFoundError
 
 
 def derivation_digraph(edges: pd.DataFrame, nodes: list[str] | None = None) -> nx.DiGraph:
@@ -30,8 +30,6 @@ def family_digraph(driver: neo4j.Driver, model: str, database: str = "neo4j",
                    max_depth: int = 10) -> nx.DiGraph:
     """The family below ``model`` (it and its descendants) as a DiGraph, fetched by Cypher."""
     lineage = run_query(driver, "model_lineage", {"model": model, "maxDepth": 0}, database)
-    if lineage.empty:
-        raise ModelNotFoundError(f"no model {model!r} in the graph")
     edges = run_query(driver, "family_edges", {"model": model, "maxDepth": max_depth}, database)
     root = str(lineage.loc[0, "model"])
     g = derivation_digraph(edges, [root])

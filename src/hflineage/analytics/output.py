@@ -18,9 +18,11 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from hflineage.errors import HFLineageError
+from hflineage.errors import HFLineageError, OutputFormatError
 
 FORMATS = ("table", "csv", "json", "parquet")
+SUFFIXES = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".txt": "table",
+            ".table": "table"}
 
 
 def plain(value: Any) -> Any:
@@ -148,8 +150,14 @@ def write(df: pd.DataFrame, fmt: str, out: Path, title: str | None = None) -> No
 
 
 def format_for(out: Path | None, fmt: str | None) -> str:
-    """The format asked for, else the one the output file's suffix names, else a table."""
+    """The format asked for, else the one the output file's suffix names (an unknown suffix is
+    an error, never a silent text table), else a table for the terminal."""
     if fmt:
         return fmt
-    suffix = out.suffix.lower().lstrip(".") if out else ""
-    return suffix if suffix in FORMATS else "table"
+    if out is None:
+        return "table"
+    if out.suffix.lower() not in SUFFIXES:
+        raise OutputFormatError(
+            f"cannot tell the format of {out.name!r} from its suffix: name it "
+            f"{', '.join(SUFFIXES)} or give --format {'|'.join(FORMATS)}")
+    return SUFFIXES[out.suffix.lower()]

@@ -6,6 +6,7 @@ Every named query of the registry is also a function of :mod:`hflineage.analytic
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -13,8 +14,15 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from hflineage.cypher import Query, load, registry
-from hflineage.errors import DatabaseError, QueryTimeoutError, ReadOnlyViolationError
+from hflineage.cypher import Query, load, registry, statement
+from hflineage.errors import (
+    DatabaseError,
+    ModelNotFoundError,
+    OrganizationNotFoundError,
+    QueryParameterError,
+    QueryTimeoutError,
+    ReadOnlyViolationError,
+)
 
 QueryFunction = Callable[..., pd.DataFrame]
 
@@ -47,11 +55,67 @@ def read_dataframe(driver: neo4j.Driver, text: str, params: dict[str, Any] | Non
         raise DatabaseError(f"Neo4j refused the query: {e.message}") from e
 
 
+def _read_one(driver: neo4j.Driver, database: str, path: str, params: dict[str, Any]
+              ) -> list[neo4j.Record]:
+    records, _, _ = driver.execute_query(statement(path), params, database_=database,
+                                         routing_=neo4j.RoutingControl.READ)
+    return records
+
+
+def _did_you_mean(wanted: str, candidates: list[str]) -> str:
+    by_key = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(wanted.lower(), list(by_key), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(by_key[c] for c in close)}?" if close else ""
+
+
+def require_anchors(driver: neo4j.Driver, params: dict[str, Any], database: str = "neo4j"
+                    ) -> None:
+    """Refuse a ``$model`` or ``$org`` that is not in the graph (one key-index seek each),
+    naming close matches, so an anchored query never answers a typo with no rows."""
+    anchors = {"model": params.get("model"), "org": params.get("org")}
+    if anchors["model"] is None and anchors["org"] is None:
+        return
+    found = _read_one(driver, database, "read/anchors_exist", anchors)[0]
+    model, org = anchors["model"], anchors["org"]
+    if model is not None and not found["model"]:
+        namespace, _, name = str(model).lower().rpartition("/")
+        similar = _read_one(driver, database, "read/similar_models",
+                            {"namespace": namespace, "name": name})
+        raise ModelNotFoundError(f"no model {model!r} in the graph"
+                                 + _did_you_mean(str(model), [r["id"] for r in similar]))
+    if org is not None and not found["org"]:
+        similar = _read_one(driver, database, "read/similar_organizations",
+                            {"prefix": str(org).lower()[:3]})
+        raise OrganizationNotFoundError(f"no organization or user {org!r} in the graph"
+                                        + _did_you_mean(str(org), [r["name"] for r in similar]))
+
+
+def _with_limit(q: Query, params: dict[str, Any] | None, limit: int | None) -> dict[str, Any]:
+    params = dict(params or {})
+    if limit is not None and any(p.name == "limit" for p in q.params):
+        if "limit" in params:
+            raise QueryParameterError(
+                f"the row limit is given twice ({limit} and $limit={params['limit']}); "
+                "give it once")
+        params["limit"] = limit
+    return params
+
+
 def run_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = None,
-              database: str = "neo4j", timeout: float | None = None) -> pd.DataFrame:
-    """Run a named query with its parameters checked and defaulted; columns as its header says."""
+              database: str = "neo4j", timeout: float | None = None, *,
+              limit: int | None = None) -> pd.DataFrame:
+    """Run a named query with its parameters checked and defaulted; columns as its header says.
+
+    A ``$model`` or ``$org`` not in the graph raises ModelNotFoundError or
+    OrganizationNotFoundError. ``limit`` caps the rows: it sets ``$limit`` where the query has
+    one (giving both is an error), else keeps the first ``limit`` rows.
+    """
     q = load(name)
-    df = read_dataframe(driver, q.text, q.bind(params), database, timeout)
+    bound = q.bind(_with_limit(q, params, limit))
+    require_anchors(driver, bound, database)
+    df = read_dataframe(driver, q.text, bound, database, timeout)
+    if limit is not None and "limit" not in bound:
+        df = df.head(limit)
     return df if len(df.columns) else pd.DataFrame(columns=list(q.columns))
 
 

@@ -10,7 +10,8 @@ the statements the loader and ``db init`` run. Each named query starts with a he
     // returns: architecture, modelType, derivatives
 
 A parameter without ``= default`` is required. ``enum(a|b)`` is a string that must be one of the
-listed values (null, where it is the default, too).
+listed values; ``list[enum(a|b)]`` a list of them. null (Python ``None``) is accepted where the
+default is null or the description says what null means; elsewhere it is an error.
 """
 
 from __future__ import annotations
@@ -24,9 +25,15 @@ from typing import Any
 from hflineage.errors import QueryNotFoundError, QueryParameterError
 
 _PARAM = re.compile(
-    r"^//\s*\$(?P<name>\w+)\s*:\s*(?P<type>enum\([^)]*\)|[\w\[\]]+)\s*(?:=\s*(?P<default>[^-]*?))?\s*(?:--\s*(?P<doc>.*))?$"
+    r"^//\s*\$(?P<name>\w+)\s*:\s*(?P<type>(?:list\[)?enum\([^)]*\)\]?|[\w\[\]]+)\s*(?:=\s*(?P<default>[^-]*?))?\s*(?:--\s*(?P<doc>.*))?$"
 )
 _TYPES = {"str", "int", "float", "bool", "list[str]", "list[int]"}
+_ENUM = re.compile(r"enum\(([^)]*)\)")
+
+
+def _split(raw: Any) -> list[Any]:
+    """A comma-separated CLI string as a list; a Python list as it is."""
+    return [v.strip() for v in raw.split(",") if v.strip()] if isinstance(raw, str) else list(raw)
 
 
 @dataclass(frozen=True)
@@ -42,19 +49,30 @@ class Param:
     @property
     def choices(self) -> tuple[str, ...]:
         """The allowed values of an ``enum(a|b)`` parameter; empty for other types."""
-        if not self.type.startswith("enum("):
-            return ()
-        return tuple(v.strip() for v in self.type[5:-1].split("|") if v.strip())
+        m = _ENUM.search(self.type)
+        return tuple(v.strip() for v in m.group(1).split("|") if v.strip()) if m else ()
+
+    @property
+    def nullable(self) -> bool:
+        """Whether null is a meaningful value: the default is null, or the description says
+        what null means."""
+        return not self.required and (self.default is None or "null" in self.doc)
 
     def coerce(self, raw: Any) -> Any:
         """Turn a CLI string (or a Python value) into this parameter's type."""
+        if raw is None:
+            if not self.nullable:
+                raise QueryParameterError(f"${self.name} cannot be null" + (
+                    "" if self.required else f"; leave it out for its default {self.default!r}"))
+            return None
         if self.choices:
-            if raw is None and not self.required and self.default is None:
-                return None
-            if raw not in self.choices:
+            values = _split(raw) if self.type.startswith("list[") else [raw]
+            wrong = [v for v in values if v not in self.choices]
+            if wrong:
                 raise QueryParameterError(
-                    f"${self.name} must be one of {', '.join(self.choices)}, got {raw!r}")
-            return raw
+                    f"${self.name} must be one of {', '.join(self.choices)}, "
+                    f"got {', '.join(map(repr, wrong))}")
+            return values if self.type.startswith("list[") else raw
         if not isinstance(raw, str):
             return raw
         try:
@@ -67,9 +85,9 @@ class Param:
                     raise ValueError(raw)
                 return raw.lower() in {"true", "1", "yes"}
             if self.type == "list[str]":
-                return [v.strip() for v in raw.split(",") if v.strip()]
+                return _split(raw)
             if self.type == "list[int]":
-                return [int(v) for v in raw.split(",") if v.strip()]
+                return [int(v) for v in _split(raw)]
         except ValueError as e:
             raise QueryParameterError(f"${self.name} must be {self.type}, got {raw!r}") from e
         return raw
@@ -128,7 +146,7 @@ def parse(name: str, text: str) -> Query:
         m = _PARAM.match(line)
         if m:
             p_type = m.group("type")
-            if p_type not in _TYPES and not p_type.startswith("enum("):
+            if p_type not in _TYPES and _ENUM.sub("str", p_type) not in _TYPES:
                 raise ValueError(f"{name}: unknown type {p_type!r} for ${m.group('name')}")
             default, required = _default(p_type, m.group("default"))
             params.append(Param(m.group("name"), p_type, default, required,

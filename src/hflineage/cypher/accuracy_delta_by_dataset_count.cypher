@@ -1,6 +1,6 @@
 // Score delta against the parent by the number of training datasets the derivative declares (as in the paper).
-// $benchmark: str = 'Average' -- a benchmark name
-// $leaderboard: str = null -- v1 or v2; null for both
+// $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
+// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
 // returns: datasets, pairs, medianDelta, meanDelta, shareImproved
 // Deleted models are left out.
 MATCH (c:Model)-[:DERIVED_FROM]->(p:Model),

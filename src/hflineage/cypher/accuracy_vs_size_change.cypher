@@ -1,6 +1,6 @@
 // Is the accuracy loss manageable where size drops? Score deltas against the parent by relation and size change.
-// $benchmark: str = 'Average' -- a benchmark name
-// $leaderboard: str = null -- v1 or v2; null for both
+// $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
+// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
 // $tolerance: float = 0.05 -- ratios within 1 ± tolerance count as the same size
 // returns: relation, sizeChange, pairs, medianSizeRatio, medianDelta, meanDelta, shareImproved
 // sizeChange is smaller, same or larger (child parameters against the parent's).

@@ -1,7 +1,7 @@
 // The paper's "increasing maximum": the best score in a family, month by month.
 // $model: str -- the family's root, case-insensitive
-// $benchmark: str = 'Average' -- a benchmark name
-// $leaderboard: str = null -- v1 or v2; null for both
+// $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
+// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
 // $maxDepth: int = 10 -- generations to follow (at most 32)
 // returns: month, scoredModels, monthBest, familyBest, bestModel
 // familyBest is the best score of any family member created up to that month.

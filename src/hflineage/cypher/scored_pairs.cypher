@@ -1,6 +1,6 @@
 // Every derivative–parent pair scored on the same benchmark: both scores, the delta and the size ratio.
-// $benchmark: str = 'Average' -- a benchmark name; null for every benchmark
-// $leaderboard: str = null -- v1 or v2; null for both
+// $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name; null for every benchmark
+// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
 // returns: child, parent, relation, architecture, benchmark, leaderboard, childScore, parentScore, delta, sizeRatio
 // sizeRatio is null unless both parameter counts are known. Deleted models are left out.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),

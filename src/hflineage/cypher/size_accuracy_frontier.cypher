@@ -1,6 +1,6 @@
 // Size–accuracy frontier: parameters against score for every scored model, with the Pareto front marked overall, per architecture and as it stood when the model was released.
-// $benchmark: str = 'Average' -- a benchmark name
-// $leaderboard: str = null -- v1 or v2; null for both (a model's best score counts)
+// $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
+// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both (a model's best score counts)
 // returns: model, architecture, parameters, score, month, onFront, onArchitectureFront, onFrontWhenReleased
 // A model is on a front when every other model there with at most as many parameters scores lower
 // (of models equal in both, the first by id). onFront compares all scored models;

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from hflineage.cliutil import AppContext, Group, pass_app
+from hflineage.cliutil import AppContext, Group, param_option, pass_app
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph, query_graph
 from hflineage.viz.fetch import RELATIONS
 from hflineage.viz.render import COLOR_BY, LAYOUTS, MAX_NODES
@@ -153,24 +153,12 @@ def viz_org(app: AppContext, name: str, up: int, down: int, out: Path | None, ma
     _write(net, out, f"org-{name}", started)
 
 
-def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
-            ) -> dict[str, str]:
-    out = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE")
-        out[key.strip()] = value
-    return out
-
-
 @viz.command("query")
 @click.argument("name")
-@click.option("--param", "-p", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
-              help="A query parameter (repeatable).")
+@param_option
 @_common(relations=False)
 @pass_app
-def viz_query(app: AppContext, name: str, params: dict[str, str], out: Path | None,
+def viz_query(app: AppContext, name: str, params: dict[str, str | None], out: Path | None,
               max_nodes: int, color_by: str, layout: str) -> None:
     """Draw a named query's rows as a graph.
 
