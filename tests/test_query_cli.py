@@ -278,3 +278,13 @@ def test_an_unknown_out_suffix_is_an_error_naming_the_formats(
     assert header.split(",")[0] in (tmp_path / "x.txt").read_text()
     assert invoke(*command, "-f", "csv", "--out", str(tmp_path / "x.data")).exit_code == 0
     assert (tmp_path / "x.data").read_text().splitlines()[0] == header
+
+
+def test_viz_out_must_be_html(small: neo4j.Driver, tmp_path: Path) -> None:
+    for view in (("lineage", "meta/llama-7b"),
+                 ("query", "viz_children", "-p", "keys=meta/llama-7b")):
+        result = invoke("viz", *view, "--out", str(tmp_path / "x.xlsx"))
+        assert result.exit_code == 1 and "--out must end in .html, not '.xlsx'" in result.output
+        assert not (tmp_path / "x.xlsx").exists()
+    assert invoke("viz", "lineage", "meta/llama-7b", "--out", str(tmp_path / "x.html")
+                  ).exit_code == 0

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from hflineage.cliutil import AppContext, Group, param_option, pass_app
+from hflineage.errors import OutputFormatError
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph, query_graph
 from hflineage.viz.fetch import RELATIONS
 from hflineage.viz.render import COLOR_BY, LAYOUTS, MAX_NODES
@@ -44,10 +45,18 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "graph"
 
 
+def _html(_ctx: click.Context, _param: click.Parameter, out: Path | None) -> Path | None:
+    if out is not None and out.suffix and out.suffix.lower() not in (".html", ".htm"):
+        raise OutputFormatError(f"viz writes an HTML page, so --out must end in .html, "
+                                f"not {out.suffix!r}")
+    return out
+
+
 def _common(relations: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
         opts = [
             click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                         callback=_html,
                          help="HTML file to write (default: <view>-<name>.html here)."),
             click.option("--max-nodes", default=MAX_NODES, show_default=True,
                          type=click.IntRange(min=2),
