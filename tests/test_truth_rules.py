@@ -295,3 +295,30 @@ def test_rejects_file_names_the_typed_tag_drops(graph: neo4j.Driver, database: s
     assert summary.issues == 1
     assert one(graph, "MATCH (:Model {key: 'me/child'})-[d:DERIVED_FROM]->() "
                       "RETURN count(d)") == 1
+
+
+def test_hub_crawl_requests_siblings_and_keeps_their_evidence(
+        graph: neo4j.Driver, database: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    from click.testing import CliRunner
+
+    from hflineage.cli import cli
+    from hflineage.loader.hubserver import LocalHub
+
+    models = [
+        {"id": "files/base", "author": "files", "lastModified": "2024-01-01T00:00:00.000Z"},
+        {"id": "files/tuned-4B", "author": "files", "lastModified": "2024-02-01T00:00:00.000Z",
+         "cardData": {"base_model": "files/base"},
+         "siblings": [{"rfilename": "adapter_config.json"}, {"rfilename": "README.md"}]},
+        {"id": "files/packed", "author": "files", "lastModified": "2024-03-01T00:00:00.000Z",
+         "cardData": {"base_model": "files/base"},
+         "siblings": [{"rfilename": "packed.Q5_K_M.gguf"}]}]
+    with LocalHub(models, []) as hub:
+        result = CliRunner().invoke(cli, ["load", "hub", "--endpoint", hub.url, "--no-progress",
+                                          "--author", "files",
+                                          "--snapshot-out", str(tmp_path / "crawl")])
+    assert result.exit_code == 0, result.output
+    got = {r["c"]: (r["rel"], r["files"]) for r in graph.execute_query(
+        "MATCH (c:Model)-[d:DERIVED_FROM]->() RETURN c.key AS c, d.relation AS rel, "
+        "c.fileEvidence AS files")[0]}
+    assert got == {"files/tuned-4b": ("adapter", ["adapter_config"]),
+                   "files/packed": ("quantized", ["gguf"])}
