@@ -88,7 +88,7 @@ def test_family_subgraph_csv_and_errors(sample: neo4j.Driver, database: str,
     s = export_graph(sample, tmp_path / "fam", fmt="csv", database=database, family=ROOT,
                      max_depth=1)
     nodes = pd.read_csv(tmp_path / "fam" / "nodes.csv", keep_default_na=False, dtype=str)
-    assert len(nodes) == s.nodes and "Schema:1" in set(nodes["Id"])
+    assert len(nodes) == s.nodes and f"Schema:{SCHEMA_VERSION}" in set(nodes["Id"])
     with pytest.raises(ModelNotFoundError):
         export_graph(sample, tmp_path / "x.graphml", database=database, family="no/such")
     with pytest.raises(QueryParameterError):
