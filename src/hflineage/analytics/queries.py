@@ -15,6 +15,7 @@ import neo4j
 import pandas as pd
 
 from hflineage.cypher import Query, load, registry, statement
+from hflineage.db.schema import ensure_current
 from hflineage.errors import (
     DatabaseError,
     ModelNotFoundError,
@@ -112,6 +113,7 @@ def run_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = N
     """
     q = load(name)
     bound = q.bind(_with_limit(q, params, limit))
+    ensure_current(driver, database)
     require_anchors(driver, bound, database)
     df = read_dataframe(driver, q.text, bound, database, timeout)
     if limit is not None and "limit" not in bound:
@@ -122,6 +124,7 @@ def run_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = N
 def run_cypher(driver: neo4j.Driver, text: str, params: dict[str, Any] | None = None,
                database: str = "neo4j", timeout: float | None = None) -> pd.DataFrame:
     """Run a user's own Cypher read-only; parameters are passed as parameters, never spliced."""
+    ensure_current(driver, database)
     return read_dataframe(driver, text, params, database, timeout)
 
 
