@@ -26,7 +26,7 @@ ADAPTER = {"peft", "lora", "qlora", "adapter", "adapter-transformers"}
 QUANT_TAGS = {"gguf", "gptq", "awq", "exl2", "bitsandbytes", "4-bit", "8-bit", "4bit", "8bit",
               "bnb", "quantized", "ggml", "hqq", "aqlm", "mlx-4bit"}
 QUANT_TOKENS = {"gguf", "ggml", "gptq", "awq", "exl2", "bnb", "hqq", "aqlm", "int4", "int8",
-                "nf4", "fp8", "2bit", "3bit", "4bit", "5bit", "6bit", "8bit", "quantized"}
+                "nf4", "fp8", "quantized"} | {f"{n}bit{s}" for n in range(1, 9) for s in ("", "s")}
 
 
 def _hub_id(value: str) -> str | None:

@@ -90,10 +90,11 @@ QUANTIZED_EVIDENCE = frozenset({
 # (``TheBloke/Llama-2-7B-GGUF``, ``x-4bit``). A size token (``4B``, ``8b``) never does.
 QUANTIZED_NAME_TOKENS = frozenset({
     "gguf", "ggml", "gptq", "awq", "exl2", "bnb", "hqq", "aqlm", "int4", "int8", "nf4", "fp8",
-    "2bit", "3bit", "4bit", "5bit", "6bit", "8bit", "quantized",
+    "quantized",
 })
-# GGUF quant types (``Q4_K_M``, ``Q8_0``, ``IQ3_XS``) and ExLlamaV2 bit rates (``4.0bpw``).
-QUANTIZED_NAME_PATTERN = (r"(?:^|[-_.])(?:i?q[1-8](?:_k(?:_[a-z]{1,2})?"
+# Bit widths (``4bit``, ``8bits``), GGUF quant types (``Q4_K_M``, ``Q8_0``, ``IQ3_XS``) and
+# ExLlamaV2 bit rates (``4.0bpw``).
+QUANTIZED_NAME_PATTERN = (r"(?:^|[-_.])(?:[1-8]bits?|i?q[1-8](?:_k(?:_[a-z]{1,2})?"
                           r"|_[0-9a-z]{1,2}(?:_[a-z]{1,2})?)|\d+(?:\.\d+)?bpw)(?:$|[-_.])")
 # Files of a repo (``siblings``) that prove what it is; kept on the model as ``fileEvidence``.
 FILE_EVIDENCE = {"gguf": "quantized", "adapter_config": "adapter", "mergekit": "merge"}
