@@ -50,7 +50,8 @@ def test_size_tokens_are_not_quantization(model_id: str) -> None:
     {"id": "me/x", "config": {"quantization_config": {"bits": 4, "quant_method": "gptq"}}},
     {"id": "me/x", "siblings": [{"rfilename": "README.md"}, {"rfilename": "x.Q4_K_M.gguf"}]},
     {"id": "me/Llama-2-7B-GGUF"}, {"id": "me/Llama-2-7B-AWQ"}, {"id": "me/Llama-2-7B-GPTQ"},
-    {"id": "me/Llama-2-7B-4bit"}, {"id": "me/x_-_Yi-6b-8bits"}, {"id": "me/Llama-2-7B-Q4_K_M"}, {"id": "me/m-exl2-4.0bpw"},
+    {"id": "me/Llama-2-7B-4bit"}, {"id": "me/x_-_Yi-6b-8bits"}, {"id": "me/Llama-2-7B-Q4_K_M"},
+    {"id": "me/m-exl2-4.0bpw"},
 ])
 def test_real_quantization_evidence(record: dict[str, Any]) -> None:
     assert relation_of(record) == "quantized"
@@ -242,7 +243,7 @@ def test_a_reload_re_describes_and_upgrades_a_version_1_graph(
         graph: neo4j.Driver, database: str, tmp_path: Path) -> None:
     _load(graph, database, tmp_path, [SAILOR])
     _make_version_1(graph)
-    with pytest.raises(SchemaVersionError, match="schema version 1.*reload its sources"):
+    with pytest.raises(SchemaVersionError, match=r"schema version 1.*reload its sources"):
         run_query(graph, "graph_stats", database=database)
     with pytest.raises(SchemaVersionError, match="reload"):
         run_cypher(graph, "RETURN 1 AS x", database=database)
