@@ -93,6 +93,41 @@ def test_passwords_are_random_and_private(tmp_path: Path) -> None:
         assert stat.S_IMODE(inst.password_file.stat().st_mode) == 0o600
 
 
+def test_no_password_on_any_command_line_even_one_starting_with_a_dash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = ManagedNeo4j(tmp_path / "home", get_settings().cache_dir, memory=Memory.for_tests())
+    password = "-Ab" + "x" * 24
+    inst.password_file.parent.mkdir(parents=True)
+    inst.password_file.write_text(password)
+    inst.password_file.chmod(0o600)
+    seen: list[str] = []
+
+    class Recording(subprocess.Popen):  # type: ignore[type-arg]
+        """Reads each child's /proc cmdline once its exec has landed (empty until then)."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            deadline = time.monotonic() + 10
+            cmdline = b""
+            while not cmdline and self.poll() is None and time.monotonic() < deadline:
+                with open(f"/proc/{self.pid}/cmdline", "rb") as fh:
+                    cmdline = fh.read()
+            seen.append(cmdline.replace(b"\0", b" ").decode())
+
+    monkeypatch.setattr(subprocess, "Popen", Recording)
+    try:
+        inst.start()
+        monkeypatch.undo()
+        with neo4j.GraphDatabase.driver(inst.uri or "", auth=("neo4j", password)) as drv:
+            drv.verify_connectivity()
+    finally:
+        monkeypatch.undo()
+        inst.stop()
+    assert any("set-initial-password" in cmd for cmd in seen), seen
+    assert seen and not any(password in cmd or password[1:] in cmd for cmd in seen)
+    assert not list((inst.home / "run").glob("pw-*"))
+
+
 def _wait_for_auth(server: TestServer) -> None:
     """Neo4j locks a user out for a few seconds after failed logins; wait it out so the next test
     is not refused."""

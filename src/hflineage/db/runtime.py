@@ -19,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -381,6 +382,17 @@ class ManagedNeo4j:
         return subprocess.run(cmd, env=env, capture_output=True, text=True,
                               cwd=self.home, timeout=timeout, check=False)
 
+    def _set_initial_password(self, password: str) -> subprocess.CompletedProcess[str]:
+        """``set-initial-password`` with the password in a mode-0600 ``@file`` that neo4j-admin
+        expands, after ``--`` (a password may start with ``-``), so no command line shows it."""
+        fd, name = tempfile.mkstemp(prefix="pw-", dir=self.home / "run")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(f"--\n{password}\n")
+            return self.admin("dbms", "set-initial-password", f"@{name}")
+        finally:
+            Path(name).unlink(missing_ok=True)
+
     def start(self, timeout: float = 300.0) -> Status:
         """Provision, configure and start the server; harmless when already running."""
         if self.pid():
@@ -395,7 +407,7 @@ class ManagedNeo4j:
         if not (self.data_dir / "dbms" / "auth.ini").exists() and not (
             self.data_dir / "databases" / "system"
         ).exists():
-            proc = self.admin("dbms", "set-initial-password", password)
+            proc = self._set_initial_password(password)
             if proc.returncode != 0:
                 raise ServerStartError(
                     f"setting the initial password failed: {proc.stdout + proc.stderr}".strip()
