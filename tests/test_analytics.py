@@ -134,18 +134,26 @@ def test_pareto_front_pure() -> None:
     assert analytics.pareto_front(df).tolist() == [True, True, False, True, False, False]
 
 
+def test_pareto_front_pools_no_boards() -> None:
+    df = pd.DataFrame({"parameters": [3, 7, 7, 1, 9, 5], "score": [50, 60, 55, 40, 58, 50],
+                       "leaderboard": ["v1", "v1", "v2", "v2", "v2", "v1"]})
+    assert analytics.pareto_front(df).tolist() == [True, True, True, True, True, False]
+    assert analytics.pareto_front(df, by=()).tolist() == [True, True, False, True, False, False]
+
+
 def test_pareto_front_agrees_with_cypher(small: neo4j.Driver, database: str) -> None:
     df = analytics.size_accuracy_frontier(small, database)
+    assert set(df["leaderboard"]) == {"v1", "v2"}
     assert analytics.pareto_front(df).tolist() == df["onFront"].tolist()
-    per_arch = pd.concat(analytics.pareto_front(part)
-                         for _, part in df.groupby("architecture", dropna=False))
-    assert per_arch.reindex(df.index).tolist() == df["onArchitectureFront"].tolist()
+    per_arch = analytics.pareto_front(df, by=("leaderboard", "architecture"))
+    assert per_arch.tolist() == df["onArchitectureFront"].tolist()
     when_released = [bool(analytics.pareto_front(df[df["month"] <= month])[i])
                      for i, month in df["month"].items()]
     assert when_released == df["onFrontWhenReleased"].tolist()
-    # The small graph tells the three fronts apart.
+    # The small graph tells the three fronts apart, and pooling the boards would change them.
     assert df["onArchitectureFront"].tolist() != df["onFront"].tolist()
     assert when_released != df["onFront"].tolist()
+    assert analytics.pareto_front(df, by=()).tolist() != df["onFront"].tolist()
 
 
 def test_family_and_org_digraphs(small: neo4j.Driver, database: str) -> None:

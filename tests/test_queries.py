@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from hflineage.cypher import Query, registry
+from hflineage.errors import QueryParameterError
 from tests.fixtures.analytics.graph import build
 
 DUMMY = {"str": "x", "int": 1, "float": 1.0, "bool": False, "list[str]": ["x"], "list[int]": [1]}
@@ -216,63 +217,111 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("Average", "v1", "finetune", "MistralForCausalLM", 1, 3.0, 3.0, 1.0),
         ("Average", "v1", "merge", "MistralForCausalLM", 2, 3.5, 3.5, 1.0),
         ("Average", "v1", "quantized", "LlamaForCausalLM", 1, -2.0, -2.0, 0.0),
+        ("Average", "v2", "adapter", "LlamaForCausalLM", 1, -3.0, -3.0, 0.0),
+        ("Average", "v2", "finetune", "LlamaForCausalLM", 1, 2.0, 2.0, 1.0),
+        ("Average", "v2", "finetune", "MistralForCausalLM", 1, -2.58, -2.58, 0.0),
+    ]),
+    ("accuracy_delta_by_relation", {"leaderboard": "v2"}, [
+        ("Average", "v2", "adapter", "LlamaForCausalLM", 1, -3.0, -3.0, 0.0),
+        ("Average", "v2", "finetune", "LlamaForCausalLM", 1, 2.0, 2.0, 1.0),
+        ("Average", "v2", "finetune", "MistralForCausalLM", 1, -2.58, -2.58, 0.0),
     ]),
     ("accuracy_delta_by_relation", {"benchmark": "ARC", "leaderboard": "v2"}, []),
     ("accuracy_delta_vs_root", {}, [
         ("ARC", "v1", 1, 3, -1.0, 1.0, 0.333333),
         ("Average", "v1", 1, 4, 4.0, 3.75, 1.0),
         ("Average", "v1", 2, 3, 3.0, 2.666667, 1.0),
+        ("Average", "v2", 1, 3, -2.58, -1.193333, 0.333333),
     ]),
     ("accuracy_vs_size_change", {}, [
-        ("finetune", "larger", 1, 1.5, -1.0, -1.0, 0.0),
-        ("finetune", "same", 3, 1.0, 3.0, 2.333333, 0.666667),
-        ("finetune", "smaller", 1, 0.9, 2.0, 2.0, 1.0),
-        ("merge", "same", 2, 1.0, 3.5, 3.5, 1.0),
-        ("quantized", "smaller", 1, 0.5, -2.0, -2.0, 0.0),
+        ("v1", "finetune", "larger", 1, 1.5, -1.0, -1.0, 0.0),
+        ("v1", "finetune", "same", 3, 1.0, 3.0, 2.333333, 0.666667),
+        ("v1", "finetune", "smaller", 1, 0.9, 2.0, 2.0, 1.0),
+        ("v1", "merge", "same", 2, 1.0, 3.5, 3.5, 1.0),
+        ("v1", "quantized", "smaller", 1, 0.5, -2.0, -2.0, 0.0),
+        ("v2", "adapter", "smaller", 1, 0.005714, -3.0, -3.0, 0.0),
+        ("v2", "finetune", "same", 2, 1.0, -0.29, -0.29, 0.5),
     ]),
-    ("accuracy_vs_size_change", {"tolerance": 0.2}, [
-        ("finetune", "larger", 1, 1.5, -1.0, -1.0, 0.0),
-        ("finetune", "same", 4, 1.0, 2.5, 2.25, 0.75),
-        ("merge", "same", 2, 1.0, 3.5, 3.5, 1.0),
-        ("quantized", "smaller", 1, 0.5, -2.0, -2.0, 0.0),
+    ("accuracy_vs_size_change", {"tolerance": 0.2, "leaderboard": "v1"}, [
+        ("v1", "finetune", "larger", 1, 1.5, -1.0, -1.0, 0.0),
+        ("v1", "finetune", "same", 4, 1.0, 2.5, 2.25, 0.75),
+        ("v1", "merge", "same", 2, 1.0, 3.5, 3.5, 1.0),
+        ("v1", "quantized", "smaller", 1, 0.5, -2.0, -2.0, 0.0),
     ]),
     ("family_best_score_over_time", {"model": "meta/llama-7b"}, [
-        ("2023-02", 2, 42.0, 42.0, "meta/llama-7b-chat"),
-        ("2023-03", 3, 45.0, 45.0, "alice/llama-ft"),
-        ("2023-06", 1, 41.0, 45.0, "alice/llama-ft"),
+        ("v1", "2023-02", 2, 42.0, 42.0, "meta/llama-7b-chat"),
+        ("v1", "2023-03", 3, 45.0, 45.0, "alice/llama-ft"),
+        ("v1", "2023-06", 1, 41.0, 45.0, "alice/llama-ft"),
+        ("v2", "2023-02", 1, 8.0, 8.0, "meta/Llama-7B"),
+        ("v2", "2023-03", 2, 10.0, 10.0, "alice/llama-ft"),
     ]),
     ("family_best_score_over_time", {"model": "meta/llama-7b", "benchmark": "ARC"}, [
-        ("2023-02", 2, 45.0, 45.0, "meta/Llama-7B"),
-        ("2023-03", 1, 50.0, 50.0, "alice/llama-ft"),
+        ("v1", "2023-02", 2, 45.0, 45.0, "meta/Llama-7B"),
+        ("v1", "2023-03", 1, 50.0, 50.0, "alice/llama-ft"),
     ]),
     ("scored_pairs", {"benchmark": "ARC"}, [
         ("alice/llama-ft", "meta/Llama-7B", "finetune", "LlamaForCausalLM", "ARC", "v1",
-         50.0, 45.0, 5.0, 1.0),
+         50.0, 45.0, 5.0, 1.0, 1),
         ("alice/mistral-ft", "mistralai/Mistral-7B", "finetune", "MistralForCausalLM", "ARC", "v1",
-         57.0, 58.0, -1.0, 1.0),
+         57.0, 58.0, -1.0, 1.0, 1),
         ("meta/llama-7b-chat", "meta/Llama-7B", "finetune", "LlamaForCausalLM", "ARC", "v1",
-         44.0, 45.0, -1.0, 0.9),
+         44.0, 45.0, -1.0, 0.9, 1),
     ]),
-    # onFront, onArchitectureFront, onFrontWhenReleased. bob/gemma-ft is alone in its architecture
-    # but beaten by the smaller Mistrals; meta/llama-7b-chat led among the models of 2023-02 (the
-    # larger meta/Llama-7B scores less); the Mistrals each led when released.
+    # parents: a merge is a pair per parent, and not a single-parent derivative.
+    ("scored_pairs", {}, [
+        ("alice/llama-ft", "meta/Llama-7B", "finetune", "LlamaForCausalLM", "Average", "v1",
+         45.0, 40.0, 5.0, 1.0, 1),
+        ("alice/mistral-ft", "mistralai/Mistral-7B", "finetune", "MistralForCausalLM", "Average",
+         "v1", 58.0, 55.0, 3.0, 1.0, 1),
+        ("bob/llama-chat-ft", "meta/llama-7b-chat", "finetune", "LlamaForCausalLM", "Average",
+         "v1", 41.0, 42.0, -1.0, 1.0, 1),
+        ("bob/llama-ft-ft", "alice/llama-ft", "finetune", "LlamaForCausalLM", "Average", "v1",
+         44.0, 45.0, -1.0, 1.5, 1),
+        ("bob/mistral-merge", "alice/mistral-ft", "merge", "MistralForCausalLM", "Average", "v1",
+         60.0, 58.0, 2.0, 1.0, 2),
+        ("bob/mistral-merge", "mistralai/Mistral-7B", "merge", "MistralForCausalLM", "Average",
+         "v1", 60.0, 55.0, 5.0, 1.0, 2),
+        ("meta/llama-7b-chat", "meta/Llama-7B", "finetune", "LlamaForCausalLM", "Average", "v1",
+         42.0, 40.0, 2.0, 0.9, 1),
+        ("thebloke/llama-ft-GGUF", "alice/llama-ft", "quantized", "LlamaForCausalLM", "Average",
+         "v1", 43.0, 45.0, -2.0, 0.5, 1),
+        ("alice/llama-ft", "meta/Llama-7B", "finetune", "LlamaForCausalLM", "Average", "v2",
+         10.0, 8.0, 2.0, 1.0, 1),
+        ("alice/mistral-ft", "mistralai/Mistral-7B", "finetune", "MistralForCausalLM", "Average",
+         "v2", 12.0, 14.58, -2.58, 1.0, 1),
+        ("carol/llama-lora", "meta/Llama-7B", "adapter", "LlamaForCausalLM", "Average", "v2",
+         5.0, 8.0, -3.0, 0.005714, 1),
+    ]),
+    # onFront, onArchitectureFront, onFrontWhenReleased, per board. v1: bob/gemma-ft is alone in
+    # its architecture but beaten by the smaller Mistrals; meta/llama-7b-chat led among the models
+    # of 2023-02 (the larger meta/Llama-7B scores less); the Mistrals each led when released.
+    # v2 (0-50 scale): the 40M carol/llama-lora leads its board's front and is nobody's rival on v1.
     ("size_accuracy_frontier", {}, [
-        ("thebloke/llama-ft-GGUF", "LlamaForCausalLM", 3500000000, 43.0, "2023-03",
+        ("v1", "thebloke/llama-ft-GGUF", "LlamaForCausalLM", 3500000000, 43.0, "2023-03",
          True, True, True),
-        ("meta/llama-7b-chat", "LlamaForCausalLM", 6300000000, 42.0, "2023-02",
+        ("v1", "meta/llama-7b-chat", "LlamaForCausalLM", 6300000000, 42.0, "2023-02",
          False, False, True),
-        ("bob/llama-chat-ft", "LlamaForCausalLM", 6300000000, 41.0, "2023-06",
+        ("v1", "bob/llama-chat-ft", "LlamaForCausalLM", 6300000000, 41.0, "2023-06",
          False, False, False),
-        ("alice/llama-ft", "LlamaForCausalLM", 7000000000, 45.0, "2023-03", True, True, True),
-        ("meta/Llama-7B", "LlamaForCausalLM", 7000000000, 40.0, "2023-02", False, False, False),
-        ("bob/mistral-merge", "MistralForCausalLM", 7200000000, 60.0, "2023-11",
+        ("v1", "alice/llama-ft", "LlamaForCausalLM", 7000000000, 45.0, "2023-03", True, True, True),
+        ("v1", "meta/Llama-7B", "LlamaForCausalLM", 7000000000, 40.0, "2023-02",
+         False, False, False),
+        ("v1", "bob/mistral-merge", "MistralForCausalLM", 7200000000, 60.0, "2023-11",
          True, True, True),
-        ("alice/mistral-ft", "MistralForCausalLM", 7200000000, 58.0, "2023-10",
+        ("v1", "alice/mistral-ft", "MistralForCausalLM", 7200000000, 58.0, "2023-10",
          False, False, True),
-        ("mistralai/Mistral-7B", "MistralForCausalLM", 7200000000, 55.0, "2023-09",
+        ("v1", "mistralai/Mistral-7B", "MistralForCausalLM", 7200000000, 55.0, "2023-09",
          False, False, True),
-        ("bob/gemma-ft", "GemmaForCausalLM", 8500000000, 50.0, "2024-03", False, True, False),
-        ("bob/llama-ft-ft", "LlamaForCausalLM", 10500000000, 44.0, "2023-03",
+        ("v1", "bob/gemma-ft", "GemmaForCausalLM", 8500000000, 50.0, "2024-03", False, True, False),
+        ("v1", "bob/llama-ft-ft", "LlamaForCausalLM", 10500000000, 44.0, "2023-03",
+         False, False, False),
+        ("v2", "carol/llama-lora", "LlamaForCausalLM", 40000000, 5.0, "2023-03", True, True, True),
+        ("v2", "alice/llama-ft", "LlamaForCausalLM", 7000000000, 10.0, "2023-03",
+         True, True, True),
+        ("v2", "meta/Llama-7B", "LlamaForCausalLM", 7000000000, 8.0, "2023-02", False, False, True),
+        ("v2", "mistralai/Mistral-7B", "MistralForCausalLM", 7200000000, 14.58, "2023-09",
+         True, True, True),
+        ("v2", "alice/mistral-ft", "MistralForCausalLM", 7200000000, 12.0, "2023-10",
          False, False, False),
     ]),
     ("contributors_per_model", {}, [(1, 10, 0.833333), (2, 2, 0.166667)]),
@@ -332,18 +381,23 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("tatsu-lab/alpaca", 2, 2, 1),
     ]),
     ("accuracy_delta_by_dataset_count", {}, [
-        (0, 4, 0.5, 1.0, 0.5),
-        (1, 3, 2.0, 1.333333, 0.666667),
-        (2, 1, 5.0, 5.0, 1.0),
+        ("v1", 0, 4, 0.5, 1.0, 0.5),
+        ("v1", 1, 3, 2.0, 1.333333, 0.666667),
+        ("v1", 2, 1, 5.0, 5.0, 1.0),
+        ("v2", 0, 1, -3.0, -3.0, 0.0),
+        ("v2", 1, 1, -2.58, -2.58, 0.0),
+        ("v2", 2, 1, 2.0, 2.0, 1.0),
     ]),
+    ("score_coverage", {}, [("v1", "Average", 10, 13), ("v2", "Average", 5, 13)]),
+    ("score_coverage", {"benchmark": "ARC", "leaderboard": "v1"}, [("v1", "ARC", 5, 13)]),
     ("graph_stats", {}, [
         ("label", "Model", 14), ("label", "Organization", 6), ("label", "Contributor", 8),
         ("label", "Architecture", 3), ("label", "License", 5), ("label", "Dataset", 2),
-        ("label", "Benchmark", 2), ("label", "LoadRun", 2), ("label", "Schema", 1),
+        ("label", "Benchmark", 3), ("label", "LoadRun", 2), ("label", "Schema", 1),
         ("relationship", "PUBLISHED", 13), ("relationship", "COMMITTED_TO", 18),
         ("relationship", "HAS_ARCHITECTURE", 11), ("relationship", "DERIVED_FROM", 11),
         ("relationship", "LICENSED_UNDER", 12), ("relationship", "TRAINED_ON", 5),
-        ("relationship", "SCORED", 15), ("models", "stub", 1), ("models", "deleted", 1),
+        ("relationship", "SCORED", 20), ("models", "stub", 1), ("models", "deleted", 1),
         ("loadRuns", "complete", 1), ("loadRuns", "failed", 1), ("loadRuns", "recordsIn", 25),
         ("loadRuns", "loaded", 18), ("loadRuns", "rejected", 2),
     ]),
@@ -388,13 +442,14 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
     ("viz_models", {"keys": ["Meta/Llama-7B", "thebloke/llama-ft-GGUF", "google/gemma-7b",
                              "alice/old-llama", "nobody/nothing"]}, [
         ("alice/old-llama", "alice/old-llama", "alice", "LlamaForCausalLM", 7000000000,
-         "apache-2.0", 0, 0, "2023-05-01T00:00:00Z", False, True, None, None),
+         "apache-2.0", 0, 0, "2023-05-01T00:00:00Z", False, True, []),
         ("google/gemma-7b", "google/gemma-7b", None, None, None, None, None, None, None,
-         True, False, None, None),
+         True, False, []),
         ("meta/llama-7b", "meta/Llama-7B", "meta", "LlamaForCausalLM", 7000000000, "llama2",
-         1000, 100, "2023-02-01T00:00:00Z", False, False, 40.0, "v1"),
+         1000, 100, "2023-02-01T00:00:00Z", False, False,
+         [{"leaderboard": "v1", "score": 40.0}, {"leaderboard": "v2", "score": 8.0}]),
         ("thebloke/llama-ft-gguf", "thebloke/llama-ft-GGUF", "thebloke", None, 3500000000, None,
-         3000, 30, "2023-03-20T00:00:00Z", False, False, 43.0, "v1"),
+         3000, 30, "2023-03-20T00:00:00Z", False, False, [{"leaderboard": "v1", "score": 43.0}]),
     ]),
     ("viz_org_models", {"org": "ALICE"}, [
         ("alice", "alice/llama-ft"), ("alice", "alice/mistral-ft"), ("alice", "alice/old-llama"),
@@ -433,7 +488,7 @@ def test_frontier_with_an_undated_model_and_no_architecture(small: neo4j.Driver,
                "-[:SCORED {score: 70.0}]->(b), "
                "(:Model {key: 'dave/dated', id: 'dave/dated', parameters: 2000000000, "
                "createdAt: datetime('2023-01-15T00:00:00Z')})-[:SCORED {score: 30.0}]->(b)")
-        rows = tx.run(q.text, q.bind({})).data()
+        rows = tx.run(q.text, q.bind({"leaderboard": "v1"})).data()
         tx.rollback()
     flags = {r["model"]: (r["onFront"], r["onArchitectureFront"], r["onFrontWhenReleased"])
              for r in rows}
@@ -453,3 +508,35 @@ def test_frontier_with_an_undated_model_and_no_architecture(small: neo4j.Driver,
         "bob/gemma-ft": (False, True, False),
         "bob/llama-ft-ft": (False, False, False),
     }
+
+
+
+# Queries that read scores, with the anchor they need. graph_stats only counts SCORED edges;
+# viz_models lists a model's score per board and coverage counts per board, each labelled.
+SCORE_QUERIES = {name: {"model": "meta/llama-7b"} if "model" in {p.name for p in q.params} else {}
+                 for name, q in registry().items()
+                 if ":SCORED" in q.text and name not in {"graph_stats", "viz_models", "coverage"}}
+
+
+def test_score_queries_take_a_leaderboard_and_tag_every_row() -> None:
+    assert {"accuracy_delta_by_relation", "accuracy_delta_vs_root", "accuracy_vs_size_change",
+            "family_best_score_over_time", "scored_pairs", "size_accuracy_frontier",
+            "accuracy_delta_by_dataset_count", "score_coverage"} <= set(SCORE_QUERIES)
+    for name, anchor in SCORE_QUERIES.items():
+        q = registry()[name]
+        board = next(p for p in q.params if p.name == "leaderboard")
+        assert (board.choices, board.default, board.required) == (("v1", "v2"), None, False), name
+        assert "leaderboard" in q.columns, name
+        with pytest.raises(QueryParameterError, match="v1, v2"):
+            q.bind({**anchor, "leaderboard": "v3"})
+
+
+@pytest.mark.parametrize("name", sorted(SCORE_QUERIES))
+def test_boards_are_never_pooled(small: neo4j.Driver, database: str, name: str) -> None:
+    """With both boards in the graph, a null $leaderboard gives exactly each board's own rows."""
+    anchor = SCORE_QUERIES[name]
+    both = run(small, database, name, **anchor)
+    each = [run(small, database, name, leaderboard=b, **anchor) for b in ("v1", "v2")]
+    column = registry()[name].columns.index("leaderboard")
+    assert sorted(both, key=repr) == sorted(each[0] + each[1], key=repr)
+    assert [{r[column] for r in rows} for rows in each] == [{"v1"}, {"v2"}]

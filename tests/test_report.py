@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import neo4j
 import pandas as pd
 import pytest
 
-from hflineage.analytics.report import build_report
+from hflineage.analytics.queries import run_query
+from hflineage.analytics.report import build_report, score_sections
 from hflineage.db.schema import init_schema, wipe_database
 from tests.conftest import TestServer
 from tests.fixtures.analytics.graph import build
@@ -130,3 +132,46 @@ def test_no_script_runs_and_nothing_is_fetched_in_chromium(report: Path) -> None
     assert dialogs == [] and errors == []
     assert [u for u in fetched if not u.startswith("file:")] == []
     assert first == "1"
+
+
+SCORE_SECTIONS = ("accuracy_delta_by_relation", "accuracy_vs_size_change",
+                  "size_accuracy_frontier", "family_best_score_over_time",
+                  "accuracy_delta_by_dataset_count")
+
+
+def test_score_sections_are_drawn_once_per_board(driver: neo4j.Driver,
+                                                 neo4j_server: TestServer) -> None:
+    """The small graph has v1 and v2 Averages: every score section is drawn for each board,
+    titled with it, its sentence giving the board and its coverage, its table of that board."""
+    database = neo4j_server.database
+    wipe_database(driver, database)
+    init_schema(driver, database)
+    build(driver, database, HOSTILE)
+
+    def q(name: str, **params: Any) -> pd.DataFrame:
+        return run_query(driver, name, params, database)
+
+    sections = {s.key: s for s in score_sections(q, "Average", ["meta/Llama-7B"])}
+    assert list(sections) == [f"{key}_{board}" for board in ("v1", "v2") for key in SCORE_SECTIONS]
+    for board, scored in (("v1", 11), ("v2", 5)):
+        for key in SCORE_SECTIONS:
+            s = sections[f"{key}_{board}"]
+            assert s.title.endswith(f"(Average, Open LLM Leaderboard {board})"), s.title
+            assert s.sentence.startswith(f"Open LLM Leaderboard {board}: "), s.sentence
+            assert s.sentence.endswith(f"Coverage: {scored} of 14 models have a score for "
+                                       f"Average on Open LLM Leaderboard {board}."), s.sentence
+            assert not s.table.empty and set(s.table["leaderboard"]) == {board}, s.key
+    assert sections["accuracy_delta_by_relation_v2"].sentence.startswith(
+        "Open LLM Leaderboard v2: 3 single-parent derivatives have a mean Average delta against "
+        "their parent of -1.193 points (median -2.58); 33.33% improve on it.")
+    front = sections["size_accuracy_frontier_v2"].table
+    assert front[front["onFront"]]["model"].tolist() == [
+        "carol/llama-lora", "alice/llama-ft", "mistralai/Mistral-7B"]
+    best = {b: sections[f"family_best_score_over_time_{b}"].table["best"].tolist()
+            for b in ("v1", "v2")}
+    assert best == {"v1": [70.0], "v2": [10.0]}
+
+
+def test_no_scores_is_one_short_section(graph: neo4j.Driver, database: str) -> None:
+    [only] = score_sections(lambda name, **p: run_query(graph, name, p, database), "GSM8K", [])
+    assert only.sentence == "No model has a score for GSM8K on any leaderboard."

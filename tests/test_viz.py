@@ -46,6 +46,9 @@ FOREACH (_ IN CASE WHEN m.license IS NULL THEN [] ELSE [1] END |
 FOREACH (_ IN CASE WHEN m.score IS NULL THEN [] ELSE [1] END |
   MERGE (b:Benchmark {key: 'v2:Average'}) SET b.name = 'Average', b.leaderboard = 'v2'
   MERGE (n)-[s:SCORED]->(b) SET s.score = m.score)
+FOREACH (_ IN CASE WHEN m.scoreV1 IS NULL THEN [] ELSE [1] END |
+  MERGE (b:Benchmark {key: 'v1:Average'}) SET b.name = 'Average', b.leaderboard = 'v1'
+  MERGE (n)-[s:SCORED]->(b) SET s.score = m.scoreV1)
 WITH count(*) AS _
 UNWIND $links AS l
 MATCH (c:Model {key: toLower(l.child)}), (p:Model {key: toLower(l.parent)})
@@ -147,7 +150,7 @@ def test_tooltip_holds_the_model_facts(small: neo4j.Driver, database: str) -> No
     net = lineage_graph(small, "acme/base-7b-chat", database=database)
     tip = next(n for n in net.nodes if n["id"] == "acme/base-7b-chat")["title"]
     for fact in ("Acme/Base-7B-Chat", "acme", "LlamaForCausalLM", "6.7B", "apache-2.0",
-                 "50,000", "120", "2023-08-01", "35.25 (Average, leaderboard v2)",
+                 "50,000", "120", "2023-08-01", "Average v1 61.50 · v2 35.25",
                  "finetune of acme/base-7b (tag, explicit)"):
         assert fact in tip
 

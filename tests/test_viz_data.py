@@ -76,7 +76,7 @@ def test_sample_family_is_whole_and_scored(sample: neo4j.Driver, database: str) 
     assert net.page.stats["folded"] == 0
     assert len(net.nodes) == family_size(sample, database, root)
     tip = next(n for n in net.nodes if n["id"] == root.lower())["title"]
-    assert "8.68 (Average, leaderboard v2)" in tip and "LlamaForCausalLM" in tip
+    assert "Average v2 8.68" in tip and "LlamaForCausalLM" in tip
     small = family_graph(sample, root, database=database, max_nodes=8)
     assert len(small.nodes) <= 8 and accounted(small) == len(net.nodes)
 

@@ -86,8 +86,13 @@ def components(g: nx.DiGraph) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["size", "roots", "models"])
 
 
-def pareto_front(df: pd.DataFrame, x: str = "parameters", y: str = "score") -> pd.Series:
-    """True where no row with at most as much ``x`` has a higher ``y`` (smaller and better)."""
+def pareto_front(df: pd.DataFrame, x: str = "parameters", y: str = "score",
+                 by: tuple[str, ...] = ("leaderboard",)) -> pd.Series:
+    """True where no row of the same ``by`` group (those columns that ``df`` has; by default the
+    same leaderboard, as scales differ) with at most as much ``x`` has a higher ``y``."""
+    keys = [c for c in by if c in df.columns]
     order = df.sort_values([x, y], ascending=[True, False], kind="stable")
-    best = order[y].astype(float).cummax().shift(fill_value=float("-inf"))
+    groups = [order[k] for k in keys] or [pd.Series(0, index=order.index)]
+    best = order[y].astype(float).groupby(groups, dropna=False).transform(
+        lambda s: s.cummax().shift(fill_value=float("-inf")))
     return (order[y] > best).reindex(df.index)

@@ -28,6 +28,7 @@ MAX_HTML_ROWS = 200
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
 RELATION_COLUMNS = {"finetune": "finetunes", "adapter": "adapters", "quantized": "quantized",
                     "merge": "merges", "unknown": "unknownRelation"}
+LEADERBOARDS = {"v1": "Open LLM Leaderboard v1", "v2": "Open LLM Leaderboard v2"}
 
 
 @dataclass
@@ -153,8 +154,33 @@ def size_section(per_hop: pd.DataFrame, to_root: pd.DataFrame) -> Section:
     return Section("size_ratio_per_hop", "Size along derivation chains", sentence, per_hop, fig)
 
 
-def deltas_section(pairs: pd.DataFrame, by_relation: pd.DataFrame, benchmark: str) -> Section:
-    fig = _fig(f"{benchmark} score delta against the parent, by relation",
+@dataclass(frozen=True)
+class Board:
+    """One leaderboard in the score sections: its scale is never pooled with another's."""
+
+    key: str
+    benchmark: str
+    scored: int
+    models: int
+
+    @property
+    def name(self) -> str:
+        return LEADERBOARDS.get(self.key, f"leaderboard {self.key}")
+
+    def title(self, what: str) -> str:
+        return f"{what} ({self.benchmark}, {self.name})"
+
+    def sentence(self, body: str) -> str:
+        """A section's sentence, stating the board and how many models it scores."""
+        return (f"{self.name}: {body} Coverage: {self.scored:,} of {self.models:,} models "
+                f"have a score for {self.benchmark} on {self.name}.")
+
+    def rows(self, df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["leaderboard"] == self.key].reset_index(drop=True)
+
+
+def deltas_section(pairs: pd.DataFrame, by_relation: pd.DataFrame, board: Board) -> Section:
+    fig = _fig(board.title("Score delta against the parent, by relation"),
                yaxis_title="child − parent score")
     for rel in RELATIONS:
         part = _safe(pairs[pairs["relation"] == rel])
@@ -162,19 +188,25 @@ def deltas_section(pairs: pd.DataFrame, by_relation: pd.DataFrame, benchmark: st
             fig.add_box(y=part["delta"], name=rel, boxpoints="all", jitter=0.4,
                         text=part["child"] + " ← " + part["parent"], hoverinfo="y+text")
     if pairs.empty:
-        sentence = f"No derivative and parent are both scored on {benchmark}."
+        body = f"no derivative and parent are both scored on {board.benchmark}."
     else:
+        single = pairs[pairs["parents"] == 1]["delta"]
         med = pairs.groupby("relation")["delta"].median()
-        sentence = (f"Over {_n(len(pairs))} scored pairs, "
-                    f"{_n(100 * (pairs['delta'] > 0).mean())}% of derivatives beat their parent "
-                    f"on {benchmark}; median delta by relation: "
-                    + ", ".join(f"{r} {_n(v)}" for r, v in med.items()) + ".")
-    return Section("accuracy_delta_by_relation", f"Score deltas against the parent ({benchmark})",
-                   sentence, by_relation, fig)
+        body = ((f"{len(single):,} single-parent derivatives have a mean {board.benchmark} "
+                 f"delta against their parent of {_n(single.mean())} points (median "
+                 f"{_n(single.median())}); {_n(100 * (single > 0).mean())}% improve on it. "
+                 if len(single) else "")
+                + f"Over all {len(pairs):,} scored child–parent pairs (a merge counts once per"
+                f" parent), {_n(100 * (pairs['delta'] > 0).mean())}% of derivatives beat their "
+                "parent; median delta by relation: "
+                + ", ".join(f"{r} {_n(v)}" for r, v in med.items()) + ".")
+    return Section(f"accuracy_delta_by_relation_{board.key}",
+                   board.title("Score deltas against the parent"), board.sentence(body),
+                   by_relation, fig)
 
 
-def size_change_section(df: pd.DataFrame, pairs: pd.DataFrame, benchmark: str) -> Section:
-    fig = _fig(f"{benchmark} delta against the size ratio to the parent",
+def size_change_section(df: pd.DataFrame, pairs: pd.DataFrame, board: Board) -> Section:
+    fig = _fig(board.title("Score delta against the size ratio to the parent"),
                xaxis_title="child/parent parameters (log)", xaxis_type="log",
                yaxis_title="score delta")
     sized = _safe(pairs.dropna(subset=["sizeRatio"]))
@@ -184,21 +216,19 @@ def size_change_section(df: pd.DataFrame, pairs: pd.DataFrame, benchmark: str) -
             fig.add_scatter(x=part["sizeRatio"], y=part["delta"], mode="markers", name=rel,
                             text=part["child"], hoverinfo="x+y+text")
     smaller = df[df["sizeChange"] == "smaller"]
-    if smaller.empty:
-        sentence = "No scored derivative is smaller than its parent."
-    else:
-        w = smaller["pairs"]
-        sentence = (f"Where size drops ({_n(w.sum())} pairs), the pair-weighted median "
-                    f"{benchmark} delta is {_n((smaller['medianDelta'] * w).sum() / w.sum())} "
-                    "points: " + ", ".join(f"{r.relation} {_n(r.medianDelta)}"
-                                           for r in smaller.itertuples()) + ".")
-    return Section("accuracy_vs_size_change", "Is the accuracy loss manageable where size drops?",
-                   sentence, df, fig)
+    body = ("no scored derivative is smaller than its parent." if smaller.empty else
+            f"where size drops ({int(smaller['pairs'].sum()):,} pairs), the median "
+            f"{board.benchmark} delta against the parent by relation is "
+            + ", ".join(f"{r.relation} {_n(r.medianDelta)} points ({r.pairs:,} pairs)"
+                        for r in smaller.itertuples()) + ".")
+    return Section(f"accuracy_vs_size_change_{board.key}",
+                   board.title("Is the accuracy loss manageable where size drops?"),
+                   board.sentence(body), df, fig)
 
 
-def frontier_section(df: pd.DataFrame, benchmark: str) -> Section:
-    fig = _fig(f"Parameters against {benchmark} score", xaxis_title="parameters (log)",
-               xaxis_type="log", yaxis_title=benchmark)
+def frontier_section(df: pd.DataFrame, board: Board) -> Section:
+    fig = _fig(board.title("Parameters against score"), xaxis_title="parameters (log)",
+               xaxis_type="log", yaxis_title=f"{board.benchmark} ({board.name})")
     safe = _safe(df).fillna({"architecture": "(unknown)"})
     for arch in safe["architecture"].value_counts().index[:8]:
         part = safe[safe["architecture"] == arch]
@@ -207,32 +237,72 @@ def frontier_section(df: pd.DataFrame, benchmark: str) -> Section:
     front = safe[safe["onFront"].astype(bool)]
     fig.add_scatter(x=front["parameters"], y=front["score"], mode="lines+markers",
                     name="Pareto front", line={"color": "black"}, text=front["model"])
-    sentence = (f"No model has both a parameter count and a {benchmark} score." if df.empty else
-                f"{_n(len(df))} scored models; {_n(len(front))} are on the size–accuracy front, "
-                f"from {df[df['onFront'].astype(bool)]['model'].iloc[0]} (smallest) to "
-                f"{df[df['onFront'].astype(bool)]['model'].iloc[-1]} (best); "
-                f"{_n(df['onArchitectureFront'].eq(True).sum())} are on their architecture's "
-                f"front and {_n(df['onFrontWhenReleased'].eq(True).sum())} were on the front "
-                "when released.")
-    return Section("size_accuracy_frontier", "Size–accuracy frontier", sentence, df, fig)
+    on = df[df["onFront"].astype(bool)]
+    body = (f"no model has both a parameter count and a {board.benchmark} score." if df.empty
+            else f"{len(df):,} scored models with a parameter count; {len(on):,} are on the "
+            f"size–accuracy front, from {on['model'].iloc[0]} (smallest) to "
+            f"{on['model'].iloc[-1]} (best, {_n(on['score'].iloc[-1])}); "
+            f"{int(df['onArchitectureFront'].eq(True).sum()):,} are on their architecture's "
+            f"front and {int(df['onFrontWhenReleased'].eq(True).sum()):,} were on the front "
+            "when released.")
+    return Section(f"size_accuracy_frontier_{board.key}", board.title("Size–accuracy frontier"),
+                   board.sentence(body), df, fig)
 
 
-def best_over_time_section(curves: dict[str, pd.DataFrame], benchmark: str) -> Section:
-    fig = _fig(f"Best {benchmark} score in a family over time (increasing maximum)",
-               yaxis_title=f"best {benchmark} so far")
+def best_over_time_section(curves: dict[str, pd.DataFrame], board: Board) -> Section:
+    fig = _fig(board.title("Best score in a family over time (increasing maximum)"),
+               yaxis_title=f"best {board.benchmark} so far")
     rows = []
     for root, df in curves.items():
         if not df.empty:
             fig.add_scatter(x=df["month"], y=df["familyBest"], name=_esc(root), mode="lines",
                             line_shape="hv")
-            rows.append({"root": root, "months": len(df), "first": df["familyBest"].iloc[0],
-                         "best": df["familyBest"].iloc[-1], "bestModel": df["bestModel"].iloc[-1]})
-    table = pd.DataFrame(rows, columns=["root", "months", "first", "best", "bestModel"])
-    sentence = ("No large family has scored members." if table.empty else
-                "In the largest families the best score rises as derivatives appear: "
-                + "; ".join(f"{r.root} from {_n(r.first)} to {_n(r.best)}"
-                            for r in table.itertuples()) + ".")
-    return Section("family_best_score_over_time", "The increasing maximum", sentence, table, fig)
+            rows.append({"leaderboard": board.key, "root": root, "months": len(df),
+                         "first": df["familyBest"].iloc[0], "best": df["familyBest"].iloc[-1],
+                         "bestModel": df["bestModel"].iloc[-1]})
+    table = pd.DataFrame(rows, columns=["leaderboard", "root", "months", "first", "best",
+                                        "bestModel"])
+    body = ("no large family has dated members scored on it." if table.empty else
+            "in the largest families the best score rises as derivatives appear: "
+            + "; ".join(f"{r.root} from {_n(r.first)} to {_n(r.best)}"
+                        for r in table.itertuples()) + ".")
+    return Section(f"family_best_score_over_time_{board.key}",
+                   board.title("The increasing maximum"), board.sentence(body), table, fig)
+
+
+def dataset_count_section(df: pd.DataFrame, board: Board) -> Section:
+    body = ("no derivative and parent are both scored on it." if df.empty else
+            "median delta against the parent by training datasets declared: " + ", ".join(
+                f"{r.datasets}: {_n(r.medianDelta)} ({r.pairs:,} pairs)"
+                for r in df.itertuples()) + ".")
+    return simple_section(f"accuracy_delta_by_dataset_count_{board.key}",
+                          board.title("Score delta against the number of training datasets"),
+                          df, board.sentence(body), bar=("datasets", "medianDelta"))
+
+
+def score_sections(q: Callable[..., pd.DataFrame], benchmark: str,
+                   roots: list[str]) -> list[Section]:
+    """The score sections, once per leaderboard that scores a model; boards are never pooled."""
+    coverage = q("score_coverage", benchmark=benchmark)
+    boards = [Board(str(r["leaderboard"]), benchmark, int(r["scoredModels"]), int(r["models"]))
+              for r in coverage.to_dict("records") if r["scoredModels"]]
+    if not boards:
+        return [Section("leaderboard_scores", f"Leaderboard scores ({benchmark})",
+                        f"No model has a score for {benchmark} on any leaderboard.", coverage)]
+    pairs = q("scored_pairs", benchmark=benchmark)
+    by_relation = q("accuracy_delta_by_relation", benchmark=benchmark)
+    size_change = q("accuracy_vs_size_change", benchmark=benchmark)
+    frontier = q("size_accuracy_frontier", benchmark=benchmark)
+    by_count = q("accuracy_delta_by_dataset_count", benchmark=benchmark)
+    curves = {r: q("family_best_score_over_time", model=r, benchmark=benchmark) for r in roots}
+    sections = []
+    for b in boards:
+        sections += [deltas_section(b.rows(pairs), b.rows(by_relation), b),
+                     size_change_section(b.rows(size_change), b.rows(pairs), b),
+                     frontier_section(b.rows(frontier), b),
+                     best_over_time_section({r: b.rows(c) for r, c in curves.items()}, b),
+                     dataset_count_section(b.rows(by_count), b)]
+    return sections
 
 
 def contributors_section(dist: pd.DataFrame, summary: pd.DataFrame) -> Section:
@@ -310,14 +380,11 @@ def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = No
     def q(name: str, **params: Any) -> pd.DataFrame:
         return run_query(driver, name, params, database, timeout)
 
-    pairs = q("scored_pairs", benchmark=benchmark)
     bases = q("top_base_models", limit=max(4 * families, 20))
     roots = bases[bases["isRoot"].astype(bool)]["model"].head(families).tolist()
-    curves = {r: q("family_best_score_over_time", model=r, benchmark=benchmark) for r in roots}
     flows = q("org_flows", limit=200)
     openness = q("openness_spectrum")
     datasets = q("top_datasets", limit=50)
-    by_count = q("accuracy_delta_by_dataset_count", benchmark=benchmark)
     first = q("time_to_first_derivative", limit=1_000_000)
     popularity = q("popularity_vs_parent")
     stats = q("graph_stats")
@@ -328,10 +395,7 @@ def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = No
         base_models_section(bases),
         activity_section(q("derivatives_per_month")),
         size_section(q("size_ratio_per_hop"), q("size_ratio_to_root")),
-        deltas_section(pairs, q("accuracy_delta_by_relation", benchmark=benchmark), benchmark),
-        size_change_section(q("accuracy_vs_size_change", benchmark=benchmark), pairs, benchmark),
-        frontier_section(q("size_accuracy_frontier", benchmark=benchmark), benchmark),
-        best_over_time_section(curves, benchmark),
+        *score_sections(q, benchmark, roots),
         contributors_section(q("contributors_per_model"), q("contributor_summary")),
         simple_section("top_contributors", "Top contributors", contributors,
                        _sentence_first(contributors, lambda r: (
@@ -366,12 +430,6 @@ def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = No
             datasets, lambda r: f"{r['dataset']} is declared by the most models "
             f"({_n(r['models'])}).", "No model declares a training dataset."),
             bar=("dataset", "models")),
-        simple_section("accuracy_delta_by_dataset_count",
-                       f"{benchmark} delta against the number of training datasets", by_count,
-                       "No scored pair." if by_count.empty else
-                       "Median delta by datasets declared: " + ", ".join(
-                           f"{r.datasets}: {_n(r.medianDelta)}" for r in by_count.itertuples())
-                       + ".", bar=("datasets", "medianDelta")),
     ]
     if out is not None:
         sections.append(family_sections(driver, database, roots, out, timeout))

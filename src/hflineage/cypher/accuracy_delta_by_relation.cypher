@@ -1,6 +1,6 @@
 // Leaderboard score of a derivative minus its parent's, per benchmark, relation and architecture.
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = null -- a benchmark name (Average, ARC, IFEval, ...); null for every benchmark
-// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
+// $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // returns: benchmark, leaderboard, relation, architecture, pairs, medianDelta, meanDelta, shareImproved
 // A pair counts when child and parent are scored on the same benchmark of the same leaderboard.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),

@@ -1,6 +1,6 @@
 // Leaderboard score of a derivative minus its root's, per benchmark and generation.
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = null -- a benchmark name; null for every benchmark
-// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
+// $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $maxDepth: int = 10 -- deepest generation (at most 32)
 // returns: benchmark, leaderboard, generation, pairs, medianDelta, meanDelta, shareImproved
 // A root is a model without a parent; generation is the shortest distance to it.

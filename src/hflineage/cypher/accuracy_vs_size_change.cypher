@@ -1,20 +1,21 @@
 // Is the accuracy loss manageable where size drops? Score deltas against the parent by relation and size change.
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
-// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
+// $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $tolerance: float = 0.05 -- ratios within 1 ± tolerance count as the same size
-// returns: relation, sizeChange, pairs, medianSizeRatio, medianDelta, meanDelta, shareImproved
+// returns: leaderboard, relation, sizeChange, pairs, medianSizeRatio, medianDelta, meanDelta, shareImproved
 // sizeChange is smaller, same or larger (child parameters against the parent's).
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),
       (c)-[cs:SCORED]->(b:Benchmark {name: $benchmark})<-[ps:SCORED]-(p)
 WHERE c.parameters > 0 AND p.parameters > 0
   AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
   AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
-WITH e.relation AS relation, toFloat(c.parameters) / p.parameters AS ratio,
-     cs.score - ps.score AS delta
-WITH relation, ratio, delta,
+WITH b.leaderboard AS leaderboard, e.relation AS relation,
+     toFloat(c.parameters) / p.parameters AS ratio, cs.score - ps.score AS delta
+WITH leaderboard, relation, ratio, delta,
      CASE WHEN ratio < 1 - $tolerance THEN 'smaller'
           WHEN ratio > 1 + $tolerance THEN 'larger' ELSE 'same' END AS sizeChange
-RETURN relation, sizeChange, count(*) AS pairs, percentileCont(ratio, 0.5) AS medianSizeRatio,
+RETURN leaderboard, relation, sizeChange, count(*) AS pairs,
+       percentileCont(ratio, 0.5) AS medianSizeRatio,
        percentileCont(delta, 0.5) AS medianDelta, avg(delta) AS meanDelta,
        avg(CASE WHEN delta > 0 THEN 1.0 ELSE 0.0 END) AS shareImproved
-ORDER BY relation, sizeChange
+ORDER BY leaderboard, relation, sizeChange

@@ -1,10 +1,10 @@
 // The paper's "increasing maximum": the best score in a family, month by month.
 // $model: str -- the family's root, case-insensitive
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
-// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
+// $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $maxDepth: int = 10 -- generations to follow (at most 32)
-// returns: month, scoredModels, monthBest, familyBest, bestModel
-// familyBest is the best score of any family member created up to that month.
+// returns: leaderboard, month, scoredModels, monthBest, familyBest, bestModel
+// familyBest is the best score of any family member created up to that month, on the row's board.
 MATCH (r:Model {key: toLower($model)})
 CALL (r) {
   RETURN r AS member
@@ -15,15 +15,16 @@ CALL (r) {
 }
 MATCH (member)-[s:SCORED]->(b:Benchmark {name: $benchmark})
 WHERE member.createdAt IS NOT NULL AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
-WITH substring(toString(member.createdAt), 0, 7) AS month, member.id AS model, s.score AS score
-ORDER BY month, score DESC, model
-WITH month, count(*) AS scoredModels, collect({model: model, score: score})[0] AS top
-ORDER BY month
-WITH collect({month: month, scoredModels: scoredModels, top: top}) AS months
+WITH b.leaderboard AS leaderboard, substring(toString(member.createdAt), 0, 7) AS month,
+     member.id AS model, s.score AS score
+ORDER BY leaderboard, month, score DESC, model
+WITH leaderboard, month, count(*) AS scoredModels, collect({model: model, score: score})[0] AS top
+ORDER BY leaderboard, month
+WITH leaderboard, collect({month: month, scoredModels: scoredModels, top: top}) AS months
 UNWIND range(0, size(months) - 1) AS i
-WITH months[i] AS row,
+WITH leaderboard, months[i] AS row,
      reduce(best = null, x IN months[0..i + 1] |
             CASE WHEN best IS NULL OR x.top.score > best.score THEN x.top ELSE best END) AS best
-RETURN row.month AS month, row.scoredModels AS scoredModels, row.top.score AS monthBest,
-       best.score AS familyBest, best.model AS bestModel
-ORDER BY month
+RETURN leaderboard, row.month AS month, row.scoredModels AS scoredModels,
+       row.top.score AS monthBest, best.score AS familyBest, best.model AS bestModel
+ORDER BY leaderboard, month

@@ -1,8 +1,9 @@
 // Every derivative–parent pair scored on the same benchmark: both scores, the delta and the size ratio.
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name; null for every benchmark
-// $leaderboard: enum(v1|v2) = null -- v1 or v2; null for both
-// returns: child, parent, relation, architecture, benchmark, leaderboard, childScore, parentScore, delta, sizeRatio
-// sizeRatio is null unless both parameter counts are known. Deleted models are left out.
+// $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
+// returns: child, parent, relation, architecture, benchmark, leaderboard, childScore, parentScore, delta, sizeRatio, parents
+// sizeRatio is null unless both parameter counts are known. parents is the number of parents the
+// child declares (1: a single-parent derivative). Deleted models are left out.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),
       (c)-[cs:SCORED]->(b:Benchmark)<-[ps:SCORED]-(p)
 WHERE ($benchmark IS NULL OR b.name = $benchmark)
@@ -14,5 +15,6 @@ RETURN c.id AS child, p.id AS parent, e.relation AS relation,
        b.name AS benchmark, b.leaderboard AS leaderboard, cs.score AS childScore,
        ps.score AS parentScore, cs.score - ps.score AS delta,
        CASE WHEN c.parameters > 0 AND p.parameters > 0
-            THEN toFloat(c.parameters) / p.parameters END AS sizeRatio
+            THEN toFloat(c.parameters) / p.parameters END AS sizeRatio,
+       COUNT { (c)-[:DERIVED_FROM]->() } AS parents
 ORDER BY benchmark, leaderboard, child, parent

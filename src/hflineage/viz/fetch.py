@@ -19,6 +19,7 @@ from hflineage.errors import (
 
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
 FETCH_LIMIT = 100_000
+BENCHMARK = "Average"
 _BATCH = 5_000
 
 
@@ -37,8 +38,8 @@ class ModelInfo:
     created: str | None = None
     stub: bool = False
     deleted: bool = False
-    best_score: float | None = None
-    best_board: str | None = None
+    scores: tuple[tuple[str, float], ...] = ()
+    """The score on BENCHMARK per leaderboard, as (leaderboard, score), v1 first."""
     missing: bool = False
 
 
@@ -97,13 +98,13 @@ def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str]
     """Details of the given models; keys not in the graph are left out."""
     out: dict[str, ModelInfo] = {}
     for batch in _batches(sorted(set(keys))):
-        for row in _read(driver, database, "viz_models", {"keys": batch}):
+        for row in _read(driver, database, "viz_models", {"keys": batch, "benchmark": BENCHMARK}):
             out[row["key"]] = ModelInfo(
                 key=row["key"], id=row["id"] or row["key"], organization=row["organization"],
                 architecture=row["architecture"], parameters=row["parameters"],
                 license=row["license"], downloads=row["downloads"], likes=row["likes"],
                 created=row["createdAt"], stub=bool(row["stub"]), deleted=bool(row["deleted"]),
-                best_score=row["bestScore"], best_board=row["bestBoard"])
+                scores=tuple((s["leaderboard"], s["score"]) for s in row["scores"]))
     return out
 
 

@@ -19,7 +19,7 @@ from pyvis.network import Network
 
 from hflineage.viz import layout
 from hflineage.viz.collapse import Aggregate, Collapsed, collapse
-from hflineage.viz.fetch import ModelInfo, Subgraph
+from hflineage.viz.fetch import BENCHMARK, ModelInfo, Subgraph
 
 MAX_NODES = 300
 PHYSICS_LIMIT = 300
@@ -154,8 +154,8 @@ def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
     flags = [f for f, on in (("stub: referenced as a base model, never described", info.stub),
                              ("deleted from the Hub", info.deleted),
                              ("not in the graph", info.missing)) if on]
-    score = (f"{info.best_score:.2f} (Average, leaderboard {info.best_board})"
-             if info.best_score is not None else None)
+    score = (f"{BENCHMARK} " + " · ".join(f"{board} {value:.2f}" for board, value in info.scores)
+             if info.scores else None)
     parents = []
     for p in sorted(g.successors(n)):
         link = g.edges[n, p]["link"]
@@ -168,7 +168,7 @@ def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
              ("licence", info.license),
              ("downloads", f"{info.downloads:,}" if info.downloads is not None else None),
              ("likes", f"{info.likes:,}" if info.likes is not None else None),
-             ("created", (info.created or "")[:10] or None), ("best leaderboard score", score)]
+             ("created", (info.created or "")[:10] or None), ("leaderboard score", score)]
     unknown = ", ".join(k for k, v in facts if v is None)
     rows = _rows([*facts, ("unknown", unknown),
                   ("derived as", "; ".join(parents[:6]) + (" …" if len(parents) > 6 else "")),
