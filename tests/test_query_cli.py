@@ -100,7 +100,8 @@ def test_temporal_values_become_iso_text(small: neo4j.Driver) -> None:
     assert rows == [{"model": "meta/Llama-7B", "createdAt": "2023-02-01T00:00:00+00:00",
                      "firstDerivative": "meta/llama-7b-chat",
                      "firstDerivativeAt": "2023-02-20T00:00:00+00:00",
-                     "daysToFirstDerivative": 19, "derivatives": 3}]
+                     "daysToFirstDerivative": 19, "derivatives": 3, "anomalies": 0,
+                     "anomalousChildren": []}]
 
 
 def test_table_csv_and_parquet_outputs(small: neo4j.Driver, tmp_path: Path) -> None:

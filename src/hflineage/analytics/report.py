@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 import importlib.util
 import re
+import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from hflineage.analytics import graphs, output
+from hflineage.analytics.coverage_text import Coverage, share
 from hflineage.analytics.queries import run_query
 from hflineage.errors import HFLineageError
 
@@ -28,6 +30,8 @@ MAX_HTML_ROWS = 200
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
 RELATION_COLUMNS = {"finetune": "finetunes", "adapter": "adapters", "quantized": "quantized",
                     "merge": "merges", "unknown": "unknownRelation"}
+SIZE_TOLERANCE = 0.05  # a child below 1 - SIZE_TOLERANCE times its parent's parameters is smaller
+ANOMALIES_NAMED = 5  # anomalies named in a sentence; the table lists all
 LEADERBOARDS = {"v1": "Open LLM Leaderboard v1", "v2": "Open LLM Leaderboard v2"}
 
 
@@ -41,6 +45,7 @@ class Section:
     table: pd.DataFrame
     figure: go.Figure | None = None
     links: list[tuple[str, str]] = field(default_factory=list)
+    coverage: str = ""  # "n of N models have the field it needs" (analytics.coverage_text)
 
 
 def _esc(value: Any) -> Any:
@@ -67,8 +72,8 @@ def _top(df: pd.DataFrame, col: str) -> pd.Series | None:
     return None if df.empty else df.sort_values(col, ascending=False).iloc[0]
 
 
-def growth_section(df: pd.DataFrame) -> Section:
-    fig = _fig("Models and contributors over time", yaxis_title="count")
+def growth_section(df: pd.DataFrame, cov: Coverage) -> Section:
+    fig = _fig("Models and contributors over time (dated models only)", yaxis_title="count")
     if not df.empty:
         fig.add_bar(x=df["month"], y=df["newModels"], name="new models")
         fig.add_bar(x=df["month"], y=df["newContributors"], name="new contributors")
@@ -77,13 +82,14 @@ def growth_section(df: pd.DataFrame) -> Section:
                         mode="lines")
     sentence = ("No model has a creation date yet." if df.empty else
                 f"From {df['month'].iloc[0]} to {df['month'].iloc[-1]}, "
-                f"{_n(df['totalModels'].iloc[-1])} models, "
-                f"{_n(df['totalContributors'].iloc[-1])} human contributors and "
-                f"{_n(df['totalOrganizations'].iloc[-1])} publishing organizations appeared; "
-                f"the busiest month for new contributors was "
-                f"{_top(df, 'newContributors')['month']}.")  # type: ignore[index]
+                f"{_n(df['totalModels'].iloc[-1])} models with a creation date, "
+                f"{_n(df['totalContributors'].iloc[-1])} human contributors (dated by their first"
+                f" commit) and {_n(df['totalOrganizations'].iloc[-1])} publishing organizations "
+                "(dated by their first dated model) appeared; the busiest month for new "
+                f"contributors was {_top(df, 'newContributors')['month']}.")  # type: ignore[index]
     return Section("growth_per_month", "Growth: models and new contributors over time",
-                   sentence, df, fig)
+                   sentence, df, fig, coverage=f"{cov.models('createdAt')} (the others cannot "
+                   f"be placed in time and are not counted); {cov.models('commits')}")
 
 
 def architectures_section(df: pd.DataFrame) -> Section:
@@ -135,23 +141,128 @@ def activity_section(df: pd.DataFrame) -> Section:
     return Section("derivatives_per_month", "Derivation activity over time", sentence, df, fig)
 
 
-def size_section(per_hop: pd.DataFrame, to_root: pd.DataFrame) -> Section:
-    fig = _fig("Median child/parent parameter ratio per relation and architecture",
-               yaxis_title="median ratio (log)", yaxis_type="log", barmode="group")
-    top_arch = per_hop.groupby("architecture")["pairs"].sum().sort_values(ascending=False).index[:6]
-    for arch in top_arch:
-        part = per_hop[per_hop["architecture"] == arch]
-        fig.add_bar(x=part["relation"], y=part["medianRatio"], name=_esc(arch))
-    weighted = per_hop.assign(w=per_hop["medianRatio"] * per_hop["pairs"]).groupby("relation")
-    rel = weighted["w"].sum() / weighted["pairs"].sum()
-    smaller = (per_hop["shareSmaller"] * per_hop["pairs"]).sum() / max(per_hop["pairs"].sum(), 1)
-    sentence = ("No parent–child pair has both parameter counts." if per_hop.empty else
-                f"{_n(100 * smaller)}% of derivatives are smaller than their parent; "
-                "pair-weighted median ratio by relation: "
-                + ", ".join(f"{r} {_n(v)}" for r, v in rel.items())
-                + (f". Against the root, generation 1 has median ratio "
-                   f"{_n(to_root['medianRatio'].iloc[0])}" if not to_root.empty else "") + ".")
-    return Section("size_ratio_per_hop", "Size along derivation chains", sentence, per_hop, fig)
+def _reference_line(fig: go.Figure, label: str) -> None:
+    """A dashed line at 1 on a log y axis, labelled (an annotation's y is log10 there)."""
+    fig.add_hline(y=1, line_dash="dash", line_color="black")
+    fig.add_annotation(text=label, x=1, xref="paper", xanchor="right", y=0, yref="y",
+                       yanchor="bottom", showarrow=False, font={"size": 11})
+
+
+def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFrame,
+                 cov: Coverage) -> Section:
+    """Boxes of every comparable child/parent ratio per relation on a log axis, with medians over
+    pairs and the share of smaller derivatives; quantized storage counts are left out, counted."""
+    fig = _fig("Child/parent parameter ratio per relation (every pair; log axis)",
+               yaxis_title="child / parent parameters (log)", yaxis_type="log")
+    kept = _safe(pairs[pairs["excludedReason"].isna()])
+    left_out = pairs[pairs["excludedReason"].notna()]
+    for rel in RELATIONS:
+        part = kept[kept["relation"] == rel]
+        if not part.empty:
+            fig.add_box(y=part["ratio"], name=f"{rel} ({len(part):,} pairs)", boxpoints="all",
+                        jitter=0.5, pointpos=0, marker={"size": 3, "opacity": 0.5},
+                        text=part["child"] + " ← " + part["parent"], hoverinfo="y+text")
+    _reference_line(fig, "1 = same size as the parent")
+    if len(left_out):
+        fig.add_annotation(text=f"Left out: {len(left_out):,} pairs with a quantized child, whose "
+                           "parameter count is of packed storage (GPTQ/AWQ int32, bitsandbytes "
+                           "uint8; leaderboard v1 multiplies GPTQ totals by 8)",
+                           xref="paper", yref="paper", x=0, y=-0.22, showarrow=False,
+                           xanchor="left", font={"size": 11})
+    if kept.empty:
+        sentence = "No parent–child pair has two comparable parameter counts."
+    else:
+        smaller = kept.groupby("child")["smaller"].all()
+        median = kept.groupby("relation")["ratio"].agg(["median", "size"])
+        sentence = (f"{_n(100 * smaller.mean())}% of {_n(len(smaller))} derivatives are smaller "
+                    f"than their parent (below {_n(1 - SIZE_TOLERANCE)}×; a derivative of "
+                    f"several parents when smaller than each); per pair, "
+                    f"{_n(100 * kept['smaller'].mean())}% of {_n(len(kept))} child–parent pairs."
+                    " Median child/parent ratio over pairs: "
+                    + ", ".join(f"{r} {_n(m['median'])} ({_n(m['size'])} pairs)"
+                                for r, m in median.iterrows())
+                    + (f". Against the root, generation 1 has median ratio "
+                       f"{_n(to_root['medianRatio'].iloc[0])} over "
+                       f"{_n(to_root['pairs'].iloc[0])} pairs" if not to_root.empty else "")
+                    + (f". Left out: {_n(len(left_out))} pairs whose child is stored quantized "
+                       "(its count is of packed storage, not of weights)" if len(left_out) else "")
+                    + ".")
+    return Section("size_ratio_per_hop", "Size along derivation chains", sentence, per_hop, fig,
+                   coverage=f"{cov.models('parameters')}; {_n(len(pairs))} child–parent "
+                   "pairs have both parameter counts")
+
+
+def openness_section(by_gating: pd.DataFrame, by_licence: pd.DataFrame,
+                     cov: Coverage) -> Section:
+    """Direct derivatives per base model by licence category (x) and gating state (legend), each
+    rate over its own bases; the per-licence rate over all of the licence's bases is a trace."""
+    fig = _fig("Direct derivatives per base model, by licence category and gating (log axis)",
+               yaxis_title="direct derivatives per base (log)", yaxis_type="log",
+               xaxis_title="licence category of the base model", scattermode="group")
+    rated = by_gating[by_gating["derivativesPerBase"] > 0]
+    for gated in sorted(rated["gated"].unique()):
+        part = rated[rated["gated"] == gated]
+        fig.add_scatter(x=part["licenseCategory"], y=part["derivativesPerBase"], mode="markers",
+                        name=f"gated: {gated}", marker={"size": 11},
+                        text=[f"{_n(r.directDerivatives)} derivatives of {_n(r.baseModels)} bases"
+                              for r in part.itertuples()], hoverinfo="x+y+text")
+    if not by_licence.empty:
+        order = by_licence.sort_values("derivativesPerBase", ascending=False)["licenseCategory"]
+        fig.update_xaxes(categoryorder="array", categoryarray=list(order))
+        fig.add_scatter(x=by_licence["licenseCategory"], y=by_licence["derivativesPerBase"],
+                        mode="markers", name="all bases of the licence",
+                        marker={"symbol": "line-ew-open", "size": 30, "color": "black"},
+                        text=[f"{_n(r.directDerivatives)} derivatives of {_n(r.baseModels)} bases"
+                              for r in by_licence.itertuples()], hoverinfo="x+y+text")
+    _reference_line(fig, "1 derivative per base")
+    stated = by_gating[by_gating["gated"] != "unknown"]
+    bases = int(by_gating["baseModels"].sum())
+    if by_licence.empty:
+        sentence = "No base models."
+    else:
+        ranked = by_licence.sort_values("derivativesPerBase", ascending=False)
+        sentence = ("Direct derivatives per base model, over all bases of each licence category "
+                    "(stubs included): " + ", ".join(
+                        f"{r.licenseCategory} {_n(r.derivativesPerBase)} ({_n(r.directDerivatives)}"
+                        f" of {_n(r.baseModels)} bases)" for r in ranked.itertuples()) + ".")
+        if not stated.empty:
+            top = stated.sort_values("derivativesPerBase", ascending=False).iloc[0]
+            known = share(int(stated["baseModels"].sum()), bases, "base models", "")
+            sentence += (f" Gating is stated for only {known}; among them, "
+                         f"{top['licenseCategory']} bases gated {top['gated']} draw the most "
+                         f"({_n(top['derivativesPerBase'])} per base over "
+                         f"{_n(top['baseModels'])} bases).")
+    return Section("openness_spectrum", "Openness spectrum: licence and gating", sentence,
+                   by_gating, fig, coverage=f"{cov.models('license')}; {cov.models('gated')}")
+
+
+def first_derivative_section(df: pd.DataFrame, cov: Coverage) -> Section:
+    """Days from a base's release to its first derivative; children created before their
+    parent are left out of the statistics, counted and named as anomalies."""
+    days = df["daysToFirstDerivative"].dropna()
+    fig = _fig("Days from a base model's release to its first derivative",
+               xaxis_title="days (children created before their parent left out)",
+               yaxis_title="base models")
+    if not days.empty:
+        fig.add_histogram(x=days, nbinsx=60, name="base models")
+        fig.add_vline(x=days.median(), line_dash="dash", line_color="black",
+                      annotation_text=f"median {_n(days.median())} days")
+    anomalous = df[df["anomalies"] > 0]
+    if days.empty and anomalous.empty:
+        sentence = "No base model and derivative both have creation dates."
+    else:
+        named = [f"{child} (before {r['model']})" for r in anomalous.to_dict("records")
+                 for child in r["anomalousChildren"]][:ANOMALIES_NAMED]
+        sentence = (f"Median {_n(days.median())} days from a base model's release to its first "
+                    f"derivative, over {_n(len(days))} base models."
+                    + (f" Left out as anomalies: {_n(int(anomalous['anomalies'].sum()))} "
+                       f"child–parent pairs (under {_n(len(anomalous))} base models) where the "
+                       "child was created before its parent, a re-upload or a renamed parent: "
+                       + ", ".join(named) + (", …" if anomalous["anomalies"].sum() > len(named)
+                                             else "") + "; the table lists them all."
+                       if not anomalous.empty else ""))
+    return Section("time_to_first_derivative", "Time from release to first derivative",
+                   sentence, df, fig, coverage=cov.derivatives("createdAt"))
 
 
 @dataclass(frozen=True)
@@ -319,13 +430,13 @@ def contributors_section(dist: pd.DataFrame, summary: pd.DataFrame) -> Section:
 
 
 def simple_section(key: str, title: str, df: pd.DataFrame, sentence: str,
-                   bar: tuple[str, str] | None = None) -> Section:
+                   bar: tuple[str, str] | None = None, coverage: str = "") -> Section:
     fig = None
     if bar is not None and not df.empty:
         top = _safe(df.head(20))
         fig = _fig(title, yaxis_title=bar[1])
         fig.add_bar(x=top[bar[0]].astype(str), y=top[bar[1]], name=bar[1])
-    return Section(key, title, sentence, df, fig)
+    return Section(key, title, sentence, df, fig, coverage=coverage)
 
 
 def _sentence_first(df: pd.DataFrame, fmt: Callable[[pd.Series], str], empty: str) -> str:
@@ -383,53 +494,47 @@ def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = No
     bases = q("top_base_models", limit=max(4 * families, 20))
     roots = bases[bases["isRoot"].astype(bool)]["model"].head(families).tolist()
     flows = q("org_flows", limit=200)
-    openness = q("openness_spectrum")
     datasets = q("top_datasets", limit=50)
-    first = q("time_to_first_derivative", limit=1_000_000)
+    cov = Coverage.of(q("coverage"))
     popularity = q("popularity_vs_parent")
     stats = q("graph_stats")
     contributors = q("top_contributors", limit=50)
     sections = [
-        growth_section(q("growth_per_month")),
+        growth_section(q("growth_per_month"), cov),
         architectures_section(q("top_architectures", limit=50)),
-        base_models_section(bases),
-        activity_section(q("derivatives_per_month")),
-        size_section(q("size_ratio_per_hop"), q("size_ratio_to_root")),
+        replace(base_models_section(bases), coverage=cov.parents()),
+        replace(activity_section(q("derivatives_per_month")),
+                coverage=cov.derivatives("createdAt")),
+        size_section(q("size_ratio_pairs", tolerance=SIZE_TOLERANCE),
+                     q("size_ratio_per_hop", tolerance=SIZE_TOLERANCE),
+                     q("size_ratio_to_root", tolerance=SIZE_TOLERANCE), cov),
         *score_sections(q, benchmark, roots),
-        contributors_section(q("contributors_per_model"), q("contributor_summary")),
+        replace(contributors_section(q("contributors_per_model"), q("contributor_summary")),
+                coverage=cov.models("commits")),
         simple_section("top_contributors", "Top contributors", contributors,
                        _sentence_first(contributors, lambda r: (
                            f"{r['contributor']} committed to the most models "
                            f"({_n(r['models'])})."), "No commits are loaded."),
-                       bar=("contributor", "models")),
+                       bar=("contributor", "models"), coverage=cov.models("commits")),
         simple_section("popularity_vs_parent", "Likes and downloads of derivatives against "
                        "their parents", popularity, _sentence_first(
                            popularity, lambda r: "Median downloads, child against parent: "
                            + ", ".join(f"{p.relation} {_n(p.medianChildDownloads)} vs "
                                        f"{_n(p.medianParentDownloads)}"
                                        for p in popularity.itertuples()) + ".",
-                           "No parent–child pair has download counts.")),
-        simple_section("time_to_first_derivative", "Time from release to first derivative",
-                       first, "No base model and derivative both have creation dates."
-                       if first.empty else
-                       f"Median {_n(first['daysToFirstDerivative'].median())} days from a base "
-                       f"model's release to its first derivative, over {_n(len(first))} bases.",
-                       bar=("model", "daysToFirstDerivative")),
+                           "No parent–child pair has download counts."),
+                       coverage=cov.derivatives("downloads")),
+        first_derivative_section(q("time_to_first_derivative", limit=1_000_000), cov),
         simple_section("org_flows", "Cross-organization flows", flows, _sentence_first(
             flows, lambda r: f"The largest flow: {r['toOrganization']} published "
             f"{_n(r['derivatives'])} derivatives of {r['fromOrganization']}'s models.",
-            "No derivative crosses organizations."), bar=None),
-        simple_section("openness_spectrum", "Openness spectrum: licence and gating", openness,
-                       _sentence_first(openness.sort_values("derivativesPerBase",
-                                                            ascending=False), lambda r: (
-                           f"Base models licensed {r['licenseCategory']} (gated: {r['gated']}) "
-                           f"draw the most derivatives per base ({_n(r['derivativesPerBase'])})."),
-                           "No base models."),
-                       bar=("licenseCategory", "derivativesPerBase")),
+            "No derivative crosses organizations."), bar=None,
+            coverage=cov.models("organization")),
+        openness_section(q("openness_spectrum"), q("openness_spectrum", byGating=False), cov),
         simple_section("top_datasets", "Most-used training datasets", datasets, _sentence_first(
             datasets, lambda r: f"{r['dataset']} is declared by the most models "
             f"({_n(r['models'])}).", "No model declares a training dataset."),
-            bar=("dataset", "models")),
+            bar=("dataset", "models"), coverage=cov.models("datasets")),
     ]
     if out is not None:
         sections.append(family_sections(driver, database, roots, out, timeout))
@@ -482,9 +587,15 @@ def _table_html(df: pd.DataFrame) -> str:
 def _section_html(s: Section, csv: str) -> str:
     parts = [f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>']
     if s.figure is not None:
+        if s.coverage:
+            lines = textwrap.wrap(f"Coverage: {s.coverage}", 140)
+            s.figure.update_layout(title_subtitle_text="<br>".join(map(_esc, lines)),
+                                   margin_t=70 + 16 * len(lines))
         parts.append(s.figure.to_html(full_html=False, include_plotlyjs=False,
                                       config={"displaylogo": False, "responsive": True}))
-    parts.append(f'<p class="what">{html.escape(s.sentence)}</p>')
+    parts.append(f'<p class="what">{html.escape(s.sentence)}'
+                 + (f' <span class="coverage">Coverage: {html.escape(s.coverage)}.</span>'
+                    if s.coverage else "") + "</p>")
     if s.links:
         parts.append("<p>" + " · ".join(f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
                                         for href, text in s.links) + "</p>")

@@ -1,13 +1,17 @@
 // Openness spectrum: licence category and gating of base models against derivative activity and contributors.
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
-// returns: licenseCategory, gated, baseModels, basesWithDerivatives, directDerivatives, transitiveDerivatives, derivativesPerBase, meanBaseContributors, derivativeContributors
-// Base models are models without a parent (deleted ones left out). A base without a licence is
-// 'unknown'; gated is false, auto, manual or unknown. Contributors exclude bots.
+// $byGating: bool = true -- one row per licence category and gating state; false: per licence category
+// returns: licenseCategory, gated, baseModels, basesWithDerivatives, directDerivatives, transitiveDerivatives, derivativesPerBase, derivativesPerDerivedBase, meanBaseContributors, derivativeContributors
+// Base models are models without a parent (deleted ones left out; stubs count). A base without a
+// licence is 'unknown'; gated is false, auto, manual or unknown (no source said), and null when
+// not $byGating. Each rate is over the bases of its own row: derivativesPerBase divides the
+// row's direct derivatives by its baseModels, derivativesPerDerivedBase by its
+// basesWithDerivatives. Contributors exclude bots.
 MATCH (r:Model)
 WHERE NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
 WITH r, coalesce(head([(r)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unknown')
           AS licenseCategory,
-     toString(coalesce(r.gated, 'unknown')) AS gated,
+     CASE WHEN $byGating THEN toString(coalesce(r.gated, 'unknown')) END AS gated,
      COUNT { MATCH (r)<-[:COMMITTED_TO]-(c:Contributor) WHERE NOT coalesce(c.isBot, false)
              RETURN DISTINCT c } AS baseContributors
 CALL (r) {
@@ -30,5 +34,6 @@ CALL (childLists) {
 }
 RETURN licenseCategory, gated, baseModels, basesWithDerivatives, directDerivatives,
        transitiveDerivatives, toFloat(directDerivatives) / baseModels AS derivativesPerBase,
+       toFloat(directDerivatives) / nullIf(basesWithDerivatives, 0) AS derivativesPerDerivedBase,
        meanBaseContributors, derivativeContributors
 ORDER BY licenseCategory, gated

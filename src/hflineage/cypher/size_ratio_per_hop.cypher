@@ -1,17 +1,39 @@
-// Size along derivation edges: the child-to-parent parameter ratio per hop, by relation and architecture.
+// Size along derivation edges: the child-to-parent parameter ratio per relation (or per relation and architecture), with medians over pairs.
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- one relation type, or null for all
-// returns: relation, architecture, pairs, medianRatio, p25Ratio, p75Ratio, meanRatio, shareSmaller
-// Only pairs where both parameter counts are known and positive; architecture is the child's, else
-// the parent's. shareSmaller is the share of children with fewer parameters than their parent.
+// $byArchitecture: bool = false -- one row per relation and architecture instead of per relation
+// $tolerance: float = 0.05 -- a child is smaller when its ratio is below 1 - tolerance
+// $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts that mark a child stored quantized
+// returns: relation, architecture, pairs, derivatives, minRatio, p25Ratio, medianRatio, p75Ratio, maxRatio, meanRatio, smallerPairs, smallerDerivatives, excludedPairs
+// Pairs are the edges size_ratio_pairs lists; the statistics are over its comparable pairs (the
+// quantized storage counts it names are only counted, in excludedPairs). architecture is null
+// unless $byArchitecture. derivatives are distinct children; a derivative is smaller when every
+// comparable pair of it in the row is smaller.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model)
 WHERE c.parameters > 0 AND p.parameters > 0
   AND ($relation IS NULL OR e.relation = $relation)
   AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
-WITH e.relation AS relation, toFloat(c.parameters) / p.parameters AS ratio,
-     coalesce(head([(c)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
-              head([(p)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name])) AS architecture
-RETURN relation, architecture, count(*) AS pairs,
-       percentileCont(ratio, 0.5) AS medianRatio, percentileCont(ratio, 0.25) AS p25Ratio,
-       percentileCont(ratio, 0.75) AS p75Ratio, avg(ratio) AS meanRatio,
-       avg(CASE WHEN ratio < 1 THEN 1.0 ELSE 0.0 END) AS shareSmaller
+WITH c, e, toFloat(c.parameters) / p.parameters AS ratio,
+     CASE WHEN $byArchitecture
+          THEN coalesce(head([(c)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
+                        head([(p)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name])) END
+       AS architecture,
+     [t IN coalesce(c.tags, []) | replace(toLower(t), '-', '')]
+       + split(replace(replace(toLower(c.id), '_', '-'), '.', '-'), '-') AS marks
+WITH e.relation AS relation, architecture, c, ratio,
+     NOT (e.relation = 'quantized' OR any(m IN marks WHERE m IN $quantizedMarkers)) AS comparable
+WITH relation, architecture, CASE WHEN comparable THEN ratio END AS ratio,
+     CASE WHEN comparable THEN {child: c.key, smaller: ratio < 1 - $tolerance} END AS pair
+WITH relation, architecture, count(pair) AS pairs, min(ratio) AS minRatio,
+     percentileCont(ratio, 0.25) AS p25Ratio, percentileCont(ratio, 0.5) AS medianRatio,
+     percentileCont(ratio, 0.75) AS p75Ratio, max(ratio) AS maxRatio, avg(ratio) AS meanRatio,
+     count(CASE WHEN pair.smaller THEN 1 END) AS smallerPairs,
+     count(*) - count(pair) AS excludedPairs, collect(pair) AS pairList
+CALL (pairList) {
+  UNWIND pairList AS pair
+  WITH pair.child AS child, collect(pair.smaller) AS smaller
+  RETURN count(child) AS derivatives,
+         count(CASE WHEN all(s IN smaller WHERE s) THEN 1 END) AS smallerDerivatives
+}
+RETURN relation, architecture, pairs, derivatives, minRatio, p25Ratio, medianRatio, p75Ratio,
+       maxRatio, meanRatio, smallerPairs, smallerDerivatives, excludedPairs
 ORDER BY relation, architecture

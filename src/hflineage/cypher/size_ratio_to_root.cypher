@@ -1,12 +1,27 @@
-// Size along multi-hop chains: each derivative's parameter ratio to its root, by generation.
+// Size along multi-hop chains: each derivative's parameter ratio to its root, by generation, with medians over pairs.
 // $maxDepth: int = 10 -- deepest generation (at most 32)
-// returns: generation, pairs, medianRatio, meanRatio, shareSmaller
-// A root is a model without a parent; a derivative's generation is its shortest distance to it.
+// $tolerance: float = 0.05 -- a derivative is smaller when its ratio is below 1 - tolerance
+// $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts that mark a derivative stored quantized
+// returns: generation, pairs, derivatives, p25Ratio, medianRatio, p75Ratio, meanRatio, smallerPairs, excludedPairs
+// A root is a model without a parent; a derivative's generation is its shortest distance to it,
+// and a derivative with several roots makes one pair per root. A derivative stored quantized (its
+// own edge on the path is quantized, or its tags or name parts carry a marker, as in
+// size_ratio_pairs) has a storage count: its pairs are only counted, in excludedPairs.
 MATCH (r:Model)
 WHERE r.parameters > 0 AND NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
 MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
 WHERE length(p) <= $maxDepth AND d.parameters > 0 AND NOT coalesce(d.deleted, false)
-WITH length(p) AS generation, toFloat(d.parameters) / r.parameters AS ratio
-RETURN generation, count(*) AS pairs, percentileCont(ratio, 0.5) AS medianRatio,
-       avg(ratio) AS meanRatio, avg(CASE WHEN ratio < 1 THEN 1.0 ELSE 0.0 END) AS shareSmaller
+WITH length(p) AS generation, d, last(relationships(p)).relation AS relation,
+     toFloat(d.parameters) / r.parameters AS ratio,
+     [t IN coalesce(d.tags, []) | replace(toLower(t), '-', '')]
+       + split(replace(replace(toLower(d.id), '_', '-'), '.', '-'), '-') AS marks
+WITH generation, d, CASE WHEN NOT (relation = 'quantized'
+                                   OR any(m IN marks WHERE m IN $quantizedMarkers))
+                         THEN ratio END AS ratio
+RETURN generation, count(ratio) AS pairs, count(DISTINCT CASE WHEN ratio IS NOT NULL THEN d END)
+         AS derivatives,
+       percentileCont(ratio, 0.25) AS p25Ratio, percentileCont(ratio, 0.5) AS medianRatio,
+       percentileCont(ratio, 0.75) AS p75Ratio, avg(ratio) AS meanRatio,
+       count(CASE WHEN ratio < 1 - $tolerance THEN 1 END) AS smallerPairs,
+       count(*) - count(ratio) AS excludedPairs
 ORDER BY generation
