@@ -55,7 +55,7 @@ def test_query_functions_return_dataframes(small: neo4j.Driver, database: str) -
     df = analytics.top_architectures(small, database, limit=1)
     assert list(df.columns) == list(registry()["top_architectures"].columns)
     assert df.loc[0, "architecture"] == "LlamaForCausalLM"
-    assert df.loc[0, "transitiveDerivatives"] == 6
+    assert df.loc[0, "derivatives"] == 6
     first = analytics.time_to_first_derivative(small, database=database, limit=2)
     assert pd.api.types.is_datetime64_any_dtype(first["createdAt"])
     assert first["createdAt"].iloc[0] == pd.Timestamp("2023-02-01", tz="UTC")

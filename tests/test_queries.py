@@ -112,13 +112,17 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
     # direct* are the roots' children by their edge to the root (alice/old-llama is deleted);
     # finetunes..unknownRelation are all derivatives by their own edges.
     ("top_architectures", {}, [
-        ("LlamaForCausalLM", "llama", 2, 3, 6, 2, 1, 0, 0, 0, 4, 1, 1, 0, 0, 5, 5, 0.833333),
-        ("MistralForCausalLM", "mistral", 1, 2, 2, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 3, 2, 1.0),
-        (None, None, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, None),
+        ("LlamaForCausalLM", 2, 6, 5, 11, 5, 0.833333, 3, 2, 1, 0, 0, 0, 4, 1, 1, 0, 0),
+        ("MistralForCausalLM", 1, 2, 3, 3, 2, 1.0, 2, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0),
+        (None, 1, 1, 1, 1, 1, None, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0),
     ]),
+    # the row of base models without an architecture comes last, outside $limit
     ("top_architectures", {"maxDepth": 1, "limit": 1}, [
-        ("LlamaForCausalLM", "llama", 2, 3, 3, 2, 1, 0, 0, 0, 2, 1, 0, 0, 0, 4, 3, 0.666667),
+        ("LlamaForCausalLM", 2, 3, 4, 7, 3, 0.666667, 3, 2, 1, 0, 0, 0, 2, 1, 0, 0, 0),
+        (None, 1, 1, 1, 1, 1, None, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0),
     ]),
+    ("derivative_counts", {}, [(4, 3, 9, 8, 6, 1, 1, 1, 0)]),
+    ("derivative_counts", {"maxDepth": 1}, [(4, 3, 6, 5, 4, 1, 0, 1, 0)]),
     ("top_base_models", {}, [
         ("meta/Llama-7B", "meta", "LlamaForCausalLM", False, True, 3, 6, 2, 1, 0, 0, 0),
         ("alice/llama-ft", "alice", "LlamaForCausalLM", False, False, 2, 2, 1, 0, 1, 0, 0),
@@ -551,6 +555,44 @@ def test_frontier_with_an_undated_model_and_no_architecture(small: neo4j.Driver,
         "bob/llama-ft-ft": (False, False, False),
     }
 
+
+def test_architectures_rank_by_contributions_and_count_a_cross_merge_once(
+        small: neo4j.Driver, database: str) -> None:
+    """A merge of a Llama and a Mistral base counts in both architectures' rows but once in
+    derivative_counts and derivatives_per_month; three more human committers (and a bot) to
+    alice/mistral-ft rank Mistral first by contributors while Llama keeps the most derivatives
+    and commits. Added in a rolled-back transaction."""
+    arch, counts = registry()["top_architectures"], registry()["derivative_counts"]
+    with small.session(database=database) as session, session.begin_transaction() as tx:
+        tx.run("MATCH (l:Model {key: 'meta/llama-7b'}), (m:Model {key: 'mistralai/mistral-7b'}) "
+               "CREATE (x:Model {key: 'dave/cross-merge', id: 'dave/cross-merge', "
+               "createdAt: datetime('2030-01-02T00:00:00Z')}), "
+               "(x)-[:DERIVED_FROM {relation: 'merge'}]->(l), "
+               "(x)-[:DERIVED_FROM {relation: 'merge'}]->(m) "
+               "WITH 1 AS one MATCH (ft:Model {key: 'alice/mistral-ft'}) "
+               "UNWIND ['dave', 'erin', 'frank', 'mergebot'] AS name "
+               "CREATE (:Contributor {key: 'hub:' + name, name: name, kind: 'hub', "
+               "isBot: name ENDS WITH 'bot'})-[:COMMITTED_TO {commits: 2}]->(ft)")
+        by = {rank: tx.run(arch.text, arch.bind({"rankBy": rank})).data()
+              for rank in ("derivatives", "contributors", "commits")}
+        total = tx.run(counts.text, counts.bind({})).single()
+        month = registry()["derivatives_per_month"]
+        monthly = tx.run(month.text, month.bind({"since": "2030-01"})).values()
+        tx.rollback()
+    assert monthly == [["2030-01", "merge", "LlamaForCausalLM", 1]]
+    rows = {r["architecture"]: r for r in by["derivatives"]}
+    assert rows["LlamaForCausalLM"]["merges"] == rows["MistralForCausalLM"]["merges"] - 1 == 1
+    assert (rows["MistralForCausalLM"]["contributors"], rows["MistralForCausalLM"]["commits"]) \
+        == (3 + 3, 3 + 6)
+    assert [r["architecture"] for r in by["derivatives"]] == \
+        ["LlamaForCausalLM", "MistralForCausalLM", None]
+    assert [r["architecture"] for r in by["contributors"]] == \
+        ["MistralForCausalLM", "LlamaForCausalLM", None]
+    assert [r["architecture"] for r in by["commits"]] == \
+        ["LlamaForCausalLM", "MistralForCausalLM", None]
+    assert (total["derivatives"], total["merges"]) == (10, 2)
+    assert rows["LlamaForCausalLM"]["derivatives"] + rows["MistralForCausalLM"]["derivatives"] \
+        == total["derivativesWithArchitecture"] + 1
 
 
 # Queries that read scores, with the anchor they need. graph_stats only counts SCORED edges;

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -12,8 +15,9 @@ import neo4j
 import pandas as pd
 import pytest
 
+from hflineage.analytics import output
 from hflineage.analytics.queries import run_query
-from hflineage.analytics.report import build_report, score_sections
+from hflineage.analytics.report import MISSING, _table_html, build_report, score_sections
 from hflineage.db.schema import init_schema, wipe_database
 from tests.conftest import TestServer
 from tests.fixtures.analytics.graph import build
@@ -47,6 +51,47 @@ def parse(path: Path) -> Refs:
     refs = Refs()
     refs.feed(path.read_text(encoding="utf-8"))
     return refs
+
+
+MISSING_WORDS = re.compile(r"\b(?:nan|NaN|None|null|undefined)\b")
+NEW_PLOT = re.compile(r'Plotly\.newPlot\(\s*"[^"]*",\s*')
+
+
+def sentence_of(index: Path, key: str) -> str:
+    """The text of a section's sentence, its coverage included."""
+    section = index.read_text(encoding="utf-8").split(f'<section id="{key}">')[1]
+    return html.unescape(re.sub(r"<[^>]+>", "", section.split('<p class="what">')[1]
+                                .split("</p>")[0]))
+
+
+def _strings(value: Any, key: str = "") -> Iterator[str]:
+    """Every string a chart can show; a null among labels counts as the text "null"."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k != "template":  # Plotly's theme, never shown as text
+                yield from _strings(v, k)
+    elif isinstance(value, list):
+        labels = any(isinstance(v, str) for v in value)
+        for v in value:
+            yield "null" if v is None and labels else ""
+            yield from _strings(v, key)
+
+
+def missing_text(index: Path) -> list[str]:
+    """Every "nan", "None", "null" or "undefined" a reader could see in a report: in the page's
+    text and tables, and in every chart's data and layout (Plotly's own code left out)."""
+    text = index.read_text(encoding="utf-8")
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.DOTALL)
+    found = [f"page: {m.group()} in {markup[max(m.start() - 60, 0):m.end() + 20]!r}"
+             for m in MISSING_WORDS.finditer(html.unescape(markup))]
+    decoder = json.JSONDecoder()
+    for plot in NEW_PLOT.finditer(text):
+        data, end = decoder.raw_decode(text, plot.end())
+        layout, _ = decoder.raw_decode(text, text.index("{", end))
+        found += [f"chart: {s!r}" for s in _strings([data, layout]) if MISSING_WORDS.search(s)]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +149,49 @@ def test_lineage_pages_of_the_largest_families_are_linked(report: Path) -> None:
     links = [r for r in parse(report).refs if r.startswith("lineage/")]
     assert "lineage/meta_Llama-7B.html" in links
     assert all((report.parent / link).stat().st_size > 0 for link in links)
+
+
+def test_no_missing_value_text_anywhere(report: Path) -> None:
+    assert missing_text(report) == []
+
+
+def test_architectures_one_row_each_leaders_coverage_and_no_architecture_last(
+        report: Path) -> None:
+    """The hostile model is a Llama derivative with its own architecture; carol/scratch-1b is
+    now its child, so Llama has one base model and google/gemma-7b (a stub) has none."""
+    arch = pd.read_csv(report.parent / "tables" / "top_architectures.csv")
+    assert arch["architecture"].iloc[:2].tolist() == ["LlamaForCausalLM", "MistralForCausalLM"]
+    assert len(arch) == 3 and pd.isna(arch["architecture"].iloc[-1])
+    assert arch[["derivatives", "contributors", "commits"]].iloc[0].tolist() == [8, 5, 12]
+    section = report.read_text(encoding="utf-8").split('<section id="top_architectures">')[1]
+    sentence = sentence_of(report, "top_architectures")
+    assert sentence.startswith(
+        "By derivatives, LlamaForCausalLM base models attract the most: 8 derivatives of 1 base"
+        " models, with 5 human contributors and 12 commits. By human contributors (distinct "
+        "non-bot committers to the derivatives), LlamaForCausalLM leads with 5 on 8 derivatives."
+        " 1 of 11 derivatives (9.1%) descend from the 1 base models with no architecture "
+        "recorded (the last row).")
+    assert ("Coverage: 2 of 3 base models (66.7%) have an architecture; 10 of 11 derivatives "
+            "(90.9%) descend from a base model that has one.") in sentence
+    assert "<td>no architecture recorded</td>" in section.split("</table>")[0]
+
+
+def test_activity_totals_are_distinct_models(report: Path) -> None:
+    sentence = sentence_of(report, "derivatives_per_month")
+    assert sentence.startswith("Of 11 derivatives, by their relation to a parent (distinct "
+                               "models; one with edges of two relations counts in both): "
+                               "finetune 8, adapter 1, quantized 1, merge 1.")
+
+
+def test_long_lists_show_their_length_and_first_names(tmp_path: Path) -> None:
+    orgs = [f"org-{i:03d}" for i in range(284)]
+    df = pd.DataFrame({"root": ["a/b"], "organizationNames": [orgs], "widthByGeneration":
+                       [[1, 20, 300]], "leaves": [None]})
+    page = _table_html(df)
+    assert "<td>284 organizations: org-000, org-001, org-002, …</td>" in page
+    assert "<td>1, 20, 300</td>" in page and f"<td>{MISSING}</td>" in page
+    output.write(df, "csv", tmp_path / "t.csv")
+    assert json.loads(pd.read_csv(tmp_path / "t.csv")["organizationNames"][0]) == orgs
 
 
 def test_report_on_an_empty_graph(graph: neo4j.Driver, database: str, tmp_path: Path) -> None:

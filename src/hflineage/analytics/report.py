@@ -27,6 +27,9 @@ from hflineage.analytics.queries import run_query
 from hflineage.errors import HFLineageError
 
 MAX_HTML_ROWS = 200
+MISSING = "—"  # how the page shows a missing value (never "nan", "None" or "null")
+NO_ARCHITECTURE = "no architecture recorded"
+LONG_CELL, LIST_SHOWN = 80, 3  # a list cell longer than this shows its length and first items
 RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
 RELATION_COLUMNS = {"finetune": "finetunes", "adapter": "adapters", "quantized": "quantized",
                     "merge": "merges", "unknown": "unknownRelation"}
@@ -45,6 +48,7 @@ class Section:
     table: pd.DataFrame
     figure: go.Figure | None = None
     links: list[tuple[str, str]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # what a missing value means, by column
     coverage: str = ""  # "n of N models have the field it needs" (analytics.coverage_text)
 
 
@@ -65,7 +69,7 @@ def _fig(title: str, **layout: Any) -> go.Figure:
 
 
 def _n(value: Any) -> str:
-    return output.cell(value)
+    return MISSING if output.plain(value) is None else output.cell(value)
 
 
 def _top(df: pd.DataFrame, col: str) -> pd.Series | None:
@@ -92,24 +96,45 @@ def growth_section(df: pd.DataFrame, cov: Coverage) -> Section:
                    f"be placed in time and are not counted); {cov.models('commits')}")
 
 
-def architectures_section(df: pd.DataFrame) -> Section:
-    fig = _fig("Derivatives per base-model architecture, by relation", barmode="stack",
-               yaxis_title="transitive derivatives")
-    by_arch = df.fillna({"architecture": "(unknown)"}).groupby("architecture", as_index=False)[
-        [*RELATION_COLUMNS.values(), "transitiveDerivatives"]].sum()
-    top = _safe(by_arch.sort_values("transitiveDerivatives", ascending=False).head(15))
-    for rel, col in RELATION_COLUMNS.items():
-        if not top.empty and top[col].sum():
-            fig.add_bar(x=top["architecture"], y=top[col], name=rel)
-    first = _top(df, "transitiveDerivatives")
-    sentence = ("No base model has derivatives yet." if first is None else
-                f"{first['architecture'] or 'Unknown architectures'} attract the most derivatives"
-                f" ({_n(first['transitiveDerivatives'])} from {_n(first['baseModels'])} base"
-                " models,"
-                f" {_n(first['contributors'])} human contributors; "
-                f"{_n(100 * (first['outsideOrgShare'] or 0))}% published outside the base model's"
-                f" organization).")
-    return Section("top_architectures", "Architecture popularity", sentence, df, fig)
+def _leader(df: pd.DataFrame, metric: str) -> pd.Series:
+    return df.sort_values([metric, "derivatives", "baseModels"], ascending=False,
+                          kind="stable").iloc[0]
+
+
+def architectures_section(df: pd.DataFrame, counts: pd.Series) -> Section:
+    """One row per architecture, base models with none recorded last; coverage and shares are
+    distinct-model counts from ``derivative_counts``, never sums over rows."""
+    named, unnamed = df[df["architecture"].notna()], df[df["architecture"].isna()]
+    fig = _fig("Which architectures attract the most contributions? Derivatives and human "
+               "contributors per base-model architecture", barmode="group",
+               yaxis_title="derivatives / contributors")
+    top = _safe(named.head(15))
+    if not top.empty:
+        fig.add_bar(x=top["architecture"], y=top["derivatives"], name="derivatives")
+        fig.add_bar(x=top["architecture"], y=top["contributors"], name="human contributors")
+    parts = ["No base model has an architecture recorded"]
+    if not named.empty:
+        by_d, by_c = _leader(named, "derivatives"), _leader(named, "contributors")
+        parts = [f"By derivatives, {by_d['architecture']} base models attract the most: "
+                 f"{by_d['derivatives']:,} derivatives of {by_d['baseModels']:,} base models, "
+                 f"with {by_d['contributors']:,} human contributors and {by_d['commits']:,} "
+                 "commits",
+                 f"By human contributors (distinct non-bot committers to the derivatives), "
+                 f"{by_c['architecture']} leads with {by_c['contributors']:,} on "
+                 f"{by_c['derivatives']:,} derivatives"]
+    if not unnamed.empty:
+        none = unnamed.iloc[0]
+        parts.append(share(int(none["derivatives"]), int(counts["derivatives"]), "derivatives",
+                           f"descend from the {none['baseModels']:,} base models with "
+                           f"{NO_ARCHITECTURE} (the last row)"))
+    parts.append("A derivative counts under its base model's architecture, once per architecture")
+    sentence = "No base model has derivatives yet." if df.empty else ". ".join(parts) + "."
+    coverage = (share(int(counts["baseModelsWithArchitecture"]), int(counts["baseModels"]),
+                      "base models", "have an architecture") + "; "
+                + share(int(counts["derivativesWithArchitecture"]), int(counts["derivatives"]),
+                        "derivatives", "descend from a base model that has one"))
+    return Section("top_architectures", "Architecture popularity: derivatives and contributors",
+                   sentence, df, fig, coverage=coverage, labels={"architecture": NO_ARCHITECTURE})
 
 
 def base_models_section(df: pd.DataFrame) -> Section:
@@ -126,7 +151,9 @@ def base_models_section(df: pd.DataFrame) -> Section:
     return Section("top_base_models", "Top base models", sentence, df, fig)
 
 
-def activity_section(df: pd.DataFrame) -> Section:
+def activity_section(df: pd.DataFrame, counts: pd.Series) -> Section:
+    """Monthly chart from ``derivatives_per_month``; the per-relation totals are distinct models
+    from ``derivative_counts`` (a merge of parents of two architectures counts once)."""
     fig = _fig("New derivatives per month, by relation", barmode="stack",
                yaxis_title="derivatives")
     by = df.groupby(["month", "relation"], as_index=False)["derivatives"].sum()
@@ -134,10 +161,11 @@ def activity_section(df: pd.DataFrame) -> Section:
         part = by[by["relation"] == rel]
         if not part.empty:
             fig.add_bar(x=part["month"], y=part["derivatives"], name=rel)
-    totals = df.groupby("relation")["derivatives"].sum().sort_values(ascending=False)
-    sentence = ("No derivative has a creation date yet." if totals.empty else
-                "By relation over the whole period: "
-                + ", ".join(f"{rel} {_n(v)}" for rel, v in totals.items()) + ".")
+    totals = [f"{rel} {counts[col]:,}" for rel, col in RELATION_COLUMNS.items() if counts[col]]
+    sentence = ("No model has derivatives yet." if not counts["derivatives"] else
+                f"Of {counts['derivatives']:,} derivatives, by their relation to a parent "
+                "(distinct models; one with edges of two relations counts in both): "
+                + ", ".join(totals) + ". The chart counts those with a creation date.")
     return Section("derivatives_per_month", "Derivation activity over time", sentence, df, fig)
 
 
@@ -240,11 +268,11 @@ def first_derivative_section(df: pd.DataFrame, cov: Coverage) -> Section:
     """Days from a base's release to its first derivative; children created before their
     parent are left out of the statistics, counted and named as anomalies."""
     days = df["daysToFirstDerivative"].dropna()
-    fig = _fig("Days from a base model's release to its first derivative",
+    fig = _fig("Days from a base model's release to its first derivative (weekly bins)",
                xaxis_title="days (children created before their parent left out)",
                yaxis_title="base models")
     if not days.empty:
-        fig.add_histogram(x=days, nbinsx=60, name="base models")
+        fig.add_histogram(x=days, xbins={"start": 0, "size": 7}, name="base models")
         fig.add_vline(x=days.median(), line_dash="dash", line_color="black",
                       annotation_text=f"median {_n(days.median())} days")
     anomalous = df[df["anomalies"] > 0]
@@ -499,11 +527,12 @@ def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = No
     popularity = q("popularity_vs_parent")
     stats = q("graph_stats")
     contributors = q("top_contributors", limit=50)
+    counts = q("derivative_counts").iloc[0]
     sections = [
         growth_section(q("growth_per_month"), cov),
-        architectures_section(q("top_architectures", limit=50)),
+        architectures_section(q("top_architectures", limit=1_000_000), counts),
         replace(base_models_section(bases), coverage=cov.parents()),
-        replace(activity_section(q("derivatives_per_month")),
+        replace(activity_section(q("derivatives_per_month"), counts),
                 coverage=cov.derivatives("createdAt")),
         size_section(q("size_ratio_pairs", tolerance=SIZE_TOLERANCE),
                      q("size_ratio_per_hop", tolerance=SIZE_TOLERANCE),
@@ -568,25 +597,62 @@ td.n{text-align:right}
 """
 
 
-def _table_html(df: pd.DataFrame) -> str:
+def _noun(column: str) -> str:
+    """What a list column holds, in the plural: organizationNames -> organizations."""
+    return re.sub(r"(Name|Id|Key)s$", "s", column) if column.endswith("s") else "items"
+
+
+def _cell_text(value: Any, column: str, missing: str) -> str:
+    """A cell as text: a missing value as stated, a long list as its length and first items."""
+    if value is None:
+        return missing
+    text = output.cell(value)
+    if isinstance(value, list) and len(text) > LONG_CELL:
+        first = ", ".join(_cell_text(v, column, MISSING) for v in value[:LIST_SHOWN])
+        return f"{len(value):,} {_noun(column)}: {first}, …"
+    return text
+
+
+def _table_html(df: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
+    """The HTML table (the CSV keeps every value and every list in full)."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    missing = [(labels or {}).get(str(c), MISSING) for c in df.columns]
     body = []
     for row in df.head(MAX_HTML_ROWS).itertuples(index=False):
         cells = []
-        for v in row:
+        for v, column, absent in zip(row, df.columns, missing, strict=True):
             p = output.plain(v)
+            text = html.escape(_cell_text(p, str(column), absent))
             if isinstance(p, int | float) and not isinstance(p, bool):
-                cells.append(f'<td class="n" data-v="{p!r}">{html.escape(output.cell(p))}</td>')
+                cells.append(f'<td class="n" data-v="{p!r}">{text}</td>')
             else:
-                cells.append(f"<td>{html.escape(output.cell(p))}</td>")
+                cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="sortable"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
+def _stated(values: Any) -> Any:
+    """Chart labels with every missing entry shown as MISSING (Plotly would print null)."""
+    if values is None or isinstance(values, str):
+        return values
+    seq = list(values)
+    if not any(isinstance(v, str) for v in seq):
+        return values
+    return [MISSING if output.plain(v) is None else v for v in seq]
+
+
+def _state_missing(fig: go.Figure) -> None:
+    for trace in fig.data:
+        for attr in ("x", "y", "text", "hovertext", "labels"):
+            if attr in trace:
+                trace[attr] = _stated(trace[attr])
+
+
 def _section_html(s: Section, csv: str) -> str:
     parts = [f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>']
     if s.figure is not None:
+        _state_missing(s.figure)
         if s.coverage:
             lines = textwrap.wrap(f"Coverage: {s.coverage}", 140)
             s.figure.update_layout(title_subtitle_text="<br>".join(map(_esc, lines)),
@@ -601,7 +667,7 @@ def _section_html(s: Section, csv: str) -> str:
                                         for href, text in s.links) + "</p>")
     shown = "" if len(s.table) <= MAX_HTML_ROWS else f" (first {MAX_HTML_ROWS} of {len(s.table)})"
     parts.append(f'<p><a href="{html.escape(csv)}">{html.escape(csv)}</a>{shown}</p>')
-    parts.append(_table_html(s.table) + "</section>")
+    parts.append(_table_html(s.table, s.labels) + "</section>")
     return "\n".join(parts)
 
 

@@ -1,12 +1,17 @@
-// Which architectures attract the most derivatives: base models, direct and transitive derivatives by relation, contributors and organizations, grouped by the base model's architecture.
-// $limit: int = 25 -- rows to return
-// $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
-// returns: architecture, modelType, baseModels, directDerivatives, transitiveDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation, finetunes, adapters, quantized, merges, unknownRelation, contributors, derivativeOrganizations, outsideOrgShare
-// A base model is a model without a parent (stubs included, deleted models excluded); each derivative
-// is attributed to its root's architecture. direct* count the roots' children by the relation of
-// their edge to the root; finetunes to unknownRelation count every transitive derivative by its own
-// edge(s) to its parent(s). Contributors exclude bots. outsideOrgShare is over (base, derivative)
-// pairs whose organizations are both known.
+// Which architectures attract the most contributions: per base-model architecture, its base models, their derivatives, the human contributors and commits to those derivatives, and the derivatives' organizations.
+// $limit: int = 25 -- architectures to return; the row of models with no architecture comes after them, outside the limit
+// $maxDepth: int = 10 -- deepest generation counted as a derivative (at most 32)
+// $rankBy: enum(derivatives|contributors|commits) = derivatives -- the column architectures are ranked by
+// returns: architecture, baseModels, derivatives, contributors, commits, derivativeOrganizations, outsideOrgShare, directDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation, finetunes, adapters, quantized, merges, unknownRelation
+// One row per architecture. A base model is a model without a parent (stubs included, deleted
+// models excluded); derivatives are its descendants up to $maxDepth generations, each attributed
+// to its root's architecture(s) and counted once per architecture. Base models with no
+// architecture recorded form the last row, with architecture null. contributors: distinct
+// non-bot contributors who committed to those derivatives; commits: their commits to them.
+// direct* count the roots' children by the relation of their edge to the root; finetunes to
+// unknownRelation count every derivative by its own edge(s) to its parent(s), so a derivative
+// with edges of two relations counts in both. outsideOrgShare is over (base, derivative) pairs
+// whose organizations are both known.
 MATCH (r:Model)
 WHERE NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
 OPTIONAL MATCH (r)-[:HAS_ARCHITECTURE]->(a:Architecture)
@@ -18,12 +23,12 @@ CALL (r) {
   UNION
   RETURN null AS d, null AS depth
 }
-WITH a.name AS architecture, r.modelType AS modelType, r, d, depth,
+WITH a.name AS architecture, r, d, depth,
      head([(r)<-[:PUBLISHED]-(o:Organization) | o.key]) AS rootOrg,
      head([(d)<-[:PUBLISHED]-(o:Organization) | o.key]) AS derivativeOrg,
      [(d)-[e:DERIVED_FROM]->() | e.relation] AS relations,
      [(d)-[e:DERIVED_FROM]->(r) | e.relation] AS rootRelations
-WITH architecture, modelType,
+WITH architecture,
      count(DISTINCT r) AS baseModels,
      collect(DISTINCT d) AS derivatives,
      count(DISTINCT CASE WHEN depth = 1 THEN d END) AS directDerivatives,
@@ -42,15 +47,34 @@ WITH architecture, modelType,
                   WHEN rootOrg <> derivativeOrg THEN 1.0 ELSE 0.0 END) AS outside
 CALL (derivatives) {
   UNWIND derivatives AS d
-  MATCH (d)<-[:COMMITTED_TO]-(c:Contributor)
-  WHERE NOT coalesce(c.isBot, false)
-  RETURN count(DISTINCT c) AS contributors
+  MATCH (d)<-[c:COMMITTED_TO]-(who:Contributor)
+  WHERE NOT coalesce(who.isBot, false)
+  RETURN count(DISTINCT who) AS contributors, coalesce(sum(c.commits), 0) AS commits
 }
-RETURN architecture, modelType, baseModels, directDerivatives,
-       size(derivatives) AS transitiveDerivatives, directFinetunes, directAdapters,
-       directQuantized, directMerges, directUnknownRelation, finetunes, adapters, quantized, merges,
-       unknownRelation, contributors, size(derivativeOrganizations) AS derivativeOrganizations,
-       CASE WHEN size(outside) > 0 THEN reduce(s = 0.0, x IN outside | s + x) / size(outside) END
-         AS outsideOrgShare
-ORDER BY transitiveDerivatives DESC, baseModels DESC, architecture
-LIMIT $limit
+WITH architecture, baseModels, size(derivatives) AS derivatives, contributors, commits,
+     size(derivativeOrganizations) AS derivativeOrganizations,
+     CASE WHEN size(outside) > 0 THEN reduce(s = 0.0, x IN outside | s + x) / size(outside) END
+       AS outsideOrgShare,
+     directDerivatives, directFinetunes, directAdapters, directQuantized, directMerges,
+     directUnknownRelation, finetunes, adapters, quantized, merges, unknownRelation
+ORDER BY CASE $rankBy WHEN 'contributors' THEN contributors WHEN 'commits' THEN commits
+         ELSE derivatives END DESC, derivatives DESC, baseModels DESC, architecture
+WITH collect({architecture: architecture, baseModels: baseModels, derivatives: derivatives,
+              contributors: contributors, commits: commits,
+              derivativeOrganizations: derivativeOrganizations, outsideOrgShare: outsideOrgShare,
+              directDerivatives: directDerivatives, directFinetunes: directFinetunes,
+              directAdapters: directAdapters, directQuantized: directQuantized,
+              directMerges: directMerges, directUnknownRelation: directUnknownRelation,
+              finetunes: finetunes, adapters: adapters, quantized: quantized, merges: merges,
+              unknownRelation: unknownRelation}) AS rows
+UNWIND [row IN rows WHERE row.architecture IS NOT NULL][..$limit]
+       + [row IN rows WHERE row.architecture IS NULL] AS row
+RETURN row.architecture AS architecture, row.baseModels AS baseModels,
+       row.derivatives AS derivatives, row.contributors AS contributors, row.commits AS commits,
+       row.derivativeOrganizations AS derivativeOrganizations,
+       row.outsideOrgShare AS outsideOrgShare, row.directDerivatives AS directDerivatives,
+       row.directFinetunes AS directFinetunes, row.directAdapters AS directAdapters,
+       row.directQuantized AS directQuantized, row.directMerges AS directMerges,
+       row.directUnknownRelation AS directUnknownRelation, row.finetunes AS finetunes,
+       row.adapters AS adapters, row.quantized AS quantized, row.merges AS merges,
+       row.unknownRelation AS unknownRelation
