@@ -181,7 +181,8 @@ def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFra
     """Boxes of every comparable child/parent ratio per relation on a log axis, with medians over
     pairs and the share of smaller derivatives; quantized storage counts are left out, counted."""
     fig = _fig("Child/parent parameter ratio per relation (every pair; log axis)",
-               yaxis_title="child / parent parameters (log)", yaxis_type="log")
+               yaxis_title="child / parent parameters (log)", yaxis_type="log",
+               yaxis_exponentformat="power")
     kept = _safe(pairs[pairs["excludedReason"].isna()])
     left_out = pairs[pairs["excludedReason"].notna()]
     for rel in RELATIONS:
