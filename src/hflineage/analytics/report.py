@@ -107,11 +107,15 @@ def architectures_section(df: pd.DataFrame, counts: pd.Series) -> Section:
     named, unnamed = df[df["architecture"].notna()], df[df["architecture"].isna()]
     fig = _fig("Which architectures attract the most contributions? Derivatives and human "
                "contributors per base-model architecture", barmode="group",
-               yaxis_title="derivatives / contributors")
+               yaxis_title="derivatives", legend={"x": 1.08},
+               yaxis2={"title": "human contributors", "overlaying": "y", "side": "right",
+                       "rangemode": "tozero", "showgrid": False})
     top = _safe(named.head(15))
     if not top.empty:
-        fig.add_bar(x=top["architecture"], y=top["derivatives"], name="derivatives")
-        fig.add_bar(x=top["architecture"], y=top["contributors"], name="human contributors")
+        fig.add_bar(x=top["architecture"], y=top["derivatives"], name="derivatives",
+                    offsetgroup="derivatives")
+        fig.add_bar(x=top["architecture"], y=top["contributors"], name="human contributors",
+                    yaxis="y2", offsetgroup="contributors")
     parts = ["No base model has an architecture recorded"]
     if not named.empty:
         by_d, by_c = _leader(named, "derivatives"), _leader(named, "contributors")
