@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
+import pandas as pd
 import pytest
 
 from hflineage import SCHEMA_VERSION
@@ -323,3 +324,26 @@ def test_hub_crawl_requests_siblings_and_keeps_their_evidence(
         "c.fileEvidence AS files")[0]}
     assert got == {"files/tuned-4b": ("adapter", ["adapter_config"]),
                    "files/packed": ("quantized", ["gguf"])}
+
+
+def test_flagged_counts_are_never_plotted_as_real_points(graph: neo4j.Driver, database: str,
+                                                          tmp_path: Path) -> None:
+    _load(graph, database, tmp_path, [
+        {"id": "me/base-7B", "safetensors": {"total": 7_000_000_000}},
+        {"id": "me/tiny-child", "cardData": {"base_model": "me/base-7B"},
+         "safetensors": {"total": 5_000_000}},
+        {"id": "me/fine-child", "cardData": {"base_model": "me/base-7B"},
+         "safetensors": {"total": 7_000_000_000}}])
+    pairs = run_query(graph, "size_ratio_pairs", database=database).set_index("child")
+    assert pairs.loc["me/tiny-child", "excludedReason"] == "suspect count: below-10M"
+    assert pd.isna(pairs.loc["me/fine-child", "excludedReason"])
+    hop = run_query(graph, "size_ratio_per_hop", database=database).iloc[0]
+    assert (hop["pairs"], hop["excludedPairs"], hop["medianRatio"]) == (1, 1, 1.0)
+    root = run_query(graph, "size_ratio_to_root", database=database).iloc[0]
+    assert (root["pairs"], root["excludedPairs"]) == (1, 1)
+    tiny = {**BAGEL, "fullname": "me/tiny-child", "Average ⬆️": "70"}
+    ok = {**BAGEL, "fullname": "me/fine-child", "Average ⬆️": "60", "#Params (B)": "7"}
+    load_leaderboard(graph, _leaderboard(tmp_path / "v1.csv", [tiny, ok]), database=database,
+                     rejects=tmp_path / "r2.jsonl")
+    front = run_query(graph, "size_accuracy_frontier", database=database)
+    assert list(front["model"]) == ["me/fine-child"]

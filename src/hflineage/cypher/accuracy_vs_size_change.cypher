@@ -3,10 +3,12 @@
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $tolerance: float = 0.05 -- ratios within 1 ± tolerance count as the same size
 // returns: leaderboard, relation, sizeChange, pairs, medianSizeRatio, medianDelta, meanDelta, shareImproved
-// sizeChange is smaller, same or larger (child parameters against the parent's).
+// sizeChange is smaller, same or larger (child parameters against the parent's). Pairs with a
+// flagged count (parametersFlag) are left out.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),
       (c)-[cs:SCORED]->(b:Benchmark {name: $benchmark})<-[ps:SCORED]-(p)
 WHERE c.parameters > 0 AND p.parameters > 0
+  AND c.parametersFlag IS NULL AND p.parametersFlag IS NULL
   AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
   AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
 WITH b.leaderboard AS leaderboard, e.relation AS relation,

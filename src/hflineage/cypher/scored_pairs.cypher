@@ -2,7 +2,8 @@
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name; null for every benchmark
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // returns: child, parent, relation, architecture, benchmark, leaderboard, childScore, parentScore, delta, sizeRatio, parents
-// sizeRatio is null unless both parameter counts are known. parents is the number of parents the
+// sizeRatio is null unless both parameter counts are known and unflagged (parametersFlag).
+// parents is the number of parents the
 // child declares (1: a single-parent derivative). Deleted models are left out.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model),
       (c)-[cs:SCORED]->(b:Benchmark)<-[ps:SCORED]-(p)
@@ -15,6 +16,7 @@ RETURN c.id AS child, p.id AS parent, e.relation AS relation,
        b.name AS benchmark, b.leaderboard AS leaderboard, cs.score AS childScore,
        ps.score AS parentScore, cs.score - ps.score AS delta,
        CASE WHEN c.parameters > 0 AND p.parameters > 0
+                 AND c.parametersFlag IS NULL AND p.parametersFlag IS NULL
             THEN toFloat(c.parameters) / p.parameters END AS sizeRatio,
        COUNT { (c)-[:DERIVED_FROM]->() } AS parents
 ORDER BY benchmark, leaderboard, child, parent

@@ -7,13 +7,14 @@
 // onArchitectureFront those of the same architecture; onFrontWhenReleased those created in the
 // model's month or earlier (null when its creation date is unknown; undated models are nobody's
 // rivals there). Architecture is the model's own, else its parent's. Every front is per board:
-// a model's rivals are the models scored on the same leaderboard.
+// a model's rivals are the models scored on the same leaderboard. Models whose parameter count is
+// flagged (parametersFlag) are left out: they are not real points.
 MATCH (b:Benchmark {name: $benchmark})
 WHERE $leaderboard IS NULL OR b.leaderboard = $leaderboard
 // One board at a time (grouping the points by board in one pipeline ran out of transaction memory).
 CALL (b) {
   MATCH (m:Model)-[s:SCORED]->(b)
-  WHERE m.parameters > 0 AND NOT coalesce(m.deleted, false)
+  WHERE m.parameters > 0 AND m.parametersFlag IS NULL AND NOT coalesce(m.deleted, false)
   WITH m, max(s.score) AS score
   WITH m, score,
        coalesce(head([(m)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),

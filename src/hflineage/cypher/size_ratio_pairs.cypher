@@ -8,7 +8,9 @@
 // of $quantizedMarkers. Such a count is of packed storage, not of weights: GPTQ/AWQ safetensors
 // hold 8 4-bit weights per int32 and bitsandbytes 2 per uint8, leaderboard v1's #Params
 // multiplies a GPTQ repo's packed total by 8 (13B -> 16), and a quantization keeps its parent's
-// weights anyway. GGUF is no marker: GGUF files enter neither safetensors nor #Params.
+// weights anyway. GGUF is no marker: GGUF files enter neither safetensors nor #Params. A pair
+// whose child or parent count is flagged (parametersFlag: below 10M, or 10x off the name's size or
+// the other source) is 'suspect count: <flag>'.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model)
 WHERE c.parameters > 0 AND p.parameters > 0
   AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
@@ -21,5 +23,8 @@ RETURN c.id AS child, p.id AS parent, e.relation AS relation,
        c.parameters AS childParameters, p.parameters AS parentParameters, ratio,
        ratio < 1 - $tolerance AS smaller,
        CASE WHEN e.relation = 'quantized' OR any(m IN marks WHERE m IN $quantizedMarkers)
-            THEN 'quantized: storage count' END AS excludedReason
+            THEN 'quantized: storage count'
+            WHEN c.parametersFlag IS NOT NULL OR p.parametersFlag IS NOT NULL
+            THEN 'suspect count: ' + coalesce(c.parametersFlag, p.parametersFlag)
+       END AS excludedReason
 ORDER BY relation, child, parent

@@ -5,7 +5,7 @@
 // $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts that mark a child stored quantized
 // returns: relation, architecture, pairs, derivatives, minRatio, p25Ratio, medianRatio, p75Ratio, maxRatio, meanRatio, smallerPairs, smallerDerivatives, excludedPairs
 // Pairs are the edges size_ratio_pairs lists; the statistics are over its comparable pairs (the
-// quantized storage counts it names are only counted, in excludedPairs). architecture is null
+// quantized storage and suspect counts it names are only counted, in excludedPairs). architecture is null
 // unless $byArchitecture. derivatives are distinct children; a derivative is smaller when every
 // comparable pair of it in the row is smaller.
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model)
@@ -13,6 +13,7 @@ WHERE c.parameters > 0 AND p.parameters > 0
   AND ($relation IS NULL OR e.relation = $relation)
   AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
 WITH c, e, toFloat(c.parameters) / p.parameters AS ratio,
+     c.parametersFlag IS NOT NULL OR p.parametersFlag IS NOT NULL AS suspect,
      CASE WHEN $byArchitecture
           THEN coalesce(head([(c)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
                         head([(p)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name])) END
@@ -20,7 +21,8 @@ WITH c, e, toFloat(c.parameters) / p.parameters AS ratio,
      [t IN coalesce(c.tags, []) | replace(toLower(t), '-', '')]
        + split(replace(replace(toLower(c.id), '_', '-'), '.', '-'), '-') AS marks
 WITH e.relation AS relation, architecture, c, ratio,
-     NOT (e.relation = 'quantized' OR any(m IN marks WHERE m IN $quantizedMarkers)) AS comparable
+     NOT (suspect OR e.relation = 'quantized' OR any(m IN marks WHERE m IN $quantizedMarkers))
+       AS comparable
 WITH relation, architecture, CASE WHEN comparable THEN ratio END AS ratio,
      CASE WHEN comparable THEN {child: c.key, smaller: ratio < 1 - $tolerance} END AS pair
 WITH relation, architecture, count(pair) AS pairs, min(ratio) AS minRatio,
