@@ -21,11 +21,13 @@ class AppContext:
         self.debug = debug
         self._driver: neo4j.Driver | None = None
         self._conn: connection.Connection | None = None
+        #: Set by commands that mend an interrupted restore (``db reset``, ``db restore``).
+        self.repairing = False
 
     @property
     def conn(self) -> connection.Connection:
         if self._conn is None:
-            self._conn = connection.resolve_connection(self.settings)
+            self._conn = connection.resolve_connection(self.settings, repairing=self.repairing)
         return self._conn
 
     @property

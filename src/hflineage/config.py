@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     def state_dir(self) -> Path:
         return self.hflineage_home or _xdg("XDG_STATE_HOME", ".local/state") / "hflineage"
 
+    @property
+    def crawl_dir(self) -> Path:
+        """Where ``load hub`` keeps its crawl folders (checkpoints) unless told otherwise."""
+        return self.state_dir / "hub"
+
     @cached_property
     def cache_dir(self) -> Path:
         return self.hflineage_cache or _xdg("XDG_CACHE_HOME", ".cache") / "hflineage"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ import neo4j
 import pandas as pd
 
 from hflineage.cliutil import AppContext, pass_app
-from hflineage.db.connection import Connection
+from hflineage.db.runtime import demo_instance, demo_state_dir
 from hflineage.db.schema import init_schema
 from hflineage.loader import load_leaderboard, load_snapshot
 
@@ -86,24 +87,30 @@ def say(echo: bool, text: str) -> None:
               default=Path("out/demo"), show_default=True, help="Where outputs go.")
 @pass_app
 def demo(app: AppContext, out: Path) -> None:
-    """Start Neo4j, load the shipped sample, print a query's table, write a lineage page.
+    """Start the demo's own Neo4j, load the shipped sample, print a query's table, write a
+    lineage page.
 
-    Uses NEO4J_URI when set; otherwise starts (or reuses) the managed local server.
+    The demo never touches your graph: it runs its own managed server (state folder
+    <state>/demo, its own port), whatever NEO4J_URI says, and prints how to open it.
 
     \b
     Example:
       hflineage demo --out out/demo
     """
-    if not app.settings.neo4j_uri:
-        inst = app.instance()
-        t0 = time.monotonic()
-        status = inst.start()
-        click.echo(f"Neo4j {status.version} ready at {status.uri} "
-                   f"({time.monotonic() - t0:.1f}s)")
-    conn: Connection = app.conn
-    result = run_demo(app.driver, conn.database, out.resolve())
+    inst = demo_instance(app.settings)
+    t0 = time.monotonic()
+    status = inst.start()
+    home = demo_state_dir(app.settings)
+    click.echo(f"The demo's own Neo4j {status.version} is ready at {status.uri} "
+               f"({time.monotonic() - t0:.1f}s), state folder {home}: apart from your graph"
+               + (" (NEO4J_URI is ignored)" if app.settings.neo4j_uri else ""))
+    with inst.driver() as driver:
+        result = run_demo(driver, "neo4j", out.resolve())
     click.echo("\nOutputs:")
     for name, path in result.outputs.items():
         click.echo(f"  {name:8s} {path}")
-    click.echo(f"\nNeo4j: {conn.uri} (database {conn.database}); "
-               "`eval \"$(hflineage db env)\"` to connect with your own tools.")
+    prefix = f"HFLINEAGE_HOME={shlex.quote(str(home))} NEO4J_URI="
+    click.echo("\nOpen the demo's graph (it keeps running):\n"
+               f"  {prefix} hflineage query run top_base_models\n"
+               f"  eval \"$({prefix} hflineage db env)\" && cypher-shell\n"
+               f"  {prefix} hflineage db stop      # when done")

@@ -91,3 +91,23 @@ class CrawlStateError(HubError):
 
 class BulkLoadRefusedError(HFLineageError):
     """The bulk path only loads into an empty database of the managed server."""
+
+
+class GraphBusyError(HFLineageError):
+    """A load, dump, restore or reset holds the graph's load lock."""
+
+
+class ConfirmationRequiredError(HFLineageError):
+    """A command that deletes data had no terminal to ask and no --yes."""
+
+
+class NotConfirmedError(HFLineageError):
+    """The user answered no; nothing was changed."""
+
+
+class DumpFileError(InputError):
+    """A dump file is missing, damaged, or not an hflineage dump."""
+
+
+class RestoreIncompleteError(DatabaseError):
+    """A restore was interrupted: the managed graph may be incomplete."""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
+from pathlib import Path
 
 import click
 
 from hflineage.cliutil import AppContext, Group, pass_app
-from hflineage.db import schema
-from hflineage.errors import HFLineageError
+from hflineage.db import admin, schema
+from hflineage.db.connection import ensure_restored
+from hflineage.errors import ConfirmationRequiredError, HFLineageError
+from hflineage.loader.run import default_rejects_dir
 
 
 @click.group(cls=Group)
@@ -21,6 +25,8 @@ def db() -> None:
       hflineage db start
       hflineage db status
       eval "$(hflineage db env)"
+      hflineage db dump graph.tar && hflineage db restore graph.tar
+      hflineage db reset
       hflineage db stop
     """
 
@@ -46,6 +52,7 @@ def db_start(app: AppContext, timeout: float) -> None:
     took = time.monotonic() - t0
     verb = "already running" if was == "running" else f"started in {took:.1f}s"
     click.echo(f"Neo4j {status.version} {verb} at {status.uri} (home {status.home})")
+    ensure_restored(inst)
     schema.init_schema_at(inst)
 
 
@@ -111,3 +118,82 @@ def db_init(app: AppContext) -> None:
     """
     schema.init_schema(app.driver, app.database)
     click.echo(f"schema ready on {app.conn.uri} ({app.database})")
+
+
+def confirmer(yes: bool) -> admin.Confirm:
+    """Ask on the terminal; ``--yes`` answers for the user; no terminal and no ``--yes``: refuse."""
+    def ask(question: str) -> bool:
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            raise ConfirmationRequiredError(
+                f"{question} There is no terminal to ask, so nothing was changed: pass --yes")
+        return click.confirm(question, default=False)
+    return ask
+
+
+yes_option = click.option("--yes", is_flag=True,
+                          help="Do not ask first (required when there is no terminal).")
+
+
+@db.command("reset")
+@yes_option
+@click.option("--database", help="Database to empty (required with NEO4J_URI, unless "
+                                 "NEO4J_DATABASE names it).")
+@pass_app
+def db_reset(app: AppContext, yes: bool, database: str | None) -> None:
+    """Empty the graph: every node, LoadRuns included, then `db init`.
+
+    Also removes the crawl checkpoints kept in the state folder; rejects files are listed,
+    never deleted. Shows the node count and asks first.
+
+    \b
+    Examples:
+      hflineage db reset
+      NEO4J_URI=bolt://host:7687 hflineage db reset --database scratch --yes
+    """
+    name = admin.database_to_reset(app.settings, database)
+    app.repairing = True
+    result = admin.reset_graph(
+        app.driver, name,
+        crawl_dir=app.settings.crawl_dir, rejects_dirs=[default_rejects_dir()],
+        confirm=confirmer(yes), instance=app.instance() if app.conn.managed else None)
+    click.echo("\n".join(result.lines()))
+
+
+@db.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@pass_app
+def db_dump(app: AppContext, file: Path, force: bool) -> None:
+    """Save the managed graph in FILE: Neo4j's dump plus a manifest.json.
+
+    Stops the server for `neo4j-admin database dump` and starts it again; refused
+    while a load runs. For a NEO4J_URI server use its own tools (neo4j-admin, Aura).
+
+    \b
+    Example:
+      hflineage db dump paper-2024.tar
+    """
+    result = admin.dump_graph(admin.managed_instance(app.settings, "dump"), file,
+                              database=app.settings.neo4j_database, force=force)
+    click.echo("\n".join(result.lines()))
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@yes_option
+@pass_app
+def db_restore(app: AppContext, file: Path, yes: bool) -> None:
+    """Replace the managed graph with the one saved in FILE by `db dump`.
+
+    Asks first when the graph holds data; stops the server for `neo4j-admin database
+    load` and starts it again. FILE is only read.
+
+    \b
+    Example:
+      hflineage db restore paper-2024.tar --yes
+    """
+    result = admin.restore_graph(admin.managed_instance(app.settings, "restore"), file,
+                                 database=app.settings.neo4j_database, confirm=confirmer(yes))
+    click.echo("\n".join(result.lines()))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from hflineage.config import Settings
-from hflineage.db.runtime import user_instance
-from hflineage.errors import ConfigError, DatabaseError
+from hflineage.db.runtime import ManagedNeo4j, user_instance
+from hflineage.errors import ConfigError, DatabaseError, RestoreIncompleteError
 
 
 @dataclass(frozen=True)
@@ -22,10 +25,14 @@ class Connection:
     password: str = field(repr=False)
     database: str = "neo4j"
     managed: bool = False
+    load_lock: Path | None = None
 
 
-def resolve_connection(settings: Settings) -> Connection:
-    """An external server named by ``NEO4J_URI``, else the running managed server."""
+def resolve_connection(settings: Settings, *, repairing: bool = False) -> Connection:
+    """An external server named by ``NEO4J_URI``, else the running managed server.
+
+    The managed server's graph is refused after an interrupted restore, unless ``repairing``
+    (``db reset`` and ``db restore`` mend it)."""
     if settings.neo4j_uri:
         if settings.neo4j_password is None:
             raise ConfigError("NEO4J_URI is set but NEO4J_PASSWORD is not")
@@ -39,7 +46,25 @@ def resolve_connection(settings: Settings) -> Connection:
             "no Neo4j to connect to: run `hflineage db start`, `docker compose up -d` "
             "with NEO4J_URI set, or set NEO4J_URI to your server"
         )
-    return Connection(status.uri, "neo4j", inst.password, settings.neo4j_database, managed=True)
+    if not repairing:
+        ensure_restored(inst)
+    return Connection(status.uri, "neo4j", inst.password, settings.neo4j_database, managed=True,
+                      load_lock=inst.load_lock_file)
+
+
+def ensure_restored(instance: ManagedNeo4j) -> None:
+    """Refuse a graph whose restore was interrupted: it may be half-loaded."""
+    try:
+        marker = json.loads(instance.restore_marker.read_text())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        marker = {}
+    dump = shlex.quote(str(marker.get("file", "FILE")))
+    raise RestoreIncompleteError(
+        f"a restore of {dump} into the managed Neo4j was interrupted, so its graph may be "
+        f"incomplete: run `hflineage db restore {dump} --yes` again, or `hflineage db reset "
+        "--yes` to empty it")
 
 
 def open_driver(conn: Connection, retry_time: float = 30.0) -> neo4j.Driver:

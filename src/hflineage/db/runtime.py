@@ -24,11 +24,15 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
 
 from hflineage.config import Settings
 from hflineage.errors import ProvisionError, RuntimeUnavailableError, ServerStartError
+
+if TYPE_CHECKING:
+    import neo4j
 
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
@@ -91,6 +95,10 @@ class Memory:
         ``.`` → ``_``)."""
         return {"NEO4J_" + k.replace("_", "__").replace(".", "_"): v
                 for k, v in self.settings().items()}
+
+
+#: The demo's sample is a few hundred nodes.
+DEMO_MEMORY = Memory(heap="1g", pagecache="256m")
 
 
 @dataclass
@@ -275,6 +283,17 @@ class ManagedNeo4j:
     @property
     def state_file(self) -> Path:
         return self.home / "instance.json"
+
+    @property
+    def load_lock_file(self) -> Path:
+        """The flock every load into this server holds (``hflineage.db.lock``)."""
+        return self.home / "run" / "load.lock"
+
+    @property
+    def restore_marker(self) -> Path:
+        """Present from the moment a restore stops the server until the restored graph checks
+        out: while it exists, the graph may be half-loaded."""
+        return self.home / "restore.json"
 
     def _state(self) -> dict[str, object]:
         try:
@@ -487,6 +506,13 @@ class ManagedNeo4j:
             with contextlib.suppress(psutil.NoSuchProcess):
                 psutil.Process(pid).wait(10)
 
+    def driver(self) -> neo4j.Driver:
+        """A driver to this running server; the caller closes it."""
+        from neo4j import GraphDatabase
+
+        return GraphDatabase.driver(self.uri or "", auth=("neo4j", self.password),
+                                    notifications_min_severity="OFF")
+
     def env_lines(self) -> Sequence[str]:
         """Shell ``export`` lines for cypher-shell, Neo4j Browser or a notebook."""
         import shlex
@@ -511,6 +537,17 @@ def _exited(pid: int, timeout: float) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def demo_instance(settings: Settings) -> ManagedNeo4j:
+    """The demo's own small server, in its own state folder (``<state>/demo``), never the user's."""
+    return ManagedNeo4j(demo_state_dir(settings) / "neo4j", settings.cache_dir,
+                        settings.hflineage_neo4j_version, DEMO_MEMORY)
+
+
+def demo_state_dir(settings: Settings) -> Path:
+    """A state folder of its own: ``HFLINEAGE_HOME=<it>`` points hflineage at the demo's graph."""
+    return settings.state_dir / "demo"
 
 
 def user_instance(settings: Settings) -> ManagedNeo4j:

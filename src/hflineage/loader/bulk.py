@@ -31,6 +31,7 @@ from typing import Any, TextIO, cast
 import neo4j
 
 from hflineage.cypher import statement
+from hflineage.db.lock import load_lock
 from hflineage.db.runtime import ManagedNeo4j
 from hflineage.db.schema import init_schema
 from hflineage.errors import BulkLoadRefusedError, DatabaseError
@@ -340,50 +341,51 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
     The server is running afterwards, whatever happened.
     """
     timings = timings if timings is not None else BulkTimings()
-    began = time.monotonic()
-    instance.start(timeout=start_timeout)
-    with _driver(instance) as drv:
-        held = 0 if replace else data_node_count(drv, database)
-    if held:
-        raise BulkLoadRefusedError(
-            f"database {database!r} already holds {held:,} nodes: the bulk path replaces the "
-            "whole store, so it only runs on an empty database. Load without --bulk to add "
-            "to it (the online loader merges).")
-    stages = snapshot_stages(Path(path), contributor_kind)
-    summary = LoadSummary(source="snapshot", run_id="")
-    sink = Rejects(Path(rejects) if rejects
-                   else default_rejects_path(f"snapshot-{Path(path).name}"))
-    work = Path(tempfile.mkdtemp(prefix="bulk-", dir=workdir or instance.home / "import"))
-    try:
-        t0 = time.monotonic()
-        tables = CsvTables(work)
-        for stage in stages:
-            _write_stage(cast(Writer, tables), stage, summary, sink, batch_size, progress)
-        import_args = tables.finish()
-        timings.rows = tables.rows
-        summary.rejects_path = sink.close()
-        summary.issues = sink.issues
-        timings.csv = time.monotonic() - t0
-        _import(instance, database, import_args, max_off_heap, admin_heap, timings)
-    finally:
-        sink.close()
-        if not instance.pid():
+    with load_lock(instance.load_lock_file):
+        began = time.monotonic()
+        instance.start(timeout=start_timeout)
+        with _driver(instance) as drv:
+            held = 0 if replace else data_node_count(drv, database)
+        if held:
+            raise BulkLoadRefusedError(
+                f"database {database!r} already holds {held:,} nodes: the bulk path replaces the "
+                "whole store, so it only runs on an empty database. Load without --bulk to add "
+                "to it (the online loader merges).")
+        stages = snapshot_stages(Path(path), contributor_kind)
+        summary = LoadSummary(source="snapshot", run_id="")
+        sink = Rejects(Path(rejects) if rejects
+                       else default_rejects_path(f"snapshot-{Path(path).name}"))
+        work = Path(tempfile.mkdtemp(prefix="bulk-", dir=workdir or instance.home / "import"))
+        try:
             t0 = time.monotonic()
-            instance.start(timeout=start_timeout)
-            timings.start = time.monotonic() - t0
-    shutil.rmtree(work, ignore_errors=True)
-    t0 = time.monotonic()
-    with _driver(instance) as drv:
-        init_schema(drv, database)
-        for keys in batched(tables.best, batch_size):
-            drv.execute_query(statement("write/flag_parameters"), {"keys": keys},
-                              database_=database)
-        run = LoadRun(drv, database, "snapshot", str(path))
-        summary.run_id = run.id
-        run.finish(summary)
-    summary.seconds = time.monotonic() - began
-    timings.schema = time.monotonic() - t0
-    return summary
+            tables = CsvTables(work)
+            for stage in stages:
+                _write_stage(cast(Writer, tables), stage, summary, sink, batch_size, progress)
+            import_args = tables.finish()
+            timings.rows = tables.rows
+            summary.rejects_path = sink.close()
+            summary.issues = sink.issues
+            timings.csv = time.monotonic() - t0
+            _import(instance, database, import_args, max_off_heap, admin_heap, timings)
+        finally:
+            sink.close()
+            if not instance.pid():
+                t0 = time.monotonic()
+                instance.start(timeout=start_timeout)
+                timings.start = time.monotonic() - t0
+        shutil.rmtree(work, ignore_errors=True)
+        t0 = time.monotonic()
+        with _driver(instance) as drv:
+            init_schema(drv, database)
+            for keys in batched(tables.best, batch_size):
+                drv.execute_query(statement("write/flag_parameters"), {"keys": keys},
+                                  database_=database)
+            run = LoadRun(drv, database, "snapshot", str(path))
+            summary.run_id = run.id
+            run.finish(summary)
+        summary.seconds = time.monotonic() - began
+        timings.schema = time.monotonic() - t0
+        return summary
 
 
 def _import(instance: ManagedNeo4j, database: str, args: list[str], max_off_heap: str,

@@ -82,7 +82,8 @@ def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, reject
         return
     summary = load_snapshot(app.driver, path, database=app.database, rejects=rejects,
                             batch_size=batch_size or app.settings.hflineage_batch_size,
-                            progress=progress, contributor_kind=contributor_kind)
+                            progress=progress, contributor_kind=contributor_kind,
+                            lock=app.conn.load_lock)
     report(summary)
 
 
@@ -105,5 +106,5 @@ def load_leaderboard_cmd(app: AppContext, path: Path, rejects: Path | None,
     """
     summary = load_leaderboard(app.driver, path, database=app.database, rejects=rejects,
                                batch_size=batch_size or app.settings.hflineage_batch_size,
-                               progress=progress)
+                               progress=progress, lock=app.conn.load_lock)
     report(summary)

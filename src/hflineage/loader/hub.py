@@ -33,6 +33,7 @@ from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_ba
 
 from hflineage import __version__
 from hflineage.cypher import statement
+from hflineage.db.lock import load_lock
 from hflineage.errors import CrawlStateError, HubError, HubUnavailableError
 from hflineage.loader.run import LoadSummary
 from hflineage.loader.snapshot import run_stages, snapshot_stages
@@ -479,17 +480,19 @@ class Crawl:
 
 def load_crawl(driver: neo4j.Driver, crawl: Crawl, *, database: str,
                rejects: Path | None = None, batch_size: int = 5000,
-               progress: bool = False) -> LoadSummary:
-    """Load a fetched crawl in one Hub LoadRun, then apply its renames and deletions."""
+               progress: bool = False, lock: Path | None = None) -> LoadSummary:
+    """Load a fetched crawl in one Hub LoadRun, then apply its renames and deletions, holding
+    ``lock`` (the managed server's load lock) throughout."""
     folder = crawl.folder
-    summary = run_stages(driver, snapshot_stages(folder, "hub"), source="hub",
-                         input_=crawl.spec.describe(), database=database,
-                         rejects=rejects or folder / "rejects.jsonl", batch_size=batch_size,
-                         progress=progress)
-    driver.execute_query(statement("write/hub_crawl_started"),
-                         {"id": summary.run_id, "at": crawl.state.started_at,
-                          "scope": crawl.spec.scope()}, database_=database)
-    apply_events(driver, database, folder, batch_size)
+    with load_lock(lock):
+        summary = run_stages(driver, snapshot_stages(folder, "hub"), source="hub",
+                             input_=crawl.spec.describe(), database=database,
+                             rejects=rejects or folder / "rejects.jsonl",
+                             batch_size=batch_size, progress=progress, lock=lock)
+        driver.execute_query(statement("write/hub_crawl_started"),
+                             {"id": summary.run_id, "at": crawl.state.started_at,
+                              "scope": crawl.spec.scope()}, database_=database)
+        apply_events(driver, database, folder, batch_size)
     crawl.mark("loaded")
     return summary
 

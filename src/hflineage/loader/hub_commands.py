@@ -90,7 +90,7 @@ def load_hub_cmd(app: AppContext, author: str | None, search: str | None, limit:
     spec = CrawlSpec(author=author, search=search, limit=limit, family=family, depth=depth,
                      relations=relations, with_commits=with_commits, refresh=refresh)
     spec = replace(spec, since=_since(app, since, spec))
-    folder = snapshot_out or app.settings.state_dir / "hub" / spec.key()
+    folder = snapshot_out or app.settings.crawl_dir / spec.key()
     token = app.settings.hf_token.get_secret_value() if app.settings.hf_token else None
     client = HubClient(endpoint or app.settings.hf_endpoint, token, timeout=timeout,
                        retries=retries)
@@ -110,7 +110,7 @@ def load_hub_cmd(app: AppContext, author: str | None, search: str | None, limit:
                f"requests this run; crawl folder {folder}")
     summary = load_crawl(app.driver, crawl, database=app.database, rejects=rejects,
                          batch_size=batch_size or app.settings.hflineage_batch_size,
-                         progress=progress)
+                         progress=progress, lock=app.conn.load_lock)
     if result.models:
         report(summary)
     else:  # nothing new (--since) or only deletions (--refresh) is not a failure

@@ -160,15 +160,16 @@ def _merge_scores(tx: neo4j.ManagedTransaction, batch: list[Row]) -> None:
 
 def load_leaderboard(driver: neo4j.Driver, path: Path | str, *, database: str = "neo4j",
                      rejects: Path | str | None = None, batch_size: int = 5000,
-                     progress: bool = False) -> LoadSummary:
-    """Load a leaderboard CSV or Parquet file (v1 or v2, detected from its columns)."""
+                     progress: bool = False, lock: Path | None = None) -> LoadSummary:
+    """Load a leaderboard CSV or Parquet file (v1 or v2, detected from its columns), holding
+    ``lock`` (the managed server's load lock) throughout."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no such file: {path}")
     frame = read_table(path)
     layout = detect_layout([str(c) for c in frame.columns])
-    with load_run(driver, database, f"leaderboard-{layout.version}", str(path), rejects) as (
-            summary, sink):
+    with load_run(driver, database, f"leaderboard-{layout.version}", str(path), rejects,
+                  lock) as (summary, sink):
         rows: list[Row] = []
         records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
         for line, raw in enumerate(records, start=2):

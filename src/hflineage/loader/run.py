@@ -61,7 +61,12 @@ def default_rejects_path(source: str) -> Path:
     """``./hflineage-rejects/<source>-<timestamp>.jsonl``: never next to the (read-only) input."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", source).strip("-") or "load"
-    return Path.cwd() / "hflineage-rejects" / f"{safe}-{stamp}.jsonl"
+    return default_rejects_dir() / f"{safe}-{stamp}.jsonl"
+
+
+def default_rejects_dir() -> Path:
+    """Where rejects go unless a load names a file: the user's, never deleted by hflineage."""
+    return Path.cwd() / "hflineage-rejects"
 
 
 class Rejects:

@@ -10,6 +10,7 @@ from typing import Any
 
 import neo4j
 
+from hflineage.db.lock import load_lock
 from hflineage.db.schema import init_schema, settle_schema_version
 from hflineage.errors import DatabaseError, InputError
 from hflineage.loader.normalize import CommitRow, ModelRows
@@ -40,9 +41,16 @@ class Stage:
 
 @contextlib.contextmanager
 def load_run(driver: neo4j.Driver, database: str, source: str, input_: str,
-             rejects: Path | str | None) -> Iterator[tuple[LoadSummary, Rejects]]:
-    """Schema, a LoadRun node and a rejects file around a load; Neo4j failures become
-    DatabaseError and mark the run ``failed``."""
+             rejects: Path | str | None, lock: Path | None = None
+             ) -> Iterator[tuple[LoadSummary, Rejects]]:
+    """The load lock, schema, a LoadRun node and a rejects file around a load; Neo4j failures
+    become DatabaseError and mark the run ``failed``."""
+    with load_lock(lock):
+        yield from _load_run(driver, database, source, input_, rejects)
+
+
+def _load_run(driver: neo4j.Driver, database: str, source: str, input_: str,
+              rejects: Path | str | None) -> Iterator[tuple[LoadSummary, Rejects]]:
     try:
         init_schema(driver, database)
         run = LoadRun(driver, database, source, input_)
@@ -98,9 +106,9 @@ def _write_stage(writer: Writer, stage: Stage, summary: LoadSummary, sink: Rejec
 
 def run_stages(driver: neo4j.Driver, stages: Iterable[Stage], *, source: str, input_: str,
                database: str, rejects: Path | str | None, batch_size: int,
-               progress: bool) -> LoadSummary:
+               progress: bool, lock: Path | None = None) -> LoadSummary:
     """Write every stage in order inside one LoadRun."""
-    with load_run(driver, database, source, input_, rejects) as (summary, sink):
+    with load_run(driver, database, source, input_, rejects, lock) as (summary, sink):
         writer = Writer(driver, database)
         try:
             for stage in stages:
@@ -143,32 +151,36 @@ def _checked_kind(kind: str) -> str:
 
 def load_snapshot(driver: neo4j.Driver, path: Path | str, *, database: str = "neo4j",
                   rejects: Path | str | None = None, batch_size: int = 5000,
-                  progress: bool = False, contributor_kind: str = "auto") -> LoadSummary:
+                  progress: bool = False, contributor_kind: str = "auto",
+                  lock: Path | None = None) -> LoadSummary:
     """Load a snapshot file, or a folder with ``models.jsonl`` and/or ``commits.jsonl``.
 
     ``contributor_kind`` says whether commit authors are Hub usernames (``hub``) or git display
-    names (``git``); ``auto`` picks ``git`` when most authors cannot be Hub usernames.
+    names (``git``); ``auto`` picks ``git`` when most authors cannot be Hub usernames. ``lock``
+    is the managed server's load lock (``Connection.load_lock``), held for the whole load.
     """
     stages = snapshot_stages(Path(path), contributor_kind)
     return run_stages(driver, stages, source="snapshot", input_=str(path), database=database,
-                      rejects=rejects, batch_size=batch_size, progress=progress)
+                      rejects=rejects, batch_size=batch_size, progress=progress, lock=lock)
 
 
 def load_model_records(driver: neo4j.Driver, records: Iterable[dict[str, Any]], *, source: str,
                        database: str = "neo4j", rejects: Path | str | None = None,
-                       batch_size: int = 5000, progress: bool = False) -> LoadSummary:
+                       batch_size: int = 5000, progress: bool = False,
+                       lock: Path | None = None) -> LoadSummary:
     """Load Hub-shaped model records from any iterable (the live Hub crawler feeds these)."""
     stage = Stage(source, "models", model_rows(records))
     return run_stages(driver, [stage], source=source, input_=source, database=database,
-                      rejects=rejects, batch_size=batch_size, progress=progress)
+                      rejects=rejects, batch_size=batch_size, progress=progress, lock=lock)
 
 
 def load_commit_records(driver: neo4j.Driver, records: Iterable[dict[str, Any]], *, source: str,
                         database: str = "neo4j", rejects: Path | str | None = None,
                         batch_size: int = 5000, progress: bool = False,
-                        contributor_kind: str = "hub") -> LoadSummary:
+                        contributor_kind: str = "hub", lock: Path | None = None
+                        ) -> LoadSummary:
     """Load commit records (``model``, ``commit_id``, ``authors``, ``created_at``, ``title``)."""
     stage = Stage(source, "commits", commit_rows(records),
                   contributor_kind=_checked_kind(contributor_kind))
     return run_stages(driver, [stage], source=source, input_=source, database=database,
-                      rejects=rejects, batch_size=batch_size, progress=progress)
+                      rejects=rejects, batch_size=batch_size, progress=progress, lock=lock)
