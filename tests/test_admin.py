@@ -6,6 +6,7 @@ temporary state folder, with the test memory sizes, and stops it afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -301,7 +302,8 @@ def kill_restore(own: Own, dumped: Dumped, tmp_path: Path, when: str, delay: flo
         time.sleep(0.05)
     time.sleep(delay)
     finished = proc.poll() is not None
-    os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its neo4j-admin child
+    with contextlib.suppress(ProcessLookupError):  # the CLI and its neo4j-admin child
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(30)
     assert finished or proc.returncode == -signal.SIGKILL
     assert sha(dumped.file) == dumped.sha  # the dump file is intact
@@ -332,7 +334,7 @@ def test_kill_9_of_restore_leaves_the_old_graph_or_a_clear_error(
 @pytest.mark.parametrize("trial", range(5))
 def test_kill_9_of_restore_at_random_points(own: Own, dumped: Dumped, tmp_path: Path,
                                             trial: int) -> None:
-    kill_restore(own, dumped, tmp_path, "anytime", random.Random(trial).uniform(0.5, 25.0))
+    kill_restore(own, dumped, tmp_path, "anytime", random.Random(trial).uniform(0.5, 18.0))
 
 
 def test_restore_without_a_terminal_or_yes_changes_nothing(own: Own, dumped: Dumped) -> None:
