@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import numbers
 import re
 import textwrap
 from collections.abc import Callable
@@ -69,7 +70,13 @@ def _fig(title: str, **layout: Any) -> go.Figure:
 
 
 def _n(value: Any) -> str:
-    return MISSING if output.plain(value) is None else output.cell(value)
+    """A number for a sentence: whole numbers with thousands separators."""
+    plain = output.plain(value)
+    if plain is None:
+        return MISSING
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    return output.cell(value)
 
 
 def _top(df: pd.DataFrame, col: str) -> pd.Series | None:
@@ -365,6 +372,8 @@ def size_change_section(df: pd.DataFrame, pairs: pd.DataFrame, board: Board) -> 
             f"{board.benchmark} delta against the parent by relation is "
             + ", ".join(f"{r.relation} {_n(r.medianDelta)} points ({r.pairs:,} pairs)"
                         for r in smaller.itertuples()) + ".")
+    body += (" Quantized children are left out (their counts are of packed storage, not "
+             "weights), as are flagged parameter counts.")
     return Section(f"accuracy_vs_size_change_{board.key}",
                    board.title("Is the accuracy loss manageable where size drops?"),
                    board.sentence(body), df, fig)
@@ -374,9 +383,13 @@ def frontier_section(df: pd.DataFrame, board: Board) -> Section:
     fig = _fig(board.title("Parameters against score"), xaxis_title="parameters (log)",
                xaxis_type="log", yaxis_title=f"{board.benchmark} ({board.name})")
     safe = _safe(df).fillna({"architecture": "(unknown)"})
-    for arch in safe["architecture"].value_counts().index[:8]:
-        part = safe[safe["architecture"] == arch]
-        fig.add_scatter(x=part["parameters"], y=part["score"], mode="markers", name=arch,
+    top = list(safe["architecture"].value_counts().index[:8])
+    rest = safe[~safe["architecture"].isin(top)]
+    groups = [(arch, safe[safe["architecture"] == arch]) for arch in top]
+    if not rest.empty:
+        groups.append((f"{rest['architecture'].nunique()} other architectures", rest))
+    for name, part in groups:
+        fig.add_scatter(x=part["parameters"], y=part["score"], mode="markers", name=name,
                         text=part["model"], hoverinfo="x+y+text", opacity=0.6)
     front = safe[safe["onFront"].astype(bool)]
     fig.add_scatter(x=front["parameters"], y=front["score"], mode="lines+markers",
