@@ -389,3 +389,23 @@ def test_load_lock_is_shared_by_loads_and_taken_whole_by_a_dump(tmp_path: Path) 
         assert errors and "load again when it has finished" in str(errors[0])
     with load_lock(lock):
         pass
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_reset_and_restore_ask_on_a_terminal_and_refuse_without_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hflineage.db.commands import confirmer
+    from hflineage.errors import ConfirmationRequiredError
+
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    assert confirmer(False)("Delete all 3 nodes?") is True
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    assert confirmer(False)("Delete all 3 nodes?") is False
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert confirmer(True)("Delete all 3 nodes?") is True
+    with pytest.raises(ConfirmationRequiredError, match="nothing was changed: pass --yes"):
+        confirmer(False)("Delete all 3 nodes?")
