@@ -127,7 +127,8 @@ def test_bots_on_tokens(name: str, bot: bool) -> None:
 @pytest.mark.parametrize("model_id,size", [
     ("meta-llama/Llama-2-7b-hf", 7e9), ("Qwen/Qwen1.5-1.8B-Chat", 1.8e9),
     ("Weyaxi/Bagel-Hermes-2x34B", 68e9), ("facebook/opt-125m", 125e6), ("gpt2", None),
-    ("tiiuae/falcon-7b1", None),
+    ("tiiuae/falcon-7b1", None), ("charlesli/llama_2_7b_llama_3_70b_sft_full", None),
+    ("me/Llama-2-7b-chat-7B", 7e9),
 ])
 def test_size_in_the_name(model_id: str, size: float | None) -> None:
     assert name_parameters(model_id) == (round(size) if size else None)
@@ -214,15 +215,18 @@ def test_parameter_flags(graph: neo4j.Driver, database: str, tmp_path: Path) -> 
     tiny = {**BAGEL, "fullname": "me/tiny-merge", "#Params (B)": "0.007", "Average ⬆️": "50"}
     named = {**BAGEL, "fullname": "me/Llama-7B-x", "#Params (B)": "700", "Average ⬆️": "51"}
     fine = {**BAGEL, "fullname": "me/Llama-7B-y", "#Params (B)": "6.7", "Average ⬆️": "52"}
-    path = _leaderboard(tmp_path / "v1.csv", [tiny, named, fine])
+    other = {**BAGEL, "fullname": "me/plain-st", "#Params (B)": "700", "Average ⬆️": "53"}
+    path = _leaderboard(tmp_path / "v1.csv", [tiny, named, fine, other])
     load_leaderboard(graph, path, database=database, rejects=tmp_path / "r.jsonl")
     _load(graph, database, tmp_path, [
         {"id": "me/st", "safetensors": {"total": 5_000_000}},
-        {"id": "me/Mistral-7B-st", "safetensors": {"total": 7_241_732_096}}])
+        {"id": "me/Mistral-7B-st", "safetensors": {"total": 7_241_732_096}},
+        {"id": "me/plain-st", "safetensors": {"total": 7_000_000_000}}])
     flags = {r["k"]: r["f"] for r in graph.execute_query(
         "MATCH (m:Model) RETURN m.key AS k, m.parametersFlag AS f")[0]}
     assert flags == {"me/tiny-merge": "below-10M", "me/llama-7b-x": "disagrees-with-name",
-                     "me/llama-7b-y": None, "me/st": "below-10M", "me/mistral-7b-st": None}
+                     "me/llama-7b-y": None, "me/st": "below-10M", "me/mistral-7b-st": None,
+                     "me/plain-st": "disagrees-with-leaderboard"}
 
 
 # rule fixes reach existing graphs -----------------------------------------------------------------
@@ -235,14 +239,19 @@ def _make_version_1(driver: neo4j.Driver) -> None:
     """What hflineage 0.1 with schema 1 left: its record versions and its wrong relation."""
     driver.execute_query(
         "MATCH (m:Model) WHERE m.recordVersion IS NOT NULL "
-        "SET m.recordVersion = substring(m.recordVersion, size('r2|')) "
+        "SET m.recordVersion = replace(m.recordVersion, '|r002|', '|') "
         "WITH m MATCH (m)-[d:DERIVED_FROM]->() SET d.relation = 'quantized'")
     driver.execute_query("MATCH (s:Schema) SET s.version = 1")
+    driver.execute_query("MATCH (c:Contributor {name: 'Limerobot'}) SET c.isBot = true")
+
+
+LIME = [{"model": "sail/Sailor-4B-Chat", "commit_id": "c1", "authors": ["Limerobot"]}]
 
 
 def test_a_reload_re_describes_and_upgrades_a_version_1_graph(
         graph: neo4j.Driver, database: str, tmp_path: Path) -> None:
     _load(graph, database, tmp_path, [SAILOR])
+    load_commit_records(graph, LIME, source="t", database=database, rejects=tmp_path / "c")
     _make_version_1(graph)
     with pytest.raises(SchemaVersionError, match=r"schema version 1.*reload its sources"):
         run_query(graph, "graph_stats", database=database)
@@ -255,6 +264,8 @@ def test_a_reload_re_describes_and_upgrades_a_version_1_graph(
     assert summary.stale_models == 0
     assert one(graph, "MATCH (:Model {key: 'sail/sailor-4b-chat'})-[d:DERIVED_FROM]->() "
                       "RETURN d.relation") == "finetune"
+    load_commit_records(graph, LIME, source="t", database=database, rejects=tmp_path / "c")
+    assert one(graph, "MATCH (c:Contributor {name: 'Limerobot'}) RETURN c.isBot") is False
     assert schema_versions(graph, database) == [SCHEMA_VERSION]
     assert len(run_query(graph, "graph_stats", database=database)) > 0
 

@@ -4,3 +4,5 @@ __version__ = "0.1.0"
 SCHEMA_VERSION = 2
 #: Bumped whenever a normalization rule changes, so reloading a snapshot re-describes its models.
 RULES_VERSION = 2
+#: How the rules version is written into record versions and leaderboard ranks (sortable as text).
+RULES_TAG = f"r{RULES_VERSION:03d}"

@@ -187,6 +187,18 @@ def _reference_line(fig: go.Figure, label: str) -> None:
                        yanchor="bottom", showarrow=False, font={"size": 11})
 
 
+def _left_out_text(left_out: pd.DataFrame) -> str:
+    """The pairs a size chart leaves out, counted by reason."""
+    reasons = left_out["excludedReason"].str.split(":").str[0].value_counts()
+    parts = {"quantized": "pairs with a quantized child, whose count is of packed storage "
+                          "(GPTQ/AWQ int32, bitsandbytes uint8; leaderboard v1 multiplies GPTQ "
+                          "totals by 8)",
+             "suspect count": "pairs with a flagged parameter count (below 10M, or 10× off the "
+                              "name's size or the other source)"}
+    return "; ".join(f"{_n(n)} {parts.get(str(reason), str(reason))}"
+                     for reason, n in reasons.items())
+
+
 def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFrame,
                  cov: Coverage) -> Section:
     """Boxes of every comparable child/parent ratio per relation on a log axis, with medians over
@@ -204,11 +216,9 @@ def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFra
                         text=part["child"] + " ← " + part["parent"], hoverinfo="y+text")
     _reference_line(fig, "1 = same size as the parent")
     if len(left_out):
-        fig.add_annotation(text=f"Left out: {len(left_out):,} pairs with a quantized child, whose "
-                           "parameter count is of packed storage (GPTQ/AWQ int32, bitsandbytes "
-                           "uint8; leaderboard v1 multiplies GPTQ totals by 8)",
-                           xref="paper", yref="paper", x=0, y=-0.22, showarrow=False,
-                           xanchor="left", font={"size": 11})
+        fig.add_annotation(text="Left out: " + _left_out_text(left_out), xref="paper",
+                           yref="paper", x=0, y=-0.22, showarrow=False, xanchor="left",
+                           font={"size": 11})
     if kept.empty:
         sentence = "No parent–child pair has two comparable parameter counts."
     else:
@@ -224,8 +234,7 @@ def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFra
                     + (f". Against the root, generation 1 has median ratio "
                        f"{_n(to_root['medianRatio'].iloc[0])} over "
                        f"{_n(to_root['pairs'].iloc[0])} pairs" if not to_root.empty else "")
-                    + (f". Left out: {_n(len(left_out))} pairs whose child is stored quantized "
-                       "(its count is of packed storage, not of weights)" if len(left_out) else "")
+                    + (f". Left out: {_left_out_text(left_out)}" if len(left_out) else "")
                     + ".")
     return Section("size_ratio_per_hop", "Size along derivation chains", sentence, per_hop, fig,
                    coverage=f"{cov.models('parameters')}; {_n(len(pairs))} child–parent "
@@ -348,8 +357,9 @@ def deltas_section(pairs: pd.DataFrame, by_relation: pd.DataFrame, board: Board)
                  f"{_n(single.median())}); {_n(100 * (single > 0).mean())}% improve on it. "
                  if len(single) else "")
                 + f"Over all {len(pairs):,} scored child–parent pairs (a merge counts once per"
-                f" parent), {_n(100 * (pairs['delta'] > 0).mean())}% of derivatives beat their "
-                "parent; median delta by relation: "
+                f" parent), the child beats its parent in "
+                f"{_n(100 * (pairs['delta'] > 0).mean())}% of pairs; median delta per pair by "
+                "relation: "
                 + ", ".join(f"{r} {_n(v)}" for r, v in med.items()) + ".")
     return Section(f"accuracy_delta_by_relation_{board.key}",
                    board.title("Score deltas against the parent"), board.sentence(body),

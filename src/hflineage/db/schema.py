@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import neo4j
 
-from hflineage import RULES_VERSION, SCHEMA_VERSION
+from hflineage import RULES_TAG, SCHEMA_VERSION
 from hflineage.cypher import statement, statements
 from hflineage.db.runtime import ManagedNeo4j
 from hflineage.errors import SchemaVersionError, UnsafeWipeError
-
-RULES_PREFIX = f"r{RULES_VERSION}|"
 
 
 def init_schema(driver: neo4j.Driver, database: str = "neo4j") -> int:
@@ -46,7 +44,7 @@ def schema_versions(driver: neo4j.Driver, database: str = "neo4j") -> list[int]:
 
 def stale_models(driver: neo4j.Driver, database: str = "neo4j") -> int:
     """Models described or scored under older normalization rules."""
-    records, _, _ = driver.execute_query(statement("read/stale_models"), {"rules": RULES_PREFIX},
+    records, _, _ = driver.execute_query(statement("read/stale_models"), {"rules": RULES_TAG},
                                          database_=database, routing_=neo4j.RoutingControl.READ)
     return int(records[0]["stale"])
 
@@ -58,8 +56,8 @@ def ensure_current(driver: neo4j.Driver, database: str = "neo4j") -> None:
         raise SchemaVersionError(
             f"this graph has schema version {max(versions)}; hflineage now writes version "
             f"{SCHEMA_VERSION} with corrected relation rules: reload its sources (`hflineage "
-            "load ...` re-describes every record) or load into an empty database, then query "
-            "again")
+            "load ...` re-describes every record), or empty it with `hflineage db reset` and "
+            "load again")
 
 
 def node_count(driver: neo4j.Driver, database: str = "neo4j") -> int:

@@ -18,7 +18,7 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from hflineage import RULES_VERSION
+from hflineage import RULES_TAG
 from hflineage.cypher import statement
 from hflineage.errors import InputError, LeaderboardFormatError
 from hflineage.loader.ids import key_of, parse_id
@@ -103,7 +103,7 @@ def _rank(average: float, submitted: datetime | None, precision: str, sha: str) 
     (undated oldest), precision, sha. The rules version makes a reload replace ranks that
     older rules chose."""
     when = submitted.isoformat() if submitted else "0000"
-    return f"r{RULES_VERSION}|{average + 1000.0:015.6f}|{when}|{precision}|{sha}"
+    return f"{RULES_TAG}|{average + 1000.0:015.6f}|{when}|{precision}|{sha}"
 
 
 def row_of(raw: dict[str, Any], layout: Layout) -> Row:

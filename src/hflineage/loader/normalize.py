@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from hflineage import RULES_VERSION
+from hflineage import RULES_TAG
 from hflineage.loader.ids import key_of, owner_of, parse_id
 from hflineage.loader.vocab import (
     ADAPTER_EVIDENCE,
@@ -50,7 +50,7 @@ Row = dict[str, Any]
 _BOT_TOKEN = re.compile(r"(?:^|[-_\s.\[])bot(?:$|[-_\s.\]])", re.IGNORECASE)
 _QUANTIZED_NAME = re.compile(QUANTIZED_NAME_PATTERN, re.IGNORECASE)
 _NAME_TOKENS = re.compile(r"[-_.]")
-_SIZE_TOKEN = re.compile(r"(?:^|[-_.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?:$|[-_.])",
+_SIZE_TOKEN = re.compile(r"(?:^|[-_.])(?:(\d+)x)?(\d+(?:\.\d+)?)([bm])(?=$|[-_.])",
                          re.IGNORECASE)
 _MISSING_VERSION = "0000-00-00T00:00:00+00:00"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -100,13 +100,11 @@ def is_bot(name: str) -> bool:
 
 
 def name_parameters(model_id: str) -> int | None:
-    """The size a model's name states (``Llama-2-7b`` → 7e9, ``2x34B`` → 68e9), if any."""
-    match = _SIZE_TOKEN.search(model_id.rsplit("/", 1)[-1])
-    if match is None:
-        return None
-    experts, size, unit = match.groups()
-    value = float(size) * (1e9 if unit.lower() == "b" else 1e6) * int(experts or 1)
-    return round(value) if value >= 1 else None
+    """The size a model's name states (``Llama-2-7b`` → 7e9, ``2x34B`` → 68e9); None when it
+    states none, or several (``llama_2_7b_llama_3_70b``: which one is the model's own is unsure)."""
+    sizes = {round(float(size) * (1e9 if unit.lower() == "b" else 1e6) * int(experts or 1))
+             for experts, size, unit in _SIZE_TOKEN.findall(model_id.rsplit("/", 1)[-1])}
+    return sizes.pop() if len(sizes) == 1 and min(sizes) >= 1 else None
 
 
 def parse_time(value: object, name: str) -> datetime | None:
@@ -152,15 +150,16 @@ def version_of(record: dict[str, Any], last_modified: datetime | None,
                raw: str | None = None) -> str:
     """A comparable version: ``lastModified``, then a digest of the record for a total order.
 
-    The rules version comes first, so a record loaded under older normalization rules is
-    re-described when it is loaded again. Records without ``lastModified`` sort before every dated
+    The rules tag breaks ties, so the same record loaded again under newer normalization rules
+    re-describes its model (a tag sorts after the digest that stood there before), while an older
+    record never replaces a newer one. Records without ``lastModified`` sort before every dated
     record. ``raw`` (the record's JSON
     text, when there is one) is hashed instead of re-serializing the record.
     """
     text = raw if raw is not None else json.dumps(record, sort_keys=True, default=str)
     digest = hashlib.blake2b(text.strip().encode(), digest_size=8).hexdigest()
     when = last_modified.isoformat() if last_modified else _MISSING_VERSION
-    return f"r{RULES_VERSION}|{when}|{digest}"
+    return f"{when}|{RULES_TAG}|{digest}"
 
 
 def split_base_model_tag(tag: str) -> tuple[str | None, str] | None:

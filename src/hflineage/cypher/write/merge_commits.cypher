@@ -1,14 +1,15 @@
 // Commits per (contributor, model). Commit ids are stored on the edge (sorted), so a rerun never
 // counts a commit twice; a model known only from commits becomes a stub. A contributor keeps the
-// spelling of its latest commit.
+// spelling of its latest commit. isBot is set by every load (the rule is case-insensitive, so all
+// spellings agree), so a corrected bot rule reaches contributors loaded before.
 // $rows: list -- {modelKey, modelId, contributorKey, name, kind, isBot, commitIds, first, last}
 UNWIND $rows AS row
 MERGE (m:Model {key: row.modelKey})
 ON CREATE SET m.id = row.modelId, m.stub = true
 ON MATCH SET m.id = CASE WHEN m.stub AND row.modelId < m.id THEN row.modelId ELSE m.id END
 MERGE (c:Contributor {key: row.contributorKey})
-ON CREATE SET c.name = row.name, c.kind = row.kind, c.isBot = row.isBot,
-              c.lastCommit = row.last
+ON CREATE SET c.name = row.name, c.kind = row.kind, c.lastCommit = row.last
+SET c.isBot = row.isBot
 WITH m, c, row
 CALL (c, row) {
   WITH c, row
