@@ -69,7 +69,7 @@ def test_size_chart_draws_every_pair_on_a_log_axis_with_true_medians() -> None:
     # 3 of 8 derivatives (a/ft, a/two and nothing else below 0.95) vs 4 of 9 pairs
     assert s.sentence.startswith("25% of 8 derivatives are smaller than their parent")
     assert "per pair, 33.33% of 9 child–parent pairs" in s.sentence
-    assert "Left out: 1 pairs whose child is stored quantized" in s.sentence
+    assert "Left out: 1 pairs with a quantized child, whose count is of packed storage" in s.sentence
     assert s.coverage == "6 of 10 described models (60.0%) have a parameter count; " \
         "10 child–parent pairs have both parameter counts"
 
@@ -97,7 +97,7 @@ def test_openness_draws_gating_as_its_own_dimension_over_its_own_bases() -> None
     manual = s.figure.data[2]
     assert list(manual.y) == [5102 / 4]
     assert s.figure.layout.yaxis.type == "log"
-    assert "custom/restricted 7.31 (7376 of 1009 bases)" in s.sentence
+    assert "custom/restricted 7.31 (7,376 of 1,009 bases)" in s.sentence
     assert "1424" not in s.sentence and "1,424" not in s.sentence
     assert "Gating is stated for only 17 of 1,014 base models (1.7%)" in s.sentence
 

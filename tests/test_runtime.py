@@ -13,6 +13,7 @@ import neo4j
 import psutil
 import pytest
 
+from hflineage import SCHEMA_VERSION
 from hflineage.config import get_settings
 from hflineage.db.runtime import ManagedNeo4j, Memory
 from tests.conftest import TestServer
@@ -34,7 +35,7 @@ def test_schema_constraints_exist(graph: neo4j.Driver, database: str) -> None:
     assert {"model_key", "organization_key", "contributor_key", "loadrun_id"} <= names
     records, _, _ = graph.execute_query("MATCH (s:Schema) RETURN s.version AS v",
                                         database_=database)
-    assert [r["v"] for r in records] == [1]
+    assert [r["v"] for r in records] == [SCHEMA_VERSION]
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
