@@ -62,7 +62,7 @@ def test_size_chart_draws_every_pair_on_a_log_axis_with_true_medians() -> None:
     assert {t.type for t in s.figure.data} == {"box"}
     assert s.figure.layout.yaxis.type == "log"
     assert [(sh.y0, sh.y1) for sh in s.figure.layout.shapes] == [(1, 1)]
-    assert any(a.text.startswith("Left out: 1 pairs with a quantized child")
+    assert any(a.text.startswith("Left out:<br>1 pairs with a quantized child")
                for a in s.figure.layout.annotations)
     assert all(min(t.y) > 0 for t in s.figure.data)  # 0.0036 is drawn, not floored away
     assert "merge 1 (5 pairs)" in s.sentence and "1.6" not in s.sentence

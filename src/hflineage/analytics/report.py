@@ -187,7 +187,7 @@ def _reference_line(fig: go.Figure, label: str) -> None:
                        yanchor="bottom", showarrow=False, font={"size": 11})
 
 
-def _left_out_text(left_out: pd.DataFrame) -> str:
+def _left_out_text(left_out: pd.DataFrame, sep: str = "; ") -> str:
     """The pairs a size chart leaves out, counted by reason."""
     reasons = left_out["excludedReason"].str.split(":").str[0].value_counts()
     parts = {"quantized": "pairs with a quantized child, whose count is of packed storage "
@@ -195,7 +195,7 @@ def _left_out_text(left_out: pd.DataFrame) -> str:
                           "totals by 8)",
              "suspect count": "pairs with a flagged parameter count (below 10M, or 10× off the "
                               "name's size or the other source)"}
-    return "; ".join(f"{_n(n)} {parts.get(str(reason), str(reason))}"
+    return sep.join(f"{_n(n)} {parts.get(str(reason), str(reason))}"
                      for reason, n in reasons.items())
 
 
@@ -216,9 +216,10 @@ def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFra
                         text=part["child"] + " ← " + part["parent"], hoverinfo="y+text")
     _reference_line(fig, "1 = same size as the parent")
     if len(left_out):
-        fig.add_annotation(text="Left out: " + _left_out_text(left_out), xref="paper",
-                           yref="paper", x=0, y=-0.22, showarrow=False, xanchor="left",
-                           font={"size": 11})
+        fig.add_annotation(text="Left out:<br>" + _left_out_text(left_out, "<br>"),
+                           xref="paper", yref="paper", x=0, y=-0.2, yanchor="top",
+                           showarrow=False, xanchor="left", align="left", font={"size": 11})
+        fig.update_layout(margin={"b": 150})
     if kept.empty:
         sentence = "No parent–child pair has two comparable parameter counts."
     else:
