@@ -69,7 +69,8 @@ def test_size_chart_draws_every_pair_on_a_log_axis_with_true_medians() -> None:
     # 3 of 8 derivatives (a/ft, a/two and nothing else below 0.95) vs 4 of 9 pairs
     assert s.sentence.startswith("25% of 8 derivatives are smaller than their parent")
     assert "per pair, 33.33% of 9 child–parent pairs" in s.sentence
-    assert "Left out: 1 pairs with a quantized child, whose count is of packed storage" in s.sentence
+    assert ("Left out: 1 pairs with a quantized child, whose count is of packed storage"
+            in s.sentence)
     assert s.coverage == "6 of 10 described models (60.0%) have a parameter count; " \
         "10 child–parent pairs have both parameter counts"
 
