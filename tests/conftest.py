@@ -23,6 +23,7 @@ from hflineage.db.docker import docker_available
 from hflineage.db.runtime import ManagedNeo4j, Memory
 from hflineage.db.schema import ensure_wipe_allowed, init_schema, wipe_database
 from hflineage.errors import UnsafeWipeError
+from hflineage.loader import load_leaderboard, load_snapshot
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -128,6 +129,21 @@ def cli_env(neo4j_server: TestServer, tmp_path: Path, monkeypatch: pytest.Monkey
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+def load_shared_graph(driver: neo4j.Driver, server: TestServer,
+                      tmp_path_factory: pytest.TempPathFactory, *paths: Path) -> neo4j.Driver:
+    """A module's graph: the given shared snapshots and leaderboards (``.csv``), in order, loaded
+    into the wiped test database; skips without ../shared."""
+    if not (SHARED_DATA / "README.md").exists():
+        pytest.skip(f"third-party snapshots not found at {SHARED_DATA} (../shared/data)")
+    rejects = tmp_path_factory.mktemp("rejects")
+    wipe_database(driver, server.database)
+    init_schema(driver, server.database)
+    for i, path in enumerate(paths):
+        load = load_leaderboard if path.suffix == ".csv" else load_snapshot
+        load(driver, path, database=server.database, rejects=rejects / f"{i}-{path.name}.jsonl")
+    return driver
 
 
 @pytest.fixture

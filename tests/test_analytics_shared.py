@@ -13,11 +13,8 @@ import pandas as pd
 import pytest
 
 from hflineage import analytics
-from hflineage.db.schema import init_schema, wipe_database
-from hflineage.loader.leaderboard import load_leaderboard
 from hflineage.loader.normalize import is_bot
-from hflineage.loader.snapshot import load_snapshot
-from tests.conftest import SHARED_DATA, TestServer
+from tests.conftest import SHARED_DATA, TestServer, load_shared_graph
 
 PAPER = SHARED_DATA / "paper-2024"
 V1 = SHARED_DATA / "leaderboard" / "open-llm-leaderboard-v1.csv"
@@ -27,14 +24,7 @@ HUB = "https://huggingface.co/"
 @pytest.fixture(scope="module")
 def paper(driver: neo4j.Driver, neo4j_server: TestServer,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j.Driver]:
-    if not (SHARED_DATA / "README.md").exists():
-        pytest.skip(f"third-party snapshots not found at {SHARED_DATA} (../shared/data)")
-    rejects = tmp_path_factory.mktemp("rejects")
-    wipe_database(driver, neo4j_server.database)
-    init_schema(driver, neo4j_server.database)
-    load_snapshot(driver, PAPER, database=neo4j_server.database, rejects=rejects / "s.jsonl")
-    load_leaderboard(driver, V1, database=neo4j_server.database, rejects=rejects / "l.jsonl")
-    yield driver
+    yield load_shared_graph(driver, neo4j_server, tmp_path_factory, PAPER, V1)
 
 
 def _key(raw: str) -> str:

@@ -19,10 +19,7 @@ import pytest
 from hflineage.analytics.coverage_text import Coverage
 from hflineage.analytics.queries import run_cypher, run_query
 from hflineage.analytics.report import SIZE_TOLERANCE, first_derivative_section, size_section
-from hflineage.db.schema import init_schema, wipe_database
-from hflineage.loader.leaderboard import load_leaderboard
-from hflineage.loader.snapshot import load_snapshot
-from tests.conftest import SHARED_DATA, TestServer
+from tests.conftest import SHARED_DATA, TestServer, load_shared_graph
 
 SNAPSHOTS = ("paper-2024", "model-trees-2025", "model-atlas-2025")
 BOARDS = ("open-llm-leaderboard-v1.csv", "open-llm-leaderboard-v2.csv")  # loaded in this order
@@ -223,19 +220,10 @@ def leaderboard_parameters() -> pd.Series:
 def everything(driver: neo4j.Driver, neo4j_server: TestServer,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j.Driver]:
     """All five shared data sets, loaded once for the module."""
-    if not (SHARED_DATA / "README.md").exists():
-        pytest.skip(f"third-party snapshots not found at {SHARED_DATA} (../shared/data)")
-    rejects = tmp_path_factory.mktemp("rejects")
-    database = neo4j_server.database
-    wipe_database(driver, database)
-    init_schema(driver, database)
-    for i, path in enumerate([*(SHARED_DATA / s for s in SNAPSHOTS),
-                              SHARED_DATA / "commits-weights-2024" / "commits.jsonl"]):
-        load_snapshot(driver, path, database=database, rejects=rejects / f"s{i}.jsonl")
-    for board in BOARDS:
-        load_leaderboard(driver, SHARED_DATA / "leaderboard" / board, database=database,
-                         rejects=rejects / f"{board}.jsonl")
-    yield driver
+    yield load_shared_graph(driver, neo4j_server, tmp_path_factory,
+                            *(SHARED_DATA / s for s in SNAPSHOTS),
+                            SHARED_DATA / "commits-weights-2024" / "commits.jsonl",
+                            *(SHARED_DATA / "leaderboard" / b for b in BOARDS))
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,8 @@ import pytest
 
 from hflineage import analytics
 from hflineage.analytics.report import score_sections
-from hflineage.db.schema import init_schema, wipe_database
-from hflineage.loader import load_leaderboard, load_snapshot
 from hflineage.viz import family_graph
-from tests.conftest import SHARED_DATA, TestServer
+from tests.conftest import SHARED_DATA, TestServer, load_shared_graph
 
 PAPER = SHARED_DATA / "paper-2024"
 BOARDS = {"v1": SHARED_DATA / "leaderboard" / "open-llm-leaderboard-v1.csv",
@@ -39,16 +37,7 @@ _RELATIONS = {"finetune", "adapter", "quantized", "merge"}
 @pytest.fixture(scope="module")
 def scored(driver: neo4j.Driver, neo4j_server: TestServer,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j.Driver]:
-    if not (SHARED_DATA / "README.md").exists():
-        pytest.skip(f"third-party snapshots not found at {SHARED_DATA} (../shared/data)")
-    rejects = tmp_path_factory.mktemp("rejects")
-    wipe_database(driver, neo4j_server.database)
-    init_schema(driver, neo4j_server.database)
-    load_snapshot(driver, PAPER, database=neo4j_server.database, rejects=rejects / "s.jsonl")
-    for board, path in BOARDS.items():
-        load_leaderboard(driver, path, database=neo4j_server.database,
-                         rejects=rejects / f"{board}.jsonl")
-    yield driver
+    yield load_shared_graph(driver, neo4j_server, tmp_path_factory, PAPER, *BOARDS.values())
 
 
 def _valid(key: str) -> bool:
