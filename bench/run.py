@@ -44,8 +44,8 @@ from hflineage.config import get_settings
 from hflineage.cypher import registry
 from hflineage.db.runtime import ManagedNeo4j, Memory
 from hflineage.db.schema import init_schema, wipe_database
-from hflineage.loader.normalize import ModelRows
-from hflineage.loader.rows import model_rows, read_lines
+from hflineage.loader.normalize.rows import model_rows, read_lines
+from hflineage.loader.normalize.rules import ModelRows
 from hflineage.synth import Ecosystem, generate
 
 ROOT = Path(__file__).resolve().parent
@@ -184,7 +184,7 @@ def _props(model: dict[str, Any]) -> dict[str, Any]:
 
 def leaderboard(inst: ManagedNeo4j, n: int) -> dict[str, Any]:
     """The synthetic leaderboard on top of the loaded graph, so scored queries have rows."""
-    from hflineage.loader.leaderboard import load_leaderboard
+    from hflineage.loader.sources.leaderboard import load_leaderboard
 
     with driver(inst) as d:
         summary = load_leaderboard(d, WORK / f"synth-{n}-s{SEED}" / "leaderboard-v2.csv",
@@ -243,7 +243,7 @@ def in_subprocess(phase: str, *args: str, deadline: float | None = None,
 def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> None:
     """Entry of the subprocess loads: print one JSON line."""
     from hflineage.loader import load_snapshot
-    from hflineage.loader.bulk import BulkTimings, bulk_load
+    from hflineage.loader.write.bulk import BulkTimings, bulk_load
 
     s = get_settings()
     inst = ManagedNeo4j(Path(home), s.cache_dir, s.hflineage_neo4j_version,
@@ -319,8 +319,10 @@ def viz(inst: ManagedNeo4j, a: dict[str, Any]) -> dict[str, Any]:
 
 def crawl(n: int = 5000) -> dict[str, Any]:
     """Requests per 1,000 models against the local Hub server (1,000 items per page)."""
-    from hflineage.loader.hub import Crawl, CrawlSpec, HubClient
-    from hflineage.loader.hubserver import LocalHub
+    sys.path.insert(0, str(ROOT.parent))  # the fake Hub is test support, outside the wheel
+    from tests.support.hubserver import LocalHub
+
+    from hflineage.loader.sources.hub import Crawl, CrawlSpec, HubClient
 
     folder = WORK / f"crawl-src-{n}"
     if not (folder / "synth.json").exists():

@@ -78,10 +78,6 @@ class Memory:
         default_cache = max(1, min(4, total // 12 // GIB))
         return cls(heap=heap or f"{default_heap}g", pagecache=pagecache or f"{default_cache}g")
 
-    @classmethod
-    def for_tests(cls) -> Memory:
-        return cls(heap="1g", pagecache="512m")
-
     def settings(self) -> dict[str, str]:
         """The ``neo4j.conf`` settings: a fixed heap (initial = max) and the page cache."""
         return {

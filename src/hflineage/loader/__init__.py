@@ -4,11 +4,16 @@
 batched Cypher, ``snapshot`` and ``leaderboard`` the loads.
 """
 
-from hflineage.loader import rows
-from hflineage.loader.leaderboard import load_leaderboard
-from hflineage.loader.normalize import ModelRows, RecordError, normalize_commit, normalize_model
-from hflineage.loader.run import LoadSummary
-from hflineage.loader.snapshot import load_commit_records, load_model_records, load_snapshot
+from hflineage.loader.normalize import rows
+from hflineage.loader.normalize.rules import (
+    ModelRows,
+    RecordError,
+    normalize_commit,
+    normalize_model,
+)
+from hflineage.loader.sources.leaderboard import load_leaderboard
+from hflineage.loader.write.run import LoadSummary
+from hflineage.loader.write.stages import load_commit_records, load_model_records, load_snapshot
 
 __all__ = [
     "LoadSummary",

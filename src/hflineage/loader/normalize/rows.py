@@ -1,0 +1,104 @@
+"""The normalized-row iterators every source shares (snapshot files, the Hub, bulk importers)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hflineage.loader.normalize.ids import is_hub_username
+from hflineage.loader.normalize.rules import (
+    CommitRow,
+    ModelRows,
+    RecordError,
+    normalize_commit,
+    normalize_model,
+)
+
+JSON_SPACE = " \t\r\n"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record that could not be loaded: where, why, and what it was."""
+
+    line: int
+    reason: str
+    raw: Any
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """The ``\\n``-terminated lines of a UTF-8 file (a leading BOM dropped), streamed;
+    undecodable bytes become U+FFFD (and fail parsing). A bare ``\\r`` ends no line, so line
+    numbers match the file's."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="\n") as fh:
+        yield from fh
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines, counted fast, for the progress bar."""
+    n = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            n += bool(line.strip(JSON_SPACE.encode()))
+    return n
+
+
+def _parsed(item: str | dict[str, Any]) -> Any:
+    """A record from a JSON line or an already-parsed dict (the Hub's); one Neo4j cannot store
+    (a lone surrogate, nesting deeper than Python can walk) is a RecordError."""
+    try:
+        value = json.loads(item) if isinstance(item, str) else item
+        if not isinstance(item, str) or _SURROGATE_ESCAPE.search(item):
+            json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except json.JSONDecodeError as e:
+        raise RecordError(f"malformed JSON: {e.msg} at column {e.colno}") from None
+    except RecursionError:
+        raise RecordError("malformed JSON: nested too deeply") from None
+    except UnicodeEncodeError:
+        raise RecordError("invalid unicode: a lone surrogate (\\ud800-\\udfff)") from None
+    return value
+
+
+def _raw(item: str | dict[str, Any]) -> str | dict[str, Any]:
+    return item.rstrip("\r\n") if isinstance(item, str) else item
+
+
+def _numbered(items: Iterable[str | dict[str, Any]]) -> Iterator[tuple[int, str | dict[str, Any]]]:
+    for line, item in enumerate(items, start=1):
+        if isinstance(item, str) and not item.strip(JSON_SPACE):
+            continue
+        yield line, item
+
+
+def model_rows(items: Iterable[str | dict[str, Any]]
+               ) -> Iterator[tuple[int, ModelRows | Rejected]]:
+    """(line, rows) for each model record (a JSON line or a dict); blank lines are skipped."""
+    for line, item in _numbered(items):
+        try:
+            yield line, normalize_model(_parsed(item), item if isinstance(item, str) else None)
+        except RecordError as e:
+            yield line, Rejected(line, str(e), _raw(item))
+
+
+def commit_rows(items: Iterable[str | dict[str, Any]]
+                ) -> Iterator[tuple[int, list[CommitRow] | Rejected]]:
+    """(line, commits) for each commit record (a JSON line or a dict)."""
+    for line, item in _numbered(items):
+        try:
+            yield line, normalize_commit(_parsed(item))
+        except RecordError as e:
+            yield line, Rejected(line, str(e), _raw(item))
+
+
+def detect_contributor_kind(path: Path) -> str:
+    """``git`` when most distinct commit authors cannot be Hub usernames (display names have
+    spaces), else ``hub``."""
+    names = {c.author for _, item in commit_rows(read_lines(path)) if isinstance(item, list)
+             for c in item}
+    not_users = sum(not is_hub_username(n) for n in names)
+    return "git" if names and not_users * 2 > len(names) else "hub"

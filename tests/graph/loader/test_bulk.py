@@ -1,0 +1,121 @@
+"""The bulk path: CSV files + neo4j-admin import give the same graph as the online loader."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from hflineage.config import get_settings
+from hflineage.db.fingerprint import fingerprint
+from hflineage.db.runtime import ManagedNeo4j
+from hflineage.db.schema import init_schema, wipe_database
+from hflineage.errors import BulkLoadRefusedError, RuntimeUnavailableError
+from hflineage.loader import load_snapshot
+from hflineage.loader.normalize.rows import model_rows
+from hflineage.loader.normalize.rules import ModelRows
+from hflineage.loader.write.bulk import BulkTimings, CsvTables, bulk_load
+from hflineage.synth import generate
+from tests.support.server import TEST_MEMORY
+
+
+def _record(model_id: str, modified: str, **extra: object) -> str:
+    return json.dumps({"id": model_id, "author": model_id.split("/")[0],
+                       "createdAt": "2024-01-01T00:00:00.000Z", "lastModified": modified,
+                       "tags": ["transformers"], **extra})
+
+
+def test_tables_keep_the_newest_record_and_its_edges(tmp_path: Path) -> None:
+    lines = [
+        _record("Org/Child", "2024-02-01T00:00:00.000Z", cardData={"base_model": "org/OLD-base"}),
+        _record("org/child", "2024-03-01T00:00:00.000Z", cardData={"base_model": "Org/New-Base"}),
+        _record("x/y", "2024-01-05T00:00:00.000Z",
+                cardData={"base_model": ["org/new-base", "A/B"]}),
+    ]
+    rows = [r for _, r in model_rows(lines) if isinstance(r, ModelRows)]
+    tables = CsvTables(tmp_path)
+    tables.models(rows[:1])
+    tables.models(rows[1:])
+    args = tables.finish()
+    assert tables.rows == {"Model": 4, "PUBLISHED": 4, "HAS_ARCHITECTURE": 0,
+                           "LICENSED_UNDER": 0, "TRAINED_ON": 0, "DERIVED_FROM": 3,
+                           "Architecture": 0, "License": 0, "Dataset": 0, "Organization": 3,
+                           "Contributor": 0, "COMMITTED_TO": 0}
+    with (tmp_path / "derived-from.csv").open(newline="") as fh:
+        parents = sorted((r[2], r[3]) for r in list(csv.reader(fh))[1:])
+    assert parents == [("org/child", "org/new-base"), ("x/y", "a/b"), ("x/y", "org/new-base")]
+    with (tmp_path / "stubs.csv").open(newline="") as fh:
+        stubs = sorted(tuple(r) for r in list(csv.reader(fh))[1:])
+    assert stubs == [("a/b", "A/B", "true"), ("org/new-base", "Org/New-Base", "true")]
+    with (tmp_path / "organization.csv").open(newline="") as fh:
+        orgs = [r[:3] for r in csv.reader(fh)]
+    assert ["org", "org"] in [r[:2] for r in orgs] and ["a", "A", ""] in orgs
+    with (tmp_path / "published-stubs.csv").open(newline="") as fh:
+        assert sorted(tuple(r) for r in list(csv.reader(fh))[1:]) == [
+            ("a", "a/b"), ("org", "org/new-base")]
+    assert any(a.startswith("--nodes=Model=") for a in args)
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedNeo4j]:
+    """A private server this module may stop and overwrite (never the session's)."""
+    settings = get_settings()
+    home = tmp_path_factory.mktemp("bulk-neo4j")
+    inst = ManagedNeo4j(home, settings.cache_dir, settings.hflineage_neo4j_version,
+                        TEST_MEMORY)
+    try:
+        inst.start(timeout=600)  # a busy shared machine can take minutes
+    except RuntimeUnavailableError as e:
+        pytest.skip(f"the bulk path needs the managed Neo4j runtime: {e}")
+    try:
+        yield inst
+    finally:
+        inst.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.neo4j
+def test_bulk_gives_the_same_graph_as_the_online_loader(
+        own_server: ManagedNeo4j, tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    summary = generate(2000, 11, snap, commit_share=0.15)
+    assert summary["dirty_duplicate_line"] and summary["dirty_case_variant"]
+    with neo4j.GraphDatabase.driver(own_server.uri or "",
+                                    auth=("neo4j", own_server.password)) as drv:
+        init_schema(drv)
+        online = load_snapshot(drv, snap, rejects=tmp_path / "online.jsonl")
+        expected = fingerprint(drv)
+        wipe_database(drv)
+    timings = BulkTimings()
+    bulk = bulk_load(own_server, snap, rejects=tmp_path / "bulk.jsonl", timings=timings)
+    assert (bulk.records_in, bulk.loaded, bulk.rejected, bulk.issues) == (
+        online.records_in, online.loaded, online.rejected, online.issues)
+    with neo4j.GraphDatabase.driver(own_server.uri or "",
+                                    auth=("neo4j", own_server.password)) as drv:
+        got = fingerprint(drv)
+        runs = drv.execute_query("MATCH (r:LoadRun) RETURN r.status AS s").records
+        constraints = drv.execute_query("SHOW CONSTRAINTS YIELD name RETURN name").records
+    assert got == expected
+    assert expected.nodes["Model"] >= 2000 and expected.relationships["DERIVED_FROM"] > 300
+    assert timings.rows["Model"] == expected.nodes["Model"]
+    assert [r["s"] for r in runs] == ["complete"]
+    assert "model_key" in {r["name"] for r in constraints}
+    with pytest.raises(BulkLoadRefusedError, match="already holds"):
+        bulk_load(own_server, snap, rejects=tmp_path / "again.jsonl")
+    assert own_server.pid() is not None
+
+
+def test_cli_refuses_bulk_on_an_external_server(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from hflineage.cli import cli
+
+    generate(50, 1, tmp_path)
+    result = CliRunner().invoke(cli, ["load", "snapshot", str(tmp_path), "--bulk"])
+    assert result.exit_code == 1
+    assert "--bulk replaces the store of the managed server" in result.output
