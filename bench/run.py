@@ -44,8 +44,9 @@ from hflineage.config import get_settings
 from hflineage.cypher import registry
 from hflineage.db.runtime import ManagedNeo4j, Memory
 from hflineage.db.schema import init_schema, wipe_database
-from hflineage.loader.normalize.rows import model_rows, read_lines
+from hflineage.loader.normalize.rows import model_rows
 from hflineage.loader.normalize.rules import ModelRows
+from hflineage.loader.sources.snapshot import read_lines
 from hflineage.synth import Ecosystem, generate
 
 ROOT = Path(__file__).resolve().parent
@@ -184,7 +185,7 @@ def _props(model: dict[str, Any]) -> dict[str, Any]:
 
 def leaderboard(inst: ManagedNeo4j, n: int) -> dict[str, Any]:
     """The synthetic leaderboard on top of the loaded graph, so scored queries have rows."""
-    from hflineage.loader.sources.leaderboard import load_leaderboard
+    from hflineage.loader import load_leaderboard
 
     with driver(inst) as d:
         summary = load_leaderboard(d, WORK / f"synth-{n}-s{SEED}" / "leaderboard-v2.csv",
@@ -322,7 +323,8 @@ def crawl(n: int = 5000) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT.parent))  # the fake Hub is test support, outside the wheel
     from tests.support.hubserver import LocalHub
 
-    from hflineage.loader.sources.hub import Crawl, CrawlSpec, HubClient
+    from hflineage.loader.sources.crawl import Crawl
+    from hflineage.loader.sources.hub import CrawlSpec, HubClient
 
     folder = WORK / f"crawl-src-{n}"
     if not (folder / "synth.json").exists():

@@ -7,7 +7,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from hflineage.loader.sources.hub import Crawl, CrawlResult, CrawlSpec, HubClient, read_jsonl
+from hflineage.loader.sources.crawl import Crawl, CrawlResult, read_jsonl
+from hflineage.loader.sources.hub import CrawlSpec, HubClient
 from tests.support.hubserver import LocalHub
 from tests.support.paths import FIXTURES
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from hflineage.cli.context import AppContext, Group, pass_app
 from hflineage.cli.options import (
@@ -17,19 +14,16 @@ from hflineage.cli.options import (
     rejects_option,
     relation_option,
 )
-from hflineage.errors import BulkLoadRefusedError, HubError
-from hflineage.loader.sources.hub import (
-    Crawl,
-    CrawlSpec,
-    HubClient,
-    last_crawl_start,
-    load_crawl,
-    stored_models,
-)
-from hflineage.loader.sources.leaderboard import load_leaderboard
+from hflineage.errors import BulkLoadRefusedError
+from hflineage.loader import LoadSummary, load_hub, load_leaderboard, load_snapshot
+from hflineage.loader.sources.hub import CrawlSpec, HubClient
 from hflineage.loader.write.bulk import bulk_load
-from hflineage.loader.write.run import LoadSummary
-from hflineage.loader.write.stages import load_snapshot
+
+
+def default_rejects_dir() -> Path:
+    """Where a command's rejects go unless ``--rejects`` names a file: ``./hflineage-rejects``,
+    the user's (never next to the read-only input, never deleted by hflineage)."""
+    return Path.cwd() / "hflineage-rejects"
 
 
 def report(summary: LoadSummary) -> None:
@@ -83,10 +77,12 @@ def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, reject
             raise BulkLoadRefusedError("--bulk replaces the store of the managed server "
                                   "(`hflineage db start`); unset NEO4J_URI to use it")
         report(bulk_load(app.instance(), path, database=app.settings.neo4j_database,
-                         rejects=rejects, progress=progress, contributor_kind=contributor_kind,
+                         rejects=rejects, rejects_dir=default_rejects_dir(), progress=progress,
+                         contributor_kind=contributor_kind,
                          batch_size=batch_size or app.settings.hflineage_batch_size))
         return
     summary = load_snapshot(app.driver, path, database=app.database, rejects=rejects,
+                            rejects_dir=default_rejects_dir(),
                             batch_size=batch_size or app.settings.hflineage_batch_size,
                             progress=progress, contributor_kind=contributor_kind,
                             lock=app.conn.load_lock)
@@ -111,24 +107,10 @@ def load_leaderboard_cmd(app: AppContext, path: Path, rejects: Path | None,
       hflineage load leaderboard open-llm-leaderboard-v2.csv
     """
     summary = load_leaderboard(app.driver, path, database=app.database, rejects=rejects,
-                               batch_size=batch_size or app.settings.hflineage_batch_size,
+                               rejects_dir=default_rejects_dir(),
+                            batch_size=batch_size or app.settings.hflineage_batch_size,
                                progress=progress, lock=app.conn.load_lock)
     report(summary)
-
-
-def _since(app: AppContext, value: str | None, spec: CrawlSpec) -> str | None:
-    if value is None:
-        return None
-    if value == "last":
-        found = last_crawl_start(app.driver, app.database, spec)
-        if found is None:
-            raise HubError(f"no complete Hub load of '{spec.scope()}' yet: give --since DATE")
-        return found
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise HubError(f"--since wants an ISO date (2024-05-01) or 'last', got {value!r}") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).isoformat()
 
 
 @load.command("hub")
@@ -181,29 +163,14 @@ def load_hub_cmd(app: AppContext, author: str | None, search: str | None, limit:
     """
     spec = CrawlSpec(author=author, search=search, limit=limit, family=family, depth=depth,
                      relations=tuple(relations or ()), with_commits=with_commits, refresh=refresh)
-    spec = replace(spec, since=_since(app, since, spec))
-    folder = snapshot_out or app.settings.crawl_dir / spec.key()
     token = app.settings.hf_token.get_secret_value() if app.settings.hf_token else None
     client = HubClient(endpoint or app.settings.hf_endpoint, token, timeout=timeout,
                        retries=retries)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                  TextColumn("{task.completed:,.0f} models, {task.fields[requests]:,} requests"),
-                  TimeElapsedColumn(), disable=not progress, transient=True) as bar:
-        task = bar.add_task(f"crawling {spec.describe()}", total=None, requests=0)
-        crawl = Crawl(client, spec, folder,
-                      refresh_ids=lambda: stored_models(app.driver, app.database, author, limit),
-                      progress=lambda n, r: bar.update(task, completed=n, requests=r))
-        state = crawl.open(restart)
-        if crawl.resumed:
-            click.echo(f"resuming the crawl in {folder} ({state.models:,} models fetched)")
-        result = crawl.run()
-    click.echo(f"fetched {result.models:,} models, {result.commits:,} commits "
-               f"({result.renamed} renamed, {result.deleted} deleted) in {result.requests:,} "
-               f"requests this run; crawl folder {folder}")
-    summary = load_crawl(app.driver, crawl, database=app.database, rejects=rejects,
-                         batch_size=batch_size or app.settings.hflineage_batch_size,
-                         progress=progress, lock=app.conn.load_lock)
-    if result.models:
-        report(summary)
+    done = load_hub(app.driver, spec, client, database=app.database, since=since,
+                    folder=snapshot_out, crawl_dir=app.settings.crawl_dir, restart=restart,
+                    rejects=rejects, batch_size=batch_size or app.settings.hflineage_batch_size,
+                    progress=progress, notify=click.echo, lock=app.conn.load_lock)
+    if done.crawl.models:
+        report(done.summary)
     else:  # nothing new (--since) or only deletions (--refresh) is not a failure
-        click.echo(summary.line())
+        click.echo(done.summary.line())

@@ -1,9 +1,18 @@
-"""The loader: Hub-shaped records → normalized flat rows → batched, idempotent Neo4j writes.
-
-``normalize`` holds the pure rules, ``rows`` the iterators every source shares, ``writer`` the
-batched Cypher, ``snapshot`` and ``leaderboard`` the loads.
+"""The loader, by stage: ``sources`` read records (snapshot files, the Hub, leaderboards),
+``normalize`` turns them into flat rows (ids, vocabulary, relation rules), ``write`` puts the rows
+in Neo4j (the stage runner with LoadRun and rejects, the online and bulk writers, Hub events,
+scores). ``api`` holds the loads, each a source, the normalizer and a writer in one LoadRun.
 """
 
+from hflineage.loader.api import (
+    HubLoad,
+    load_commit_records,
+    load_hub,
+    load_leaderboard,
+    load_model_records,
+    load_snapshot,
+    resolve_since,
+)
 from hflineage.loader.normalize import rows
 from hflineage.loader.normalize.rules import (
     ModelRows,
@@ -11,19 +20,20 @@ from hflineage.loader.normalize.rules import (
     normalize_commit,
     normalize_model,
 )
-from hflineage.loader.sources.leaderboard import load_leaderboard
 from hflineage.loader.write.run import LoadSummary
-from hflineage.loader.write.stages import load_commit_records, load_model_records, load_snapshot
 
 __all__ = [
+    "HubLoad",
     "LoadSummary",
     "ModelRows",
     "RecordError",
     "load_commit_records",
+    "load_hub",
     "load_leaderboard",
     "load_model_records",
     "load_snapshot",
     "normalize_commit",
     "normalize_model",
+    "resolve_since",
     "rows",
 ]

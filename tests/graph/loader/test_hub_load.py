@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from hflineage.cli import cli
 from hflineage.loader import load_model_records
-from hflineage.loader.sources.hub import fold_renamed
+from hflineage.loader.write.events import fold_renamed
 from tests.support.hub import FAMILY_ROOT, fixture_commits, fixture_models, ids
 from tests.support.hubserver import LocalHub
 

@@ -313,7 +313,7 @@ def test_load_run_records_counts(graph: neo4j.Driver, database: str, tmp_path: P
     assert "malformed JSON" in lines[0]["reason"]
 
 
-def test_rejects_default_under_cwd_never_next_to_read_only_input(
+def test_rejects_default_in_state_folder_never_next_to_read_only_input(
         graph: neo4j.Driver, database: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     data = write_jsonl(tmp_path / "ro" / "models.jsonl", [{"id": "a/b", "cardData": {
@@ -322,14 +322,29 @@ def test_rejects_default_under_cwd_never_next_to_read_only_input(
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
+    monkeypatch.setenv("HFLINEAGE_HOME", str(tmp_path / "state"))
     try:
         summary = load_snapshot(graph, data, database=database)
     finally:
         data.chmod(0o755)
     assert summary.rejects_path is not None
-    assert summary.rejects_path.parent == work / "hflineage-rejects"
+    assert summary.rejects_path.parent == tmp_path / "state" / "rejects"
     assert summary.rejects_path.name.startswith("snapshot-ro-")
     assert sorted(os.listdir(data)) == ["models.jsonl"]
+    assert sorted(os.listdir(work)) == []
+
+
+def test_cli_rejects_default_under_cwd(graph: neo4j.Driver, cli_env: dict[str, str],
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = write_jsonl(tmp_path / "ro" / "models.jsonl", [{"id": "a/b", "cardData": {
+        "base_model": "unknown"}}]).parent
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(cli, ["load", "snapshot", str(data), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    (written,) = (work / "hflineage-rejects").iterdir()
+    assert written.name.startswith("snapshot-ro-") and str(written) in result.output
 
 
 def test_cli_exit_codes_and_printed_rejects_path(graph: neo4j.Driver, cli_env: dict[str, str],

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from hflineage.errors import CrawlStateError, HubError, HubUnavailableError
-from hflineage.loader.sources.hub import EXPAND, Crawl, CrawlSpec, read_jsonl
+from hflineage.loader.sources.crawl import Crawl, read_jsonl
+from hflineage.loader.sources.hub import EXPAND, CrawlSpec
 from tests.support.hub import (
     FAMILY_ROOT,
     assert_once,

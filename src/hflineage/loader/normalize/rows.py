@@ -1,4 +1,5 @@
-"""The normalized-row iterators every source shares (snapshot files, the Hub, bulk importers)."""
+"""The normalized-row iterators every source shares (snapshot files, the Hub, bulk importers),
+and the ``Stage`` that carries one stream of them from a source to a writer."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from hflineage.loader.normalize.ids import is_hub_username
 from hflineage.loader.normalize.rules import (
     CommitRow,
     ModelRows,
@@ -31,21 +30,18 @@ class Rejected:
     raw: Any
 
 
-def read_lines(path: Path) -> Iterator[str]:
-    """The ``\\n``-terminated lines of a UTF-8 file (a leading BOM dropped), streamed;
-    undecodable bytes become U+FFFD (and fail parsing). A bare ``\\r`` ends no line, so line
-    numbers match the file's."""
-    with path.open(encoding="utf-8-sig", errors="replace", newline="\n") as fh:
-        yield from fh
+Item = tuple[int, ModelRows | list[CommitRow] | Rejected]
 
 
-def count_lines(path: Path) -> int:
-    """Non-blank lines, counted fast, for the progress bar."""
-    n = 0
-    with path.open("rb") as fh:
-        for line in fh:
-            n += bool(line.strip(JSON_SPACE.encode()))
-    return n
+@dataclass
+class Stage:
+    """One stream of records of one kind (``models`` or ``commits``) from one place."""
+
+    where: str
+    kind: str
+    items: Iterator[Item]
+    total: int | None = None
+    contributor_kind: str = "hub"
 
 
 def _parsed(item: str | dict[str, Any]) -> Any:
@@ -93,12 +89,3 @@ def commit_rows(items: Iterable[str | dict[str, Any]]
             yield line, normalize_commit(_parsed(item))
         except RecordError as e:
             yield line, Rejected(line, str(e), _raw(item))
-
-
-def detect_contributor_kind(path: Path) -> str:
-    """``git`` when most distinct commit authors cannot be Hub usernames (display names have
-    spaces), else ``hub``."""
-    names = {c.author for _, item in commit_rows(read_lines(path)) if isinstance(item, list)
-             for c in item}
-    not_users = sum(not is_hub_username(n) for n in names)
-    return "git" if names and not_users * 2 > len(names) else "hub"

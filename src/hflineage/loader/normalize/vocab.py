@@ -6,6 +6,8 @@ from __future__ import annotations
 RELATIONS = ("finetune", "adapter", "quantized", "merge")
 #: What an edge's ``relation`` may hold: a declared relation, or ``unknown`` (kept, not guessed).
 EDGE_RELATIONS = (*RELATIONS, "unknown")
+#: Who wrote a commit: a Hub username (``hub``) or a git display name (``git``).
+CONTRIBUTOR_KINDS = ("hub", "git")
 
 PLACEHOLDERS = frozenset({
     "", "unknown", "none", "null", "nil", "n/a", "na", "nan", "-", "?", "tbd", "todo", "undefined",

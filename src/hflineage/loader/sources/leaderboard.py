@@ -1,4 +1,4 @@
-"""Open LLM Leaderboard files (v1 archive or v2 ``open-llm-leaderboard/contents``) → scores.
+"""Open LLM Leaderboard files (v1 archive or v2 ``open-llm-leaderboard/contents``) → score rows.
 
 The version is detected from the benchmark columns. Per model (``fullname``, case-insensitive)
 and leaderboard, the row with the best Average is kept, as the paper did. v1's ``Merged``,
@@ -10,22 +10,19 @@ a DERIVED_FROM edge.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import neo4j
 import pandas as pd
 
 from hflineage import RULES_TAG
-from hflineage.cypher import statement
 from hflineage.errors import InputError, LeaderboardFormatError
 from hflineage.loader.normalize.ids import key_of, parse_id
+from hflineage.loader.normalize.rows import Rejected
 from hflineage.loader.normalize.rules import RecordError, Row, name_parameters, parse_time
-from hflineage.loader.write.online import after_models, batched
-from hflineage.loader.write.run import LoadSummary, progress_bar
-from hflineage.loader.write.stages import load_run
 
 BENCHMARKS = {
     "v1": ("ARC", "HellaSwag", "MMLU", "TruthfulQA", "Winogrande", "GSM8K"),
@@ -153,38 +150,21 @@ def best_rows(rows: list[Row]) -> list[Row]:
     return list(best.values())
 
 
-def _merge_scores(tx: neo4j.ManagedTransaction, batch: list[Row]) -> None:
-    tx.run(statement("write/merge_scores"), rows=batch).consume()
-    after_models(tx, ((r["key"], r["id"]) for r in batch), (r["key"] for r in batch))
-
-
-def load_leaderboard(driver: neo4j.Driver, path: Path | str, *, database: str = "neo4j",
-                     rejects: Path | str | None = None, batch_size: int = 5000,
-                     progress: bool = False, lock: Path | None = None) -> LoadSummary:
-    """Load a leaderboard CSV or Parquet file (v1 or v2, detected from its columns), holding
-    ``lock`` (the managed server's load lock) throughout."""
-    path = Path(path)
+def read_leaderboard(path: Path) -> tuple[Layout, list[dict[str, Any]]]:
+    """A leaderboard file's layout and raw rows; InputError when there is no such file."""
     if not path.is_file():
         raise InputError(f"no such file: {path}")
     frame = read_table(path)
     layout = detect_layout([str(c) for c in frame.columns])
-    with load_run(driver, database, f"leaderboard-{layout.version}", str(path), rejects,
-                  lock) as (summary, sink):
-        rows: list[Row] = []
-        records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
-        for line, raw in enumerate(records, start=2):
-            summary.records_in += 1
-            try:
-                rows.append(row_of(raw, layout))
-                summary.loaded += 1
-            except RecordError as e:
-                summary.rejected += 1
-                sink.record(path.name, line, str(e), {k: str(v) for k, v in raw.items()})
-        best = best_rows(rows)
-        with progress_bar(progress, f"leaderboard {layout.version}", len(best)) as advance:
-            for batch in batched(best, batch_size):
-                with driver.session(database=database) as session:
-                    session.execute_write(_merge_scores, batch)
-                advance(len(batch))
-        summary.details = {"rows": summary.records_in, "models": len(best)}
-    return summary
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    return layout, records
+
+
+def score_rows(records: list[dict[str, Any]], layout: Layout
+               ) -> Iterator[tuple[int, Row | Rejected]]:
+    """(line, score row) for each row of a leaderboard file (its header is line 1)."""
+    for line, raw in enumerate(records, start=2):
+        try:
+            yield line, row_of(raw, layout)
+        except RecordError as e:
+            yield line, Rejected(line, str(e), {k: str(v) for k, v in raw.items()})

@@ -1,7 +1,7 @@
 """The bulk path for a first load: normalized rows → CSV files → ``neo4j-admin database import``.
 
 For an EMPTY managed database only. The rows are the online loader's (``snapshot_stages`` and
-its batching), reduced offline to the graph the online writes leave behind:
+the stage runner's batching), reduced offline to the graph the online writes leave behind:
 
 - a model is described by its newest record (``version``); superseded records leave nothing;
 - an organization is named by the newest record that described one of its models;
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, TextIO
 
 import neo4j
 
@@ -36,15 +36,15 @@ from hflineage.db.runtime import ManagedNeo4j
 from hflineage.db.schema import init_schema
 from hflineage.errors import BulkLoadRefusedError, DatabaseError
 from hflineage.loader.normalize.rules import CommitRow, ModelRows, Row
+from hflineage.loader.sources.snapshot import snapshot_stages
 from hflineage.loader.write.online import (
-    Writer,
     batched,
-    commit_rows,
+    committed_to_rows,
     newest_per_key,
     organization_rows,
 )
-from hflineage.loader.write.run import LoadRun, LoadSummary, Rejects, default_rejects_path
-from hflineage.loader.write.stages import _write_stage, snapshot_stages
+from hflineage.loader.write.run import LoadRun, LoadSummary, Rejects, rejects_path
+from hflineage.loader.write.stages import write_stage
 
 ARRAY_DELIMITER = "\x1f"  # never in a tag or an id, unlike the default ';'
 FILTER = (":IGNORE", ":IGNORE")  # model key and version of the record a row came from
@@ -110,8 +110,8 @@ class _Table:
 class CsvTables:
     """Takes the online writer's batches and keeps what the online writes would leave.
 
-    It stands in for :class:`~hflineage.loader.write.online.Writer` (``models``, ``commits``,
-    ``wait``, ``close``), so the loader's own stage loop feeds it.
+    It is a :class:`~hflineage.loader.write.stages.Writer`, like the online writer, so the
+    loader's own stage runner feeds it.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -153,7 +153,7 @@ class CsvTables:
             self._model(rows)
 
     def commits(self, batch: Sequence[CommitRow], kind: str) -> None:
-        for row in commit_rows(batch, kind):
+        for row in committed_to_rows(batch, kind):
             self._commit_group(row)
 
     def wait(self) -> None:
@@ -329,7 +329,8 @@ def _driver(instance: ManagedNeo4j) -> neo4j.Driver:
 
 
 def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4j",
-              rejects: Path | str | None = None, workdir: Path | None = None,
+              rejects: Path | str | None = None, rejects_dir: Path | None = None,
+              workdir: Path | None = None,
               max_off_heap: str = "2G", admin_heap: str = "1g", batch_size: int = 5000,
               progress: bool = False, contributor_kind: str = "auto",
               start_timeout: float = 600.0, timings: BulkTimings | None = None,
@@ -354,13 +355,13 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
         stages = snapshot_stages(Path(path), contributor_kind)
         summary = LoadSummary(source="snapshot", run_id="")
         sink = Rejects(Path(rejects) if rejects
-                       else default_rejects_path(f"snapshot-{Path(path).name}"))
+                       else rejects_path(f"snapshot-{Path(path).name}", rejects_dir))
         work = Path(tempfile.mkdtemp(prefix="bulk-", dir=workdir or instance.home / "import"))
         try:
             t0 = time.monotonic()
             tables = CsvTables(work)
             for stage in stages:
-                _write_stage(cast(Writer, tables), stage, summary, sink, batch_size, progress)
+                write_stage(tables, stage, summary, sink, batch_size, progress)
             import_args = tables.finish()
             timings.rows = tables.rows
             summary.rejects_path = sink.close()

@@ -14,7 +14,6 @@ from hflineage.loader.normalize.ids import is_hub_username, owner_of
 from hflineage.loader.normalize.rules import CommitRow, ModelRows, Row, is_bot
 
 T = TypeVar("T")
-CONTRIBUTOR_KINDS = ("hub", "git")
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -66,8 +65,9 @@ def _describe(tx: neo4j.ManagedTransaction, batch: list[ModelRows]) -> None:
                  (r.model["key"] for r in batch))
 
 
-def commit_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
-    """Commits grouped per (contributor, model), with their distinct ids and time range.
+def committed_to_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
+    """``write/merge_commits`` rows: commits grouped per (contributor, model), with their
+    distinct ids and time range.
 
     ``kind`` is the kind of the source's authors; a name that cannot be a Hub username (the Hub
     returns git display names for commits not linked to an account) is ``git`` either way. A
@@ -107,8 +107,9 @@ def _locked(tx: neo4j.ManagedTransaction,
     fn(tx, payload)
 
 
-class Writer:
-    """Writes batches on a background thread while the caller normalizes the next one."""
+class OnlineWriter:
+    """The online :class:`~hflineage.loader.write.stages.Writer`: writes batches on a background
+    thread while the caller normalizes the next one."""
 
     def __init__(self, driver: neo4j.Driver, database: str) -> None:
         self.driver = driver
@@ -130,7 +131,7 @@ class Writer:
 
     def commits(self, batch: Sequence[CommitRow], kind: str) -> None:
         """Merge a batch of commits by ``hub`` usernames or ``git`` display names."""
-        self._submit(_commits, commit_rows(batch, kind))
+        self._submit(_commits, committed_to_rows(batch, kind))
 
     def wait(self) -> None:
         """Block until the batch in flight is written; re-raise its error."""

@@ -1,4 +1,4 @@
-"""Bookkeeping of a load: the LoadRun node, the rejects file, the summary and the progress bar."""
+"""Bookkeeping of a load: the LoadRun node, the rejects file, the summary and the progress bars."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,10 +23,12 @@ from rich.progress import (
     Task,
     TaskID,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.text import Text
 
+from hflineage.config import get_settings
 from hflineage.cypher import statement
 
 
@@ -57,16 +59,19 @@ class LoadSummary:
         return f"{text}\n{where}"
 
 
-def default_rejects_path(source: str) -> Path:
-    """``./hflineage-rejects/<source>-<timestamp>.jsonl``: never next to the (read-only) input."""
+def default_rejects_dir() -> Path:
+    """Where a load's rejects go when the caller names neither a file nor a folder: ``rejects/``
+    in hflineage's state folder (``HFLINEAGE_HOME``, else ``$XDG_STATE_HOME/hflineage``). The
+    CLI names ``./hflineage-rejects/`` instead; hflineage never deletes either."""
+    return get_settings().state_dir / "rejects"
+
+
+def rejects_path(source: str, folder: Path | None = None) -> Path:
+    """``<folder>/<source>-<timestamp>.jsonl`` (folder: :func:`default_rejects_dir`): never
+    next to the (read-only) input."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", source).strip("-") or "load"
-    return default_rejects_dir() / f"{safe}-{stamp}.jsonl"
-
-
-def default_rejects_dir() -> Path:
-    """Where rejects go unless a load names a file: the user's, never deleted by hflineage."""
-    return Path.cwd() / "hflineage-rejects"
+    return (folder or default_rejects_dir()) / f"{safe}-{stamp}.jsonl"
 
 
 class Rejects:
@@ -131,6 +136,17 @@ def progress_bar(enabled: bool, label: str, total: int | None) -> Iterator[Advan
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   MofNCompleteColumn(), _Rate(), TimeRemainingColumn()) as bar:
         yield Advance(bar, bar.add_task(label, total=total))
+
+
+@contextlib.contextmanager
+def crawl_bar(enabled: bool, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``(models, requests)`` callback for a crawl, shown as a transient rich line when
+    enabled."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                  TextColumn("{task.completed:,.0f} models, {task.fields[requests]:,} requests"),
+                  TimeElapsedColumn(), disable=not enabled, transient=True) as bar:
+        task = bar.add_task(label, total=None, requests=0)
+        yield lambda n, r: bar.update(task, completed=n, requests=r)
 
 
 class LoadRun:

@@ -1,0 +1,69 @@
+"""Snapshot files (``models.jsonl``, ``commits.jsonl``, Hub-shaped JSON lines) as stages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from hflineage.errors import InputError
+from hflineage.loader.normalize.ids import is_hub_username
+from hflineage.loader.normalize.rows import JSON_SPACE, Item, Stage, commit_rows, model_rows
+from hflineage.loader.normalize.vocab import CONTRIBUTOR_KINDS
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """The ``\\n``-terminated lines of a UTF-8 file (a leading BOM dropped), streamed;
+    undecodable bytes become U+FFFD (and fail parsing). A bare ``\\r`` ends no line, so line
+    numbers match the file's."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="\n") as fh:
+        yield from fh
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines, counted fast, for the progress bar."""
+    n = 0
+    with path.open("rb") as fh:
+        for line in fh:
+            n += bool(line.strip(JSON_SPACE.encode()))
+    return n
+
+
+def detect_contributor_kind(path: Path) -> str:
+    """``git`` when most distinct commit authors cannot be Hub usernames (display names have
+    spaces), else ``hub``."""
+    names = {c.author for _, item in commit_rows(read_lines(path)) if isinstance(item, list)
+             for c in item}
+    not_users = sum(not is_hub_username(n) for n in names)
+    return "git" if names and not_users * 2 > len(names) else "hub"
+
+
+def snapshot_stages(path: Path, contributor_kind: str = "auto") -> list[Stage]:
+    """The files of a snapshot: ``path`` itself, or ``models.jsonl`` then ``commits.jsonl``."""
+    path = Path(path)
+    if path.is_dir():
+        files = [p for p in (path / "models.jsonl", path / "commits.jsonl") if p.exists()]
+        if not files:
+            raise InputError(f"{path} has neither models.jsonl nor commits.jsonl")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise InputError(f"no such file or folder: {path}")
+    stages = []
+    for f in files:
+        kind = "commits" if f.name.startswith("commits") else "models"
+        items: Iterator[Item] = (model_rows(read_lines(f)) if kind == "models"
+                                 else commit_rows(read_lines(f)))
+        stage = Stage(f.name, kind, items, count_lines(f))
+        if kind == "commits":
+            stage.contributor_kind = (detect_contributor_kind(f) if contributor_kind == "auto"
+                                      else checked_kind(contributor_kind))
+        stages.append(stage)
+    return stages
+
+
+def checked_kind(kind: str) -> str:
+    """``kind`` when it is a contributor kind; InputError otherwise."""
+    if kind not in CONTRIBUTOR_KINDS:
+        raise InputError(f"contributor kind must be one of {', '.join(CONTRIBUTOR_KINDS)} or auto, "
+                         f"got {kind!r}")
+    return kind
