@@ -1,0 +1,1 @@
+"""Records → flat rows: ids, shipped vocabularies, relation rules, and the row iterators."""

@@ -1,0 +1,1 @@
+"""Where records come from: snapshot files, the Hub (client and resumable crawl), leaderboards."""
