@@ -11,8 +11,8 @@ from typing import Any
 import neo4j
 import pytest
 
+from hflineage.analytics.subgraph import Link, ModelInfo, Subgraph
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph
-from hflineage.viz.fetch import Link, ModelInfo, Subgraph
 from hflineage.viz.render import build_network
 from tests.graph.viz.test_viz import EVIL, write_small
 from tests.support.browser import Browser, chromium

@@ -158,8 +158,8 @@ def test_paper_views(paper: neo4j.Driver, shared_data: Path, database: str) -> N
     assert accounted(org) == org.page.stats["models"]
     assert "org:mistralai" in {n["id"] for n in org.nodes}
     children, _, _ = paper.execute_query(
-        "MATCH (:Model {key: $k})<-[:DERIVED_FROM]-(c:Model) RETURN count(DISTINCT c) AS n",
-        k=root.lower(), database_=database)
-    direct = query_graph(paper, "viz_children", {"keys": [root]}, database=database,
-                         max_nodes=2000)
+        "MATCH (:Model {key: $k})<-[:DERIVED_FROM]-(c:Model) WHERE NOT coalesce(c.deleted, false) "
+        "RETURN count(DISTINCT c) AS n", k=root.lower(), database_=database)
+    direct = query_graph(paper, "family_edges", {"model": root, "maxDepth": 1},
+                         database=database, max_nodes=2000)
     assert len(direct.nodes) == children[0]["n"] + 1 > 100

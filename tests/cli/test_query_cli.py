@@ -208,9 +208,6 @@ def test_a_misspelt_enum_value_is_an_error_naming_the_values(small: neo4j.Driver
     assert result.exit_code == 1 and "MATH Lvl 5, GPQA, MUSR, MMLU-PRO" in result.output
     result = invoke("query", "run", "scored_pairs", "-p", "leaderboard=v3")
     assert result.exit_code == 1 and "$leaderboard must be one of v1, v2" in result.output
-    result = invoke("query", "run", "viz_children", "-p", "keys=meta/llama-7b",
-                    "-p", "relations=merge,finetunes")
-    assert result.exit_code == 1 and "got 'finetunes'" in result.output
     spaced = invoke("query", "run", "scored_pairs", "-p", "benchmark=MATH Lvl 5", "-f", "json")
     assert spaced.exit_code == 0, spaced.output
     assert {r["benchmark"] for r in json.loads(spaced.output)} <= {"MATH Lvl 5"}
@@ -283,7 +280,7 @@ def test_an_unknown_out_suffix_is_an_error_naming_the_formats(
 
 def test_viz_out_must_be_html(small: neo4j.Driver, tmp_path: Path) -> None:
     for view in (("lineage", "meta/llama-7b"),
-                 ("query", "viz_children", "-p", "keys=meta/llama-7b")):
+                 ("query", "family_edges", "-p", "model=meta/llama-7b")):
         result = invoke("viz", *view, "--out", str(tmp_path / "x.xlsx"))
         assert result.exit_code == 1 and "--out must end in .html, not '.xlsx'" in result.output
         assert not (tmp_path / "x.xlsx").exists()

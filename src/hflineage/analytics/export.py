@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +24,11 @@ import neo4j
 import networkx as nx
 
 from hflineage import SCHEMA_VERSION
-from hflineage.analytics.queries import require_anchors
-from hflineage.cypher import load, statement
-from hflineage.errors import HFLineageError, ModelNotFoundError, QueryParameterError
+from hflineage.analytics.queries import read_query, read_records
+from hflineage.analytics.subgraph import family_members
+from hflineage.db.schema import schema_versions
+from hflineage.errors import HFLineageError, QueryParameterError
+from hflineage.loader.normalize.ids import key_of
 
 FORMATS = ("graphml", "csv")
 NODE_HEAD = ("Id", "Label", "neo4jLabel")
@@ -63,17 +65,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _read(driver: neo4j.Driver, database: str, name: str, **params: Any) -> Iterator[neo4j.Record]:
-    """Stream the records of an internal read statement."""
-    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-        yield from session.run(statement(name), params)
+def _read(driver: neo4j.Driver, database: str, name: str, **params: Any) -> list[neo4j.Record]:
+    return read_records(driver, f"read/export_{name}", params, database)
 
 
 def _schema_version(driver: neo4j.Driver, database: str) -> int:
-    records, _, _ = driver.execute_query(
-        "MATCH (s:Schema) RETURN max(s.version) AS v", database_=database,
-        routing_=neo4j.RoutingControl.READ)
-    return int(records[0]["v"] or SCHEMA_VERSION)
+    return max(schema_versions(driver, database), default=SCHEMA_VERSION)
 
 
 def _display(record: neo4j.Record) -> str:
@@ -81,14 +78,17 @@ def _display(record: neo4j.Record) -> str:
     return str(props.get("id") or props.get("name") or record["id"])
 
 
+def _neighbourhood(driver: neo4j.Driver, database: str, ids: Iterable[str],
+                   keys: Iterable[str]) -> list[str]:
+    """Element ids of the given nodes and models plus the models' non-model neighbours."""
+    found = _read(driver, database, "neighbourhood", ids=sorted(ids), keys=sorted(keys))
+    return list(found[0]["ids"])
+
+
 def family_ids(driver: neo4j.Driver, database: str, root: str, max_depth: int) -> list[str]:
     """Element ids of a family subgraph (root, descendants, their non-model neighbours)."""
-    records, _, _ = driver.execute_query(statement("export/family"),
-                                         {"root": root, "maxDepth": max_depth},
-                                         database_=database, routing_=neo4j.RoutingControl.READ)
-    if not records or not records[0]["ids"]:
-        raise ModelNotFoundError(f"no model {root!r} in the graph")
-    return list(records[0]["ids"])
+    _, keys, _ = family_members(driver, database, root, down=max_depth, limit=None)
+    return _neighbourhood(driver, database, [], keys)
 
 
 def _collect(value: Any, ids: set[str], keys: set[str]) -> None:
@@ -99,7 +99,7 @@ def _collect(value: Any, ids: set[str], keys: set[str]) -> None:
     elif isinstance(value, neo4j.graph.Path):
         ids.update(n.element_id for n in value.nodes)
     elif isinstance(value, str):
-        keys.add(value.lower())
+        keys.add(key_of(value))
     elif isinstance(value, list | tuple):
         for v in value:
             _collect(v, ids, keys)
@@ -112,55 +112,80 @@ def query_ids(driver: neo4j.Driver, database: str, name: str,
               params: dict[str, Any] | None = None) -> list[str]:
     """Element ids of a query subgraph: the nodes (and model ids) a named query returns, plus
     their non-model neighbours."""
-    query = load(name)
-    bound = query.bind(params)
-    require_anchors(driver, bound, database)
-    records, _, _ = driver.execute_query(query.text, bound, database_=database,
-                                         routing_=neo4j.RoutingControl.READ)
     ids: set[str] = set()
     keys: set[str] = set()
-    for record in records:
+    for record in read_records(driver, name, params, database):
         _collect(list(record.values()), ids, keys)
-    found, _, _ = driver.execute_query(statement("export/neighbourhood"),
-                                       {"ids": sorted(ids), "keys": sorted(keys)},
-                                       database_=database, routing_=neo4j.RoutingControl.READ)
-    return list(found[0]["ids"])
+    return _neighbourhood(driver, database, ids, keys)
 
 
 def _with_schema(driver: neo4j.Driver, database: str, ids: list[str]) -> list[str]:
-    records, _, _ = driver.execute_query("MATCH (s:Schema) RETURN collect(elementId(s)) AS ids",
-                                         database_=database, routing_=neo4j.RoutingControl.READ)
-    return sorted(set(ids) | set(records[0]["ids"]))
+    schema = read_records(driver, "read/schema_node_ids", None, database)[0]["ids"]
+    return sorted(set(ids) | set(schema))
 
 
 def _keys(driver: neo4j.Driver, database: str, name: str) -> list[str]:
     return [r["key"] for r in _read(driver, database, name)]
 
 
-def _write_csv(folder: Path, nodes: Iterable[neo4j.Record], rels: Iterable[neo4j.Record],
-               node_keys: list[str], rel_keys: list[str], summary: ExportSummary) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "nodes.csv").open("w", newline="", encoding="utf-8") as fh:
+def _node_row(r: neo4j.Record, keys: list[str]) -> list[str]:
+    props = r["props"]
+    return [r["id"], _display(r), r["label"], *(_cell(props.get(k)) for k in keys)]
+
+
+def _rel_row(r: neo4j.Record, keys: list[str]) -> list[str]:
+    props = r["props"]
+    return [r["source"], r["target"], "Directed", r["type"], *(_cell(props.get(k)) for k in keys)]
+
+
+def _write_table(path: Path, head: list[str], rows: Iterable[list[str]]) -> int:
+    """One CSV file; the number of rows written."""
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow([*NODE_HEAD, *node_keys])
-        for r in nodes:
-            props = r["props"]
-            out.writerow([r["id"], _display(r), r["label"], *(_cell(props.get(k))
-                                                               for k in node_keys)])
-            summary.nodes += 1
-    with (folder / "relationships.csv").open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow([*REL_HEAD, *rel_keys])
-        for r in rels:
-            props = r["props"]
-            out.writerow([r["source"], r["target"], "Directed", r["type"],
-                          *(_cell(props.get(k)) for k in rel_keys)])
-            summary.relationships += 1
+        out.writerow(head)
+        for row in rows:
+            out.writerow(row)
+            count += 1
+    return count
+
+
+def _write_manifest(folder: Path, summary: ExportSummary) -> None:
     manifest = asdict(summary) | {"path": str(summary.path),
                                   "schemaVersion": summary.schema_version,
                                   "exportedAt": datetime.now(UTC).isoformat()}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                           encoding="utf-8")
+
+
+def _write_csv(folder: Path, nodes: list[neo4j.Record], rels: list[neo4j.Record],
+               summary: ExportSummary) -> None:
+    node_keys = sorted({k for r in nodes for k in r["props"]})
+    rel_keys = sorted({k for r in rels for k in r["props"]})
+    folder.mkdir(parents=True, exist_ok=True)
+    summary.nodes = _write_table(folder / "nodes.csv", [*NODE_HEAD, *node_keys],
+                                 (_node_row(r, node_keys) for r in nodes))
+    summary.relationships = _write_table(folder / "relationships.csv", [*REL_HEAD, *rel_keys],
+                                         (_rel_row(r, rel_keys) for r in rels))
+    _write_manifest(folder, summary)
+
+
+def _stream_csv(driver: neo4j.Driver, database: str, folder: Path,
+                summary: ExportSummary) -> None:
+    """The whole graph as CSV, each file written while its records stream in."""
+    node_keys = _keys(driver, database, "node_keys")
+    rel_keys = _keys(driver, database, "relationship_keys")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def stream(name: str, write: Callable[[neo4j.Result], int]) -> int:
+        return read_query(driver, f"read/export_{name}", None, database, None, write)[2]
+
+    summary.nodes = stream("nodes", lambda result: _write_table(
+        folder / "nodes.csv", [*NODE_HEAD, *node_keys], (_node_row(r, node_keys) for r in result)))
+    summary.relationships = stream("relationships", lambda result: _write_table(
+        folder / "relationships.csv", [*REL_HEAD, *rel_keys],
+        (_rel_row(r, rel_keys) for r in result)))
+    _write_manifest(folder, summary)
 
 
 def _uniform(items: Iterable[dict[str, Any]]) -> None:
@@ -213,20 +238,18 @@ def export_graph(driver: neo4j.Driver, path: Path | str, *, fmt: str = "graphml"
         ids = family_ids(driver, database, family, max_depth)
     elif query:
         ids = query_ids(driver, database, query, params)
+    if ids is None and fmt == "csv":
+        _stream_csv(driver, database, path, summary)
+        return summary
     if ids is None:
-        nodes: Iterable[neo4j.Record] = _read(driver, database, "export/nodes")
-        rels: Iterable[neo4j.Record] = _read(driver, database, "export/relationships")
+        nodes = _read(driver, database, "nodes")
+        rels = _read(driver, database, "relationships")
     else:
         ids = _with_schema(driver, database, ids)
-        nodes = list(_read(driver, database, "export/subgraph_nodes", ids=ids))
-        rels = list(_read(driver, database, "export/subgraph_relationships", ids=ids))
+        nodes = _read(driver, database, "subgraph_nodes", ids=ids)
+        rels = _read(driver, database, "subgraph_relationships", ids=ids)
     if fmt == "graphml":
         _write_graphml(path, nodes, rels, summary)
-    elif ids is None:
-        _write_csv(path, nodes, rels, _keys(driver, database, "export/node_keys"),
-                   _keys(driver, database, "export/relationship_keys"), summary)
     else:
-        nodes, rels = list(nodes), list(rels)
-        _write_csv(path, nodes, rels, sorted({k for r in nodes for k in r["props"]}),
-                   sorted({k for r in rels for k in r["props"]}), summary)
+        _write_csv(path, nodes, rels, summary)
     return summary

@@ -1,7 +1,8 @@
 """networkx analytics on derivation subgraphs fetched by Cypher (a family, an organization's
 neighbourhood), never the whole graph. Edges point child → parent, as DERIVED_FROM does.
 
-The functions over DataFrames and graphs are pure; ``family_digraph`` and ``org_digraph`` fetch.
+The functions over DataFrames, subgraphs and graphs are pure; ``family_digraph`` and
+``org_digraph`` fetch.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import networkx as nx
 import pandas as pd
 
 from hflineage.analytics.queries import run_query
+from hflineage.analytics.subgraph import Subgraph, fetch_family
 from hflineage.errors import OrganizationNotFoundError
 
 
@@ -26,15 +28,38 @@ def derivation_digraph(edges: pd.DataFrame, nodes: list[str] | None = None) -> n
     return g
 
 
+def family_tree(sub: Subgraph, max_depth: int = 10) -> nx.DiGraph:
+    """A fetched family as a DiGraph by model id, as ``family_edges`` answers: the root and its
+    descendants within ``max_depth`` generations (deleted descendants left out), and the edges
+    between them. ``sub`` must reach one generation further (or to the leaves)."""
+    if sub.focus is None:
+        raise ValueError("a family subgraph has its root as focus")
+    children: dict[str, list[str]] = {}
+    for link in sub.links:
+        children.setdefault(link.parent, []).append(link.child)
+    generation = {sub.focus: 0}
+    frontier = [sub.focus]
+    for depth in range(1, max_depth + 1):
+        frontier = list(dict.fromkeys(c for p in frontier for c in children.get(p, [])
+                                      if c not in generation))
+        generation.update((c, depth) for c in frontier)
+    members = {k for k in generation if k == sub.focus or not sub.models[k].deleted}
+    g = nx.DiGraph()
+    root = sub.models[sub.focus].id
+    g.add_node(root)
+    for link in sub.links:
+        if link.child in members and link.parent in members:
+            g.add_edge(sub.models[link.child].id, sub.models[link.parent].id,
+                       relation=link.relation)
+    g.graph["root"] = root
+    return g
+
+
 def family_digraph(driver: neo4j.Driver, model: str, database: str = "neo4j",
                    max_depth: int = 10) -> nx.DiGraph:
     """The family below ``model`` (it and its descendants) as a DiGraph, fetched by Cypher."""
-    lineage = run_query(driver, "model_lineage", {"model": model, "maxDepth": 0}, database)
-    edges = run_query(driver, "family_edges", {"model": model, "maxDepth": max_depth}, database)
-    root = str(lineage.loc[0, "model"])
-    g = derivation_digraph(edges, [root])
-    g.graph["root"] = root
-    return g
+    return family_tree(fetch_family(driver, database, model, down=max_depth + 1, limit=None),
+                       max_depth)
 
 
 def org_digraph(driver: neo4j.Driver, org: str, database: str = "neo4j") -> nx.DiGraph:

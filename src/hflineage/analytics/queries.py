@@ -1,4 +1,7 @@
-"""Named and user Cypher as pandas DataFrames, always in a READ transaction with a timeout.
+"""The one query runner: named, internal and user Cypher, always read-routed with a timeout.
+
+:func:`read_query` looks a query up, binds its parameters once, checks the schema version and
+the anchors, and reads; :func:`run_query` gives a DataFrame, :func:`read_records` the rows.
 
 Every named query of the registry is also a function of :mod:`hflineage.analytics`,
 ``fn(driver, database="neo4j", timeout=None, **params) -> DataFrame``.
@@ -9,12 +12,12 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 import pandas as pd
 
-from hflineage.cypher import Query, load, registry, statement
+from hflineage.cypher import Query, load, registry
 from hflineage.db.schema import ensure_current
 from hflineage.errors import (
     DatabaseError,
@@ -24,25 +27,29 @@ from hflineage.errors import (
     QueryTimeoutError,
     ReadOnlyViolationError,
 )
+from hflineage.loader.normalize.ids import key_of
 
 QueryFunction = Callable[..., pd.DataFrame]
+T = TypeVar("T")
 
 
-def read_dataframe(driver: neo4j.Driver, text: str, params: dict[str, Any] | None = None,
-                   database: str = "neo4j", timeout: float | None = None) -> pd.DataFrame:
-    """Run Cypher in a read-only transaction (writes are refused by the server) as a DataFrame.
+def _to_df(result: neo4j.Result) -> pd.DataFrame:
+    return result.to_df(parse_dates=True)
 
-    Temporal columns become pandas Timestamps. ``timeout`` (seconds) stops the transaction.
-    """
 
-    @neo4j.unit_of_work(timeout=timeout)
-    def work(tx: neo4j.ManagedTransaction) -> pd.DataFrame:
-        return tx.run(text, params or {}).to_df(parse_dates=True)
+def _to_records(result: neo4j.Result) -> list[neo4j.Record]:
+    return list(result)
 
+
+def _execute(driver: neo4j.Driver, text: str, params: dict[str, Any] | None, database: str,
+             timeout: float | None, transform: Callable[[neo4j.Result], T]) -> T:
+    """The one place Cypher is read: read-routed (writes are refused by the server), stopped
+    after ``timeout`` seconds, with the driver's refusals mapped to our errors."""
     try:
-        with driver.session(database=database,
-                            default_access_mode=neo4j.READ_ACCESS) as session:
-            return session.execute_read(work)
+        return driver.execute_query(neo4j.Query(text, timeout=timeout),
+                                    params or {}, database_=database,
+                                    routing_=neo4j.RoutingControl.READ,
+                                    result_transformer_=transform)
     except neo4j.exceptions.ClientError as e:
         code = e.code or ""
         if code == "Neo.ClientError.Statement.AccessMode":
@@ -56,17 +63,26 @@ def read_dataframe(driver: neo4j.Driver, text: str, params: dict[str, Any] | Non
         raise DatabaseError(f"Neo4j refused the query: {e.message}") from e
 
 
-def _read_one(driver: neo4j.Driver, database: str, path: str, params: dict[str, Any]
-              ) -> list[neo4j.Record]:
-    records, _, _ = driver.execute_query(statement(path), params, database_=database,
-                                         routing_=neo4j.RoutingControl.READ)
-    return records
+def read_dataframe(driver: neo4j.Driver, text: str, params: dict[str, Any] | None = None,
+                   database: str = "neo4j", timeout: float | None = None) -> pd.DataFrame:
+    """Run Cypher in a read-only transaction (writes are refused by the server) as a DataFrame.
+
+    Temporal columns become pandas Timestamps. ``timeout`` (seconds) stops the transaction.
+    """
+    return _execute(driver, text, params, database, timeout, _to_df)
 
 
 def _did_you_mean(wanted: str, candidates: list[str]) -> str:
     by_key = {c.lower(): c for c in candidates}
     close = difflib.get_close_matches(wanted.lower(), list(by_key), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(by_key[c] for c in close)}?" if close else ""
+
+
+def _lookup(driver: neo4j.Driver, database: str, path: str, params: dict[str, Any]
+            ) -> list[neo4j.Record]:
+    """An anchor check's own read (never anchored itself)."""
+    q = load(path)
+    return _execute(driver, q.text, q.bind(params), database, None, _to_records)
 
 
 def require_anchors(driver: neo4j.Driver, params: dict[str, Any], database: str = "neo4j"
@@ -76,17 +92,17 @@ def require_anchors(driver: neo4j.Driver, params: dict[str, Any], database: str 
     anchors = {"model": params.get("model"), "org": params.get("org")}
     if anchors["model"] is None and anchors["org"] is None:
         return
-    found = _read_one(driver, database, "read/anchors_exist", anchors)[0]
+    found = _lookup(driver, database, "read/anchors_exist", anchors)[0]
     model, org = anchors["model"], anchors["org"]
     if model is not None and not found["model"]:
-        namespace, _, name = str(model).lower().rpartition("/")
-        similar = _read_one(driver, database, "read/similar_models",
-                            {"namespace": namespace, "name": name})
+        namespace, _, name = key_of(str(model)).rpartition("/")
+        similar = _lookup(driver, database, "read/similar_models",
+                          {"namespace": namespace, "name": name})
         raise ModelNotFoundError(f"no model {model!r} in the graph"
                                  + _did_you_mean(str(model), [r["id"] for r in similar]))
     if org is not None and not found["org"]:
-        similar = _read_one(driver, database, "read/similar_organizations",
-                            {"prefix": str(org).lower()[:3]})
+        similar = _lookup(driver, database, "read/similar_organizations",
+                          {"prefix": str(org).lower()[:3]})
         raise OrganizationNotFoundError(f"no organization or user {org!r} in the graph"
                                         + _did_you_mean(str(org), [r["name"] for r in similar]))
 
@@ -102,6 +118,21 @@ def _with_limit(q: Query, params: dict[str, Any] | None, limit: int | None) -> d
     return params
 
 
+def read_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None,
+               database: str, timeout: float | None, transform: Callable[[neo4j.Result], T],
+               *, limit: int | None = None) -> tuple[Query, dict[str, Any], T]:
+    """The one query path: look ``name`` up (a named query, or ``read/...``), bind its
+    parameters once, check the schema version and the ``$model``/``$org`` anchors, then read.
+
+    Returns the query, its bound parameters and ``transform`` of the result.
+    """
+    q = load(name)
+    bound = q.bind(_with_limit(q, params, limit))
+    ensure_current(driver, database)
+    require_anchors(driver, bound, database)
+    return q, bound, _execute(driver, q.text, bound, database, timeout, transform)
+
+
 def run_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = None,
               database: str = "neo4j", timeout: float | None = None, *,
               limit: int | None = None) -> pd.DataFrame:
@@ -111,14 +142,17 @@ def run_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = N
     OrganizationNotFoundError. ``limit`` caps the rows: it sets ``$limit`` where the query has
     one (giving both is an error), else keeps the first ``limit`` rows.
     """
-    q = load(name)
-    bound = q.bind(_with_limit(q, params, limit))
-    ensure_current(driver, database)
-    require_anchors(driver, bound, database)
-    df = read_dataframe(driver, q.text, bound, database, timeout)
+    q, bound, df = read_query(driver, name, params, database, timeout, _to_df, limit=limit)
     if limit is not None and "limit" not in bound:
         df = df.head(limit)
     return df if len(df.columns) else pd.DataFrame(columns=list(q.columns))
+
+
+def read_records(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = None,
+                 database: str = "neo4j", timeout: float | None = None) -> list[neo4j.Record]:
+    """A named or internal (``read/...``) query's rows as records, on the same path as
+    :func:`run_query`."""
+    return read_query(driver, name, params, database, timeout, _to_records)[2]
 
 
 def run_cypher(driver: neo4j.Driver, text: str, params: dict[str, Any] | None = None,

@@ -25,15 +25,16 @@ from plotly.offline import get_plotlyjs
 from hflineage.analytics import graphs, output
 from hflineage.analytics.coverage_text import Coverage, share
 from hflineage.analytics.queries import run_query
+from hflineage.analytics.subgraph import FETCH_LIMIT, Subgraph, fetch_family
 from hflineage.errors import HFLineageError
+from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
 MAX_HTML_ROWS = 200
 MISSING = "—"  # how the page shows a missing value (never "nan", "None" or "null")
 NO_ARCHITECTURE = "no architecture recorded"
 LONG_CELL, LIST_SHOWN = 80, 3  # a list cell longer than this shows its length and first items
-RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
-RELATION_COLUMNS = {"finetune": "finetunes", "adapter": "adapters", "quantized": "quantized",
-                    "merge": "merges", "unknown": "unknownRelation"}
+RELATION_COLUMNS = dict(zip(EDGE_RELATIONS, ("finetunes", "adapters", "quantized", "merges",
+                                              "unknownRelation"), strict=True))
 SIZE_TOLERANCE = 0.05  # a child below 1 - SIZE_TOLERANCE times its parent's parameters is smaller
 ANOMALIES_NAMED = 5  # anomalies named in a sentence; the table lists all
 LEADERBOARDS = {"v1": "Open LLM Leaderboard v1", "v2": "Open LLM Leaderboard v2"}
@@ -59,7 +60,8 @@ def _esc(value: Any) -> Any:
 
 
 def _safe(df: pd.DataFrame) -> pd.DataFrame:
-    return df.apply(lambda col: col.map(_esc) if col.dtype == object else col)
+    safe: pd.DataFrame = df.apply(lambda col: col.map(_esc) if col.dtype == object else col)
+    return safe
 
 
 def _fig(title: str, **layout: Any) -> go.Figure:
@@ -168,7 +170,7 @@ def activity_section(df: pd.DataFrame, counts: pd.Series) -> Section:
     fig = _fig("New derivatives per month, by relation", barmode="stack",
                yaxis_title="derivatives")
     by = df.groupby(["month", "relation"], as_index=False)["derivatives"].sum()
-    for rel in RELATIONS:
+    for rel in EDGE_RELATIONS:
         part = by[by["relation"] == rel]
         if not part.empty:
             fig.add_bar(x=part["month"], y=part["derivatives"], name=rel)
@@ -208,7 +210,7 @@ def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFra
                yaxis_exponentformat="power")
     kept = _safe(pairs[pairs["excludedReason"].isna()])
     left_out = pairs[pairs["excludedReason"].notna()]
-    for rel in RELATIONS:
+    for rel in EDGE_RELATIONS:
         part = kept[kept["relation"] == rel]
         if not part.empty:
             fig.add_box(y=part["ratio"], name=f"{rel} ({len(part):,} pairs)", boxpoints="all",
@@ -343,7 +345,7 @@ class Board:
 def deltas_section(pairs: pd.DataFrame, by_relation: pd.DataFrame, board: Board) -> Section:
     fig = _fig(board.title("Score delta against the parent, by relation"),
                yaxis_title="child − parent score")
-    for rel in RELATIONS:
+    for rel in EDGE_RELATIONS:
         part = _safe(pairs[pairs["relation"] == rel])
         if not part.empty:
             fig.add_box(y=part["delta"], name=rel, boxpoints="all", jitter=0.4,
@@ -372,7 +374,7 @@ def size_change_section(df: pd.DataFrame, pairs: pd.DataFrame, board: Board) -> 
                xaxis_title="child/parent parameters (log)", xaxis_type="log",
                yaxis_title="score delta")
     sized = _safe(pairs.dropna(subset=["sizeRatio"]))
-    for rel in RELATIONS:
+    for rel in EDGE_RELATIONS:
         part = sized[sized["relation"] == rel]
         if not part.empty:
             fig.add_scatter(x=part["sizeRatio"], y=part["delta"], mode="markers", name=rel,
@@ -506,7 +508,8 @@ def family_sections(driver: neo4j.Driver, database: str, roots: list[str], out: 
     viz = importlib.util.find_spec("hflineage.viz") is not None
     for root in roots:
         summary = run_query(driver, "family_summary", {"model": root}, database, timeout)
-        g = graphs.family_digraph(driver, root, database)
+        sub = fetch_family(driver, database, root, limit=None)
+        g = graphs.family_tree(sub)
         stats = graphs.tree_stats(g, g.graph["root"])
         rank = graphs.influence(g)
         inner = rank[rank["model"] != g.graph["root"]]
@@ -514,8 +517,8 @@ def family_sections(driver: neo4j.Driver, database: str, roots: list[str], out: 
                      "maxBranching": stats["maxBranching"],
                      "meanBranching": stats["meanBranching"],
                      "mostInfluentialDerivative": inner["model"].iloc[0] if len(inner) else None})
-        if viz:
-            page = _lineage_page(driver, database, root, out)
+        if viz and len(sub.models) <= FETCH_LIMIT:
+            page = _lineage_page(sub, root, out)
             if page is not None:
                 links.append((page, f"lineage of {root}"))
     table = pd.DataFrame(rows)
@@ -527,14 +530,14 @@ def family_sections(driver: neo4j.Driver, database: str, roots: list[str], out: 
                    table, None, links)
 
 
-def _lineage_page(driver: neo4j.Driver, database: str, root: str, out: Path) -> str | None:
-    """The viz module's lineage page of a family, when that module is installed."""
-    from hflineage import viz
+def _lineage_page(sub: Subgraph, root: str, out: Path) -> str | None:
+    """The viz module's lineage page of a fetched family, when that module is installed."""
+    from hflineage.viz.render import build_network
 
     name = f"lineage/{re.sub(r'[^A-Za-z0-9._-]+', '_', root)}.html"
     try:
         (out / "lineage").mkdir(parents=True, exist_ok=True)
-        viz.family_graph(driver, root, database=database).save(str(out / name))
+        build_network(sub).save(str(out / name))
     except HFLineageError:
         return None
     return name

@@ -115,7 +115,6 @@ def query_run(app: AppContext, name: str, limit: int | None, params: dict[str, s
       hflineage query run size_accuracy_frontier --out frontier.parquet
     """
     fmt = _format(fmt, out)
-    load(name).bind(params)
     df = run_query(app.driver, name, params, app.database,
                    timeout or app.settings.hflineage_query_timeout, limit=limit)
     _emit(df, fmt, out, name)

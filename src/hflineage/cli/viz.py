@@ -26,7 +26,7 @@ def viz() -> None:
       hflineage viz lineage mistralai/Mistral-7B-v0.1 --out mistral.html
       hflineage viz family google/gemma-7b --max-nodes 500
       hflineage viz org TheBloke
-      hflineage viz query viz_children --param keys=google/gemma-7b
+      hflineage viz query model_lineage -p model=google/gemma-7b -p maxDepth=2
     """
 
 
@@ -165,7 +165,7 @@ def viz_query(app: AppContext, name: str, params: dict[str, str | None], out: Pa
 
     \b
     Example:
-      hflineage viz query viz_children --param keys=google/gemma-7b,google/gemma-2b
+      hflineage viz query model_lineage -p model=mistralai/Mistral-7B-v0.1 -p maxDepth=2
     """
     started = time.perf_counter()
     net = query_graph(app.driver, name, params, database=app.database, max_nodes=max_nodes,

@@ -1,7 +1,8 @@
 """Cypher lives in ``.cypher`` files; this registry loads and describes them.
 
-Top-level ``*.cypher`` files are the named, user-facing queries. ``schema/`` and ``write/`` hold
-the statements the loader and ``db init`` run. Each named query starts with a header::
+Top-level ``*.cypher`` files are the named, user-facing queries (``hflineage query list``).
+``read/`` holds the internal reads (subgraph hops, export, anchors, bookkeeping), ``schema/`` and
+``write/`` the statements the loader and ``db init`` run. Every file starts with a header::
 
     // One line saying what the query answers.
     // $limit: int = 25 -- rows to return
@@ -174,7 +175,9 @@ def registry() -> dict[str, Query]:
 
 
 def load(name: str) -> Query:
-    """One named query."""
+    """One named query, or an internal read by its path (``load("read/child_links")``)."""
+    if name.startswith("read/"):
+        return _internal(name)
     try:
         return registry()[name]
     except KeyError:
@@ -184,9 +187,17 @@ def load(name: str) -> Query:
 
 
 @functools.cache
+def _internal(path: str) -> Query:
+    try:
+        return parse(path, statement(path))
+    except FileNotFoundError:
+        raise QueryNotFoundError(f"no internal query {path!r}") from None
+
+
+@functools.cache
 def statement(path: str) -> str:
     """The text of an internal statement file, e.g. ``statement("write/models")``."""
-    return _root().joinpath(f"{path}.cypher").read_text(encoding="utf-8")
+    return str(_root().joinpath(f"{path}.cypher").read_text(encoding="utf-8"))
 
 
 def statements(path: str) -> list[str]:

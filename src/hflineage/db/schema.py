@@ -11,7 +11,7 @@ from hflineage.errors import SchemaVersionError, UnsafeWipeError
 
 
 def init_schema(driver: neo4j.Driver, database: str = "neo4j") -> int:
-    """Create every constraint and index, idempotently, and record the schema version.
+    """Every constraint and index, created idempotently, and the schema version recorded.
 
     An older graph is marked current once no model is left that older rules described; until
     then it keeps its version. Returns how many such models are left.
@@ -55,24 +55,26 @@ def ensure_current(driver: neo4j.Driver, database: str = "neo4j") -> None:
     if versions and max(versions) < SCHEMA_VERSION:
         raise SchemaVersionError(
             f"this graph has schema version {max(versions)}; hflineage now writes version "
-            f"{SCHEMA_VERSION} with corrected relation rules: reload its sources (`hflineage "
-            "load ...` re-describes every record), or empty it with `hflineage db reset` and "
-            "load again")
+            f"{SCHEMA_VERSION}, whose relation rules are corrected: reload its sources "
+            "(`hflineage load ...` re-describes every record), or empty it with `hflineage db "
+            "reset` and load again")
+
+
+def _count(driver: neo4j.Driver, database: str, path: str) -> int:
+    records, _, _ = driver.execute_query(statement(path), database_=database,
+                                         routing_=neo4j.RoutingControl.READ)
+    return int(records[0]["n"])
 
 
 def node_count(driver: neo4j.Driver, database: str = "neo4j") -> int:
-    records, _, _ = driver.execute_query(
-        "MATCH (n) RETURN count(n) AS n", database_=database, routing_=neo4j.RoutingControl.READ
-    )
-    return int(records[0]["n"])
+    """Every node, bookkeeping included."""
+    return _count(driver, database, "read/count_nodes")
 
 
 def wipe_database(driver: neo4j.Driver, database: str = "neo4j") -> None:
     """Delete every node and relationship (constraints stay). Callers guard against misuse."""
     with driver.session(database=database) as session:
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
+        session.run(statement("write/wipe_graph")).consume()
 
 
 def init_schema_at(instance: ManagedNeo4j, database: str = "neo4j") -> None:
@@ -85,11 +87,7 @@ def ensure_wipe_allowed(driver: neo4j.Driver, database: str, *, owned: bool) -> 
     """Refuse to go on when a database we did not create already holds data."""
     if owned:
         return
-    records, _, _ = driver.execute_query(
-        "MATCH (n) WHERE NOT n:Schema RETURN count(n) AS n", database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
-    count = int(records[0]["n"])
+    count = _count(driver, database, "read/count_data_nodes")
     if count:
         raise UnsafeWipeError(
             f"database {database!r} holds {count} nodes that these tests did not create; "

@@ -13,7 +13,7 @@ from typing import Any
 
 import neo4j
 
-from hflineage.viz.fetch import fetch_family, fetch_lineage, fetch_org, fetch_query
+from hflineage.analytics.subgraph import fetch_family, fetch_lineage, fetch_org, fetch_query
 from hflineage.viz.render import MAX_NODES, LineageNetwork, build_network
 
 __all__ = ["LineageNetwork", "family_graph", "lineage_graph", "org_graph", "query_graph"]

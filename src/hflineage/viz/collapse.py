@@ -13,6 +13,7 @@ import heapq
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -68,7 +69,8 @@ class Collapsed:
         return sum(len(a.members) for a in self.aggregates)
 
 
-def spanning_tree(g: nx.DiGraph, anchors: Iterable[str], rank: Callable[[str], tuple]
+def spanning_tree(g: nx.DiGraph, anchors: Iterable[str],
+                  rank: Callable[[str], tuple[Any, ...]]
                   ) -> tuple[dict[str, str | None], dict[str, Hop], list[str]]:
     """Breadth-first tree over ``g`` (edges child → parent) from the anchors; parts the anchors
     do not reach start from their best-ranked node. Returns tree parents, hops and BFS order."""
@@ -96,7 +98,7 @@ def spanning_tree(g: nx.DiGraph, anchors: Iterable[str], rank: Callable[[str], t
 
 
 def collapse(g: nx.DiGraph, anchors: list[str], max_nodes: int,
-             importance: Callable[[str], tuple]) -> Collapsed:
+             importance: Callable[[str], tuple[Any, ...]]) -> Collapsed:
     """Choose at most ``max_nodes`` nodes to draw (kept models plus aggregates; the anchors are
     always kept, even past the budget). An aggregate
     of a single model would take as much room as the model, so that model is drawn instead."""
@@ -111,7 +113,7 @@ def collapse(g: nx.DiGraph, anchors: list[str], max_nodes: int,
         if (p := parent[n]) is not None:
             size[p] += size[n]
 
-    def priority(n: str) -> tuple:
+    def priority(n: str) -> tuple[Any, ...]:
         tier = 0 if n in anchor_set else 1 if hops[n].kind == "parent" else 2
         return (tier, -size[n], *importance(n))
 
@@ -120,7 +122,7 @@ def collapse(g: nx.DiGraph, anchors: list[str], max_nodes: int,
 
     kept: list[str] = []
     groups: Counter[tuple[str | None, Hop]] = Counter()
-    heap: list[tuple[tuple, str]] = []
+    heap: list[tuple[tuple[Any, ...], str]] = []
     for n in order:
         if parent[n] is None:
             groups[group(n)] += 1

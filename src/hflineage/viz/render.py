@@ -17,9 +17,9 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
+from hflineage.analytics.subgraph import BENCHMARK, ModelInfo, Subgraph
 from hflineage.viz import layout
 from hflineage.viz.collapse import Aggregate, Collapsed, collapse
-from hflineage.viz.fetch import BENCHMARK, ModelInfo, Subgraph
 
 MAX_NODES = 300
 PHYSICS_LIMIT = 300
@@ -123,8 +123,8 @@ def _info(g: nx.DiGraph, n: str) -> ModelInfo | None:
     return info
 
 
-def _importance(g: nx.DiGraph) -> Callable[[str], tuple]:
-    def rank(n: str) -> tuple:
+def _importance(g: nx.DiGraph) -> Callable[[str], tuple[Any, ...]]:
+    def rank(n: str) -> tuple[Any, ...]:
         info = _info(g, n)
         return (-(info.downloads or 0), -(info.likes or 0), n) if info else (0, 0, n)
     return rank
@@ -177,7 +177,8 @@ def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
     return f"<b>{esc(info.id)}</b>{badge}<table>{rows}</table>"
 
 
-def _agg_tip(agg: Aggregate, label: str, g: nx.DiGraph, rank: Callable[[str], tuple]) -> str:
+def _agg_tip(agg: Aggregate, label: str, g: nx.DiGraph,
+             rank: Callable[[str], tuple[Any, ...]]) -> str:
     top = sorted(agg.members, key=rank)[:8]
     names = ", ".join(_display_id(g, m) for m in top)
     if len(agg.members) > len(top):

@@ -13,10 +13,14 @@ import neo4j
 import pandas as pd
 import pytest
 
-from hflineage.cypher import Query, registry
+from hflineage.cypher import Query, load, registry
 from hflineage.errors import QueryParameterError
 from tests.fixtures.analytics.graph import build
 
+# Every internal read, by path: each parses and passes EXPLAIN.
+INTERNAL = sorted(f"read/{f.name.removesuffix('.cypher')}"
+                  for f in resources.files("hflineage.cypher").joinpath("read").iterdir()
+                  if f.name.endswith(".cypher"))
 DUMMY = {"str": "x", "int": 1, "float": 1.0, "bool": False, "list[str]": ["x"], "list[int]": [1]}
 
 
@@ -36,7 +40,7 @@ def normal(value: Any) -> Any:
 
 
 def run(driver: neo4j.Driver, database: str, name: str, **params: Any) -> list[tuple[Any, ...]]:
-    q = registry()[name]
+    q = load(name)
     df: pd.DataFrame = driver.execute_query(
         q.text, q.bind(params), database_=database, routing_=neo4j.RoutingControl.READ,
         result_transformer_=neo4j.Result.to_df)
@@ -72,14 +76,23 @@ def test_readme_lists_every_query() -> None:
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Queries"):readme.index("## Report")]
     for name, q in registry().items():
-        if not name.startswith("viz_"):
-            assert f"| `{name}` | {q.description} |" in section, name
+        assert f"| `{name}` | {q.description} |" in section, name
 
 
 def test_variable_length_patterns_are_bounded() -> None:
     for name, q in registry().items():
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("//"))
         assert not re.search(r"\*\s*\]|\*\s*\d*\s*\.\.\s*\]|\{\s*\d*\s*,\s*\}", body), name
+
+
+@pytest.mark.parametrize("name", INTERNAL)
+def test_internal_read_is_documented_and_passes_explain(graph: neo4j.Driver, database: str,
+                                                         name: str) -> None:
+    q = load(name)
+    assert q.description and q.text.startswith("//"), name
+    # The fingerprint reads take $skip (the loader's labels) without a header line.
+    graph.execute_query("EXPLAIN " + q.text, explain_params(q) | {"skip": []},
+                        database_=database)
 
 
 @pytest.mark.parametrize("name", sorted(registry()))
@@ -460,8 +473,9 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("alice/mistral-ft", "mistralai/Mistral-7B", "finetune", "alice", "mistralai"),
         ("bob/mistral-merge", "mistralai/Mistral-7B", "merge", "bob", "mistralai"),
     ]),
-    # viz_* rows are keyed by the case-folded id; unknown keys are skipped, deleted models kept.
-    ("viz_children", {"keys": ["META/llama-7b", "alice/llama-ft", "nobody/nothing"]}, [
+    # The subgraph hops (internal reads) key rows by the case-folded id; unknown keys are
+    # skipped, deleted models kept.
+    ("read/child_links", {"keys": ["META/llama-7b", "alice/llama-ft", "nobody/nothing"]}, [
         ("alice/llama-ft", "meta/llama-7b", "finetune", "card", "explicit"),
         ("alice/old-llama", "meta/llama-7b", "finetune", "card", "explicit"),
         ("bob/llama-ft-ft", "alice/llama-ft", "finetune", "card", "explicit"),
@@ -469,21 +483,22 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("meta/llama-7b-chat", "meta/llama-7b", "finetune", "card", "explicit"),
         ("thebloke/llama-ft-gguf", "alice/llama-ft", "quantized", "card", "explicit"),
     ]),
-    ("viz_children", {"keys": ["meta/llama-7b", "alice/llama-ft"],
+    ("read/child_links", {"keys": ["meta/llama-7b", "alice/llama-ft"],
                       "relations": ["adapter", "quantized"]}, [
         ("carol/llama-lora", "meta/llama-7b", "adapter", "card", "explicit"),
         ("thebloke/llama-ft-gguf", "alice/llama-ft", "quantized", "card", "explicit"),
     ]),
-    ("viz_children", {"keys": ["bob/gemma-ft"]}, []),
-    ("viz_parents", {"keys": ["Bob/Mistral-Merge", "bob/gemma-ft", "meta/llama-7b"]}, [
+    ("read/child_links", {"keys": ["bob/gemma-ft"]}, []),
+    ("read/parent_links", {"keys": ["Bob/Mistral-Merge", "bob/gemma-ft", "meta/llama-7b"]}, [
         ("bob/gemma-ft", "google/gemma-7b", "finetune", "card", "explicit"),
         ("bob/mistral-merge", "alice/mistral-ft", "merge", "card", "explicit"),
         ("bob/mistral-merge", "mistralai/mistral-7b", "merge", "card", "explicit"),
     ]),
-    ("viz_parents", {"keys": ["bob/mistral-merge", "bob/gemma-ft"], "relations": ["finetune"]}, [
+    ("read/parent_links", {"keys": ["bob/mistral-merge", "bob/gemma-ft"],
+                           "relations": ["finetune"]}, [
         ("bob/gemma-ft", "google/gemma-7b", "finetune", "card", "explicit"),
     ]),
-    ("viz_models", {"keys": ["Meta/Llama-7B", "thebloke/llama-ft-GGUF", "google/gemma-7b",
+    ("read/model_details", {"keys": ["Meta/Llama-7B", "thebloke/llama-ft-GGUF", "google/gemma-7b",
                              "alice/old-llama", "nobody/nothing"]}, [
         ("alice/old-llama", "alice/old-llama", "alice", "LlamaForCausalLM", 7000000000,
          "apache-2.0", 0, 0, "2023-05-01T00:00:00Z", False, True, []),
@@ -495,19 +510,19 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("thebloke/llama-ft-gguf", "thebloke/llama-ft-GGUF", "thebloke", None, 3500000000, None,
          3000, 30, "2023-03-20T00:00:00Z", False, False, [{"leaderboard": "v1", "score": 43.0}]),
     ]),
-    ("viz_org_models", {"org": "ALICE"}, [
+    ("read/org_models", {"org": "ALICE"}, [
         ("alice", "alice/llama-ft"), ("alice", "alice/mistral-ft"), ("alice", "alice/old-llama"),
     ]),
-    ("viz_org_models", {"org": "nobody"}, []),
+    ("read/org_models", {"org": "nobody"}, []),
 ]
 
 
 # Queries without an ORDER BY (their callers do not need one): rows compared in sorted order.
-UNORDERED = {"viz_children", "viz_parents", "viz_models"}
+UNORDERED = {"read/child_links", "read/parent_links", "read/model_details"}
 
 
 def test_every_query_has_an_expected_answer() -> None:
-    assert {name for name, _, _ in EXPECTED} == set(registry())
+    assert {name for name, _, _ in EXPECTED if "/" not in name} == set(registry())
 
 
 @pytest.mark.parametrize(("name", "params", "rows"), EXPECTED,
@@ -594,10 +609,10 @@ def test_architectures_rank_by_contributions_and_count_a_cross_merge_once(
 
 
 # Queries that read scores, with the anchor they need. graph_stats only counts SCORED edges;
-# viz_models lists a model's score per board and coverage counts per board, each labelled.
+# coverage counts per board, each labelled.
 SCORE_QUERIES = {name: {"model": "meta/llama-7b"} if "model" in {p.name for p in q.params} else {}
                  for name, q in registry().items()
-                 if ":SCORED" in q.text and name not in {"graph_stats", "viz_models", "coverage"}}
+                 if ":SCORED" in q.text and name not in {"graph_stats", "coverage"}}
 
 
 def test_score_queries_take_a_leaderboard_and_tag_every_row() -> None:

@@ -12,8 +12,8 @@ import neo4j
 import pytest
 from click.testing import CliRunner
 
+from hflineage.analytics.subgraph import fetch_family, rows_to_links
 from hflineage.cli import cli
-from hflineage.cypher import registry
 from hflineage.db.schema import init_schema, wipe_database
 from hflineage.errors import (
     ModelNotFoundError,
@@ -22,7 +22,6 @@ from hflineage.errors import (
     ViewTooLargeError,
 )
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph, query_graph
-from hflineage.viz.fetch import fetch_family, rows_to_links
 from tests.support.paths import FIXTURES
 
 GRAPH = json.loads((FIXTURES / "viz" / "graph.json").read_text(encoding="utf-8"))
@@ -201,10 +200,12 @@ def test_stubs_are_drawn_distinctly(small: neo4j.Driver, database: str) -> None:
 
 def test_query_view_reads_child_parent_columns_and_model_columns(small: neo4j.Driver,
                                                                 database: str) -> None:
-    net = query_graph(small, "viz_children", {"keys": "acme/base-7b-chat"}, database=database)
+    net = query_graph(small, "family_edges", {"model": "acme/base-7b-chat", "maxDepth": 1},
+                      database=database)
     assert ids(net) == {"acme/base-7b-chat", "bob/base-7b-chat-gguf", "dave/merged-7b"}
     assert len(net.edges) == 2
-    models = query_graph(small, "viz_org_models", {"org": "dave"}, database=database)
+    models = query_graph(small, "model_lineage", {"model": "dave/merged-7b-sft", "maxDepth": 1},
+                         database=database)
     assert edge_pairs(models) == {("dave/merged-7b-sft", "dave/merged-7b", "finetune")}
 
 
@@ -224,7 +225,9 @@ def test_path_rows_become_models_and_edges(small: neo4j.Driver, database: str) -
 
 def test_query_without_models_is_refused(small: neo4j.Driver, database: str) -> None:
     with pytest.raises(NotDrawableError):
-        query_graph(small, "viz_org_models", {"org": "nobody"}, database=database)
+        query_graph(small, "graph_stats", database=database)
+    with pytest.raises(ModelNotFoundError, match="no model 'no/such'"):
+        query_graph(small, "model_lineage", {"model": "no/such"}, database=database)
 
 
 def test_a_view_past_the_fetch_limit_stops_with_advice(small: neo4j.Driver,
@@ -269,25 +272,14 @@ def test_save_writes_utf8(small: neo4j.Driver, database: str, tmp_path: Path) ->
     assert "→" in path.read_text(encoding="utf-8")
 
 
-def test_viz_queries_explain(small: neo4j.Driver, database: str) -> None:
-    names = [n for n in registry() if n.startswith("viz_")]
-    assert set(names) == {"viz_models", "viz_parents", "viz_children", "viz_org_models"}
-    for name in names:
-        query = registry()[name]
-        params: dict[str, Any] = {p.name: p.default for p in query.params}
-        params |= {"keys": ["a"], "org": "a"}
-        small.execute_query("EXPLAIN " + query.text, {k: params[k] for k in
-                                                      (p.name for p in query.params)},
-                            database_=database)
-
-
 def test_cli_writes_each_view(small: neo4j.Driver, cli_env: dict[str, str],
                               tmp_path: Path) -> None:
     runner = CliRunner()
     for args, nodes in ((["lineage", "Acme/Base-7B-Chat", "--down", "1"], 4),
                         (["family", "acme/base-7b", "--max-nodes", "20"], 20),
                         (["org", "dave", "--relation", "merge,finetune"], 5),
-                        (["query", "viz_children", "--param", "keys=acme/base-7b-chat"], 3)):
+                        (["query", "family_edges", "--param", "model=acme/base-7b-chat",
+                          "--param", "maxDepth=1"], 3)):
         out = tmp_path / f"{args[0]}.html"
         result = runner.invoke(cli, ["viz", *args, "--out", str(out)])
         assert result.exit_code == 0, result.output

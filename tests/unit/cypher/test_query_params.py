@@ -9,8 +9,9 @@ import pytest
 
 from hflineage.analytics.output import format_for
 from hflineage.cli.options import parse_params
-from hflineage.cypher import parse, registry
-from hflineage.errors import OutputFormatError, QueryParameterError
+from hflineage.cypher import load, parse, registry
+from hflineage.errors import OutputFormatError, QueryNotFoundError, QueryParameterError
+from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
 HEADER = """// A test query.
 // $benchmark: enum(Average|MATH Lvl 5|MMLU-PRO) = 'Average' -- a benchmark; null for all
@@ -75,3 +76,17 @@ def test_the_output_format_comes_from_the_suffix_or_is_an_error() -> None:
     for name in ("a.xlsx", "a"):
         with pytest.raises(OutputFormatError, match=r"--format table\|csv\|json\|parquet"):
             format_for(Path(name), None)
+
+
+def test_internal_reads_load_by_path_and_stay_out_of_the_registry() -> None:
+    hop = load("read/child_links")
+    assert hop.name == "read/child_links" and hop.columns[:2] == ("child", "parent")
+    assert not [name for name in registry() if "/" in name or name.startswith("viz_")]
+    relations = next(p for p in hop.params if p.name == "relations")
+    assert relations.choices == EDGE_RELATIONS
+    with pytest.raises(QueryParameterError, match="got 'finetunes'"):
+        hop.bind({"keys": "meta/llama-7b", "relations": "merge,finetunes"})
+    with pytest.raises(QueryNotFoundError):
+        load("read/no_such_read")
+    with pytest.raises(QueryNotFoundError):
+        load("child_links")

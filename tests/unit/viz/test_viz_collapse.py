@@ -11,12 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hflineage.analytics.subgraph import Link, ModelInfo, Subgraph, rows_to_links
+from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 from hflineage.viz import layout
 from hflineage.viz.collapse import collapse
-from hflineage.viz.fetch import Link, ModelInfo, Subgraph, rows_to_links
 from hflineage.viz.render import build_network
-
-RELATIONS = ["finetune", "adapter", "quantized", "merge", "unknown"]
 
 
 @st.composite
@@ -27,7 +26,7 @@ def families(draw: st.DrawFn) -> tuple[nx.DiGraph, int]:
     g.add_node("m0")
     for i in range(1, n):
         parent = draw(st.integers(0, i - 1))
-        g.add_edge(f"m{i}", f"m{parent}", relation=draw(st.sampled_from(RELATIONS)))
+        g.add_edge(f"m{i}", f"m{parent}", relation=draw(st.sampled_from(EDGE_RELATIONS)))
         if i > 2 and draw(st.booleans()) and draw(st.booleans()):
             other = draw(st.integers(0, i - 1))
             if other != parent:

@@ -1,4 +1,5 @@
-// Nodes other than the schema-version node: a bulk import may only replace an empty database.
+// Nodes other than the schema-version node: whether a database holds data (a bulk import may
+// only replace an empty one; the tests refuse to wipe one they did not fill).
 // returns: n
 MATCH (n) WHERE NOT n:Schema
 RETURN count(n) AS n

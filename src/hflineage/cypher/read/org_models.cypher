@@ -1,4 +1,4 @@
-// The models an organization or user published, for lineage graphs.
+// The models an organization or user published, for their subgraph.
 // $org: str -- organization or user name (case-insensitive)
 // returns: organization, key
 MATCH (o:Organization {key: toLower($org)})-[:PUBLISHED]->(m:Model)

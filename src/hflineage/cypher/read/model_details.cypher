@@ -1,4 +1,4 @@
-// Details of the given models for lineage graphs: organization, architecture, size, licence, counts, leaderboard Average per board.
+// Details of the given models for subgraphs (lineage pages, the report): organization, architecture, size, licence, counts, leaderboard Average per board.
 // $keys: list[str] -- Hub model ids (case-insensitive)
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- the benchmark whose scores are shown
 // returns: key, id, organization, architecture, parameters, license, downloads, likes, createdAt, stub, deleted, scores

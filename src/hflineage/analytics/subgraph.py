@@ -1,4 +1,8 @@
-"""Fetch the subgraph a lineage view draws, one bounded, index-backed hop at a time."""
+"""The one subgraph fetcher: a family, a lineage, an organization's neighbourhood or a named
+query's models, one bounded, index-backed hop at a time.
+
+The lineage pages draw these subgraphs, the report measures them and export writes them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 import neo4j
 
-from hflineage.cypher import load
+from hflineage.analytics.queries import read_query, read_records, require_anchors
 from hflineage.errors import (
     ModelNotFoundError,
     NotDrawableError,
@@ -16,8 +20,9 @@ from hflineage.errors import (
     QueryParameterError,
     ViewTooLargeError,
 )
+from hflineage.loader.normalize.ids import key_of
+from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
-RELATIONS = ("finetune", "adapter", "quantized", "merge", "unknown")
 FETCH_LIMIT = 100_000
 BENCHMARK = "Average"
 _BATCH = 5_000
@@ -70,10 +75,7 @@ class Subgraph:
 
 def _read(driver: neo4j.Driver, database: str, name: str, params: dict[str, Any]
           ) -> list[dict[str, Any]]:
-    query = load(name)
-    records, _, _ = driver.execute_query(query.text, query.bind(params), database_=database,
-                                         routing_=neo4j.RoutingControl.READ)
-    return [r.data() for r in records]
+    return [r.data() for r in read_records(driver, f"read/{name}", params, database)]
 
 
 def _batches(keys: Sequence[str]) -> Iterable[list[str]]:
@@ -86,10 +88,10 @@ def check_relations(relations: Iterable[str] | None) -> list[str] | None:
     if relations is None:
         return None
     wanted = [r.strip().lower() for r in relations if r.strip()]
-    unknown = sorted(set(wanted) - set(RELATIONS))
+    unknown = sorted(set(wanted) - set(EDGE_RELATIONS))
     if unknown:
         raise QueryParameterError(
-            f"unknown relation {', '.join(unknown)}; choose from {', '.join(RELATIONS)}")
+            f"unknown relation {', '.join(unknown)}; choose from {', '.join(EDGE_RELATIONS)}")
     return wanted or None
 
 
@@ -98,7 +100,8 @@ def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str]
     """Details of the given models; keys not in the graph are left out."""
     out: dict[str, ModelInfo] = {}
     for batch in _batches(sorted(set(keys))):
-        for row in _read(driver, database, "viz_models", {"keys": batch, "benchmark": BENCHMARK}):
+        rows = _read(driver, database, "model_details", {"keys": batch, "benchmark": BENCHMARK})
+        for row in rows:
             out[row["key"]] = ModelInfo(
                 key=row["key"], id=row["id"] or row["key"], organization=row["organization"],
                 architecture=row["architecture"], parameters=row["parameters"],
@@ -119,15 +122,16 @@ def _hop(driver: neo4j.Driver, database: str, name: str, keys: Sequence[str],
 
 
 def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int | None,
-           down: int | None, relations: list[str] | None, limit: int = FETCH_LIMIT
+           down: int | None, relations: list[str] | None, limit: int | None = FETCH_LIMIT
            ) -> tuple[set[str], list[Link]]:
     """Breadth-first walk up to ``up`` generations of parents and ``down`` of children.
 
-    ``None`` walks until no new model turns up (to the roots, or to the leaves).
+    ``None`` walks until no new model turns up (to the roots, or to the leaves); a walk that
+    reaches more than ``limit`` models (None: no limit) is refused.
     """
     seen = set(start)
     links: dict[tuple[str, str], Link] = {}
-    for name, depth in (("viz_parents", up), ("viz_children", down)):
+    for name, depth in (("parent_links", up), ("child_links", down)):
         frontier = sorted(set(start))
         level = 0
         while frontier and (depth is None or level < depth):
@@ -135,11 +139,11 @@ def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int
             new: set[str] = set()
             for link in found:
                 links.setdefault((link.child, link.parent), link)
-                other = link.parent if name == "viz_parents" else link.child
+                other = link.parent if name == "parent_links" else link.child
                 if other not in seen:
                     new.add(other)
             seen |= new
-            if len(seen) > limit:
+            if limit is not None and len(seen) > limit:
                 raise ViewTooLargeError(
                     f"this view reaches more than {limit:,} models; narrow it with "
                     "--relation, --up or --down")
@@ -158,10 +162,11 @@ def _describe(relations: list[str] | None, up: int | None, down: int | None) -> 
 
 
 def _require_model(driver: neo4j.Driver, database: str, model: str) -> ModelInfo:
-    found = model_details(driver, database, [model.lower()])
+    found = model_details(driver, database, [key_of(model)])
     if not found:
+        require_anchors(driver, {"model": model}, database)
         raise ModelNotFoundError(f"no model {model!r} in the graph")
-    return found[model.lower()]
+    return found[key_of(model)]
 
 
 def fetch_lineage(driver: neo4j.Driver, database: str, model: str, *, up: int | None = None,
@@ -176,20 +181,31 @@ def fetch_lineage(driver: neo4j.Driver, database: str, model: str, *, up: int | 
                     links, [focus.key], focus=focus.key, notes=[_describe(rels, up, down)])
 
 
+def family_members(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
+                   relations: list[str] | None = None, limit: int | None = FETCH_LIMIT
+                   ) -> tuple[ModelInfo, set[str], list[Link]]:
+    """A family's root, the keys of its members (root and ``down`` generations of
+    descendants) and its links, without the members' details."""
+    top = _require_model(driver, database, root)
+    keys, links = expand(driver, database, [top.key], up=0, down=down, relations=relations,
+                         limit=limit)
+    return top, keys, links
+
+
 def fetch_family(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
-                 relations: Iterable[str] | None = None, limit: int = FETCH_LIMIT) -> Subgraph:
+                 relations: Iterable[str] | None = None, limit: int | None = FETCH_LIMIT
+                 ) -> Subgraph:
     """A model and everything derived from it."""
     rels = check_relations(relations)
-    top = _require_model(driver, database, root)
-    keys, links = expand(driver, database, [top.key], up=0, down=down, relations=rels,
-                         limit=limit)
+    top, keys, links = family_members(driver, database, root, down=down, relations=rels,
+                                      limit=limit)
     return Subgraph("family", f"Family of {top.id}", model_details(driver, database, keys),
                     links, [top.key], focus=top.key, notes=[_describe(rels, 0, down)])
 
 
 def org_node(organization: str) -> str:
     """The node id that stands for an organization in a drawing."""
-    return f"org:{organization.lower()}"
+    return f"org:{key_of(organization)}"
 
 
 def fetch_org(driver: neo4j.Driver, database: str, org: str, *, up: int | None = 1,
@@ -197,9 +213,9 @@ def fetch_org(driver: neo4j.Driver, database: str, org: str, *, up: int | None =
               limit: int = FETCH_LIMIT) -> Subgraph:
     """An organization's models, the models they build on, and the models built on them."""
     rels = check_relations(relations)
-    rows = _read(driver, database, "viz_org_models", {"org": org})
+    rows = _read(driver, database, "org_models", {"org": org})
     if not rows:
-        raise OrganizationNotFoundError(f"no organization or user {org!r} with models in the graph")
+        raise OrganizationNotFoundError(f"organization or user {org!r} has no models in the graph")
     name = rows[0]["organization"] or org
     own = [r["key"] for r in rows]
     keys, links = expand(driver, database, own, up=up, down=down, relations=rels, limit=limit)
@@ -213,10 +229,10 @@ def fetch_org(driver: neo4j.Driver, database: str, org: str, *, up: int | None =
 def _model_ref(value: Any) -> str | None:
     if isinstance(value, neo4j.graph.Node):
         if "Model" in value.labels:
-            return str(value.get("key") or value.get("id") or "").lower() or None
+            return key_of(str(value.get("key") or value.get("id") or "")) or None
         return None
     if isinstance(value, str) and value.strip():
-        return value.strip().lower()
+        return key_of(value.strip())
     return None
 
 
@@ -254,17 +270,17 @@ def rows_to_links(rows: list[dict[str, Any]]) -> tuple[list[str], list[Link]]:
 def fetch_query(driver: neo4j.Driver, database: str, name: str,
                 params: dict[str, Any] | None = None) -> Subgraph:
     """Draw any named query whose rows hold models, child/parent links or paths."""
-    query = load(name)
-    records, _, _ = driver.execute_query(query.text, query.bind(params), database_=database,
-                                         routing_=neo4j.RoutingControl.READ)
-    keys, links = rows_to_links([dict(r.items()) for r in records])
+    query, _, rows = read_query(driver, name, params, database, None,
+                                lambda result: [dict(zip(result.keys(), r, strict=True))
+                                                for r in result])
+    keys, links = rows_to_links(rows)
     if not keys:
         raise NotDrawableError(
             f"{name} returned no models to draw: a drawable query returns columns child and "
             "parent, paths, Model nodes, or ids in a column named model, id or key")
     if not links:
         wanted = set(keys)
-        links = [link for link in _hop(driver, database, "viz_parents", keys, None)
+        links = [link for link in _hop(driver, database, "parent_links", keys, None)
                  if link.parent in wanted]
     found = model_details(driver, database, keys)
     models = {k: found.get(k) or ModelInfo(k, k, missing=True) for k in keys}

@@ -1,0 +1,4 @@
+// Every node, bookkeeping included: how much a database holds.
+// returns: n
+MATCH (n)
+RETURN count(n) AS n
