@@ -65,15 +65,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 GENERATOR_VERSION = 1
-RELATIONS = ("adapter", "finetune", "quantized", "merge")
-# HuggingKG edge counts. A merge model has ~2.1 parents once partners of its family are
-# found (of the 2-4 it asks for), so its share of models is its share of edges / 2.1.
-RELATION_EDGES = (155_642, 107_162, 45_809, 20_003)
+# HuggingKG edge counts per relation, in the order draws index them (reordering changes every
+# data set). A merge model has ~2.1 parents once partners of its family are found (of the 2-4 it
+# asks for), so its share of models is its share of edges / 2.1.
+RELATION_WEIGHTS = (("adapter", 155_642), ("finetune", 107_162), ("quantized", 45_809),
+                    ("merge", 20_003))
+RELATION_ORDER = tuple(r for r, _ in RELATION_WEIGHTS)
+RELATION_EDGES = tuple(e for _, e in RELATION_WEIGHTS)
 MERGE_PARENTS = (2, 2, 2, 3, 3, 4)
 MERGE_MEAN_PARENTS = 2.1
 RELATION_CUM = tuple(itertools.accumulate(
     e / MERGE_MEAN_PARENTS if r == "merge" else e
-    for r, e in zip(RELATIONS, RELATION_EDGES, strict=True)
+    for r, e in RELATION_WEIGHTS
 ))
 DERIVED_SHARE = 0.27
 MAX_DEPTH = 8
@@ -240,7 +243,7 @@ class Ecosystem:
             lic_i = _pick(rng, LICENSE_CUM)
             return self._make_core(index, rng, fam_i, rng.choice(fam.sizes),
                                    LICENSES[lic_i][0], None, (), 0, index)
-        relation = RELATIONS[_pick(rng, RELATION_CUM)]
+        relation = RELATION_ORDER[_pick(rng, RELATION_CUM)]
         parent = self.core(self._parent_index(index, rng))
         parents = [parent.index]
         if relation == "merge":
@@ -598,7 +601,7 @@ def generate(n: int, seed: int, out: Path, *, commit_share: float = 1.0) -> dict
     summary: dict[str, Any] = {
         "generator": "hflineage.synth", "version": GENERATOR_VERSION, "seed": seed,
         "models": n, "commit_share": commit_share,
-        "edges": {r: writer.stats.pop(f"edges_{r}", 0) for r in RELATIONS},
+        "edges": {r: writer.stats.pop(f"edges_{r}", 0) for r in RELATION_ORDER},
         "foundations": eco.foundations,
         **dict(sorted(writer.stats.items())),
     }

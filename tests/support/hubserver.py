@@ -26,10 +26,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
+from hflineage.loader.normalize.vocab import RELATIONS
+
 Endpoint = Literal["list", "detail", "commits"]
 FaultKind = Literal["status", "slow", "truncate", "repeat"]
 
-RELATIONS = ("finetune", "adapter", "quantized", "merge")
 #: What ``/api/models`` returns without ``expand`` (a subset of the Hub's default fields).
 DEFAULT_LIST_FIELDS = ("author", "createdAt", "downloads", "library_name", "likes",
                        "pipeline_tag", "tags")

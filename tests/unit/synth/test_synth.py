@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from hflineage.cli import cli
-from hflineage.synth import LEADERBOARD_COLUMNS, RELATION_EDGES, RELATIONS, generate
+from hflineage.loader.normalize.vocab import RELATIONS
+from hflineage.synth import LEADERBOARD_COLUMNS, RELATION_EDGES, RELATION_ORDER, generate
 
 N = 12_000
 
@@ -90,7 +91,8 @@ def test_relation_mix_matches_huggingkg(snap: tuple[Path, dict]) -> None:
     edges = snap[1]["edges"]
     total = sum(edges.values())
     target = sum(RELATION_EDGES)
-    for rel, real in zip(RELATIONS, RELATION_EDGES, strict=True):
+    assert sorted(RELATION_ORDER) == sorted(RELATIONS)
+    for rel, real in zip(RELATION_ORDER, RELATION_EDGES, strict=True):
         assert abs(edges[rel] / total - real / target) < 0.025, (rel, edges)
     assert 0.22 < total / N < 0.34  # HuggingKG: 330k edges over 1.2M models
 
