@@ -100,7 +100,11 @@ def test_bulk_gives_the_same_graph_as_the_online_loader(
         got = fingerprint(drv)
         runs = drv.execute_query("MATCH (r:LoadRun) RETURN r.status AS s").records
         constraints = drv.execute_query("SHOW CONSTRAINTS YIELD name RETURN name").records
+        marked = drv.execute_query("MATCH (m:Model {stub: false}) "
+                                   "RETURN count(*) AS n, count(m.quantizedStorage) AS marked"
+                                   ).records[0]
     assert got == expected
+    assert marked["n"] == marked["marked"] > 0
     assert expected.nodes["Model"] >= 2000 and expected.relationships["DERIVED_FROM"] > 300
     assert timings.rows["Model"] == expected.nodes["Model"]
     assert [r["s"] for r in runs] == ["complete"]

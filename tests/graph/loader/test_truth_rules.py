@@ -12,7 +12,7 @@ import neo4j
 import pandas as pd
 import pytest
 
-from hflineage import SCHEMA_VERSION
+from hflineage import RULES_TAG, SCHEMA_VERSION
 from hflineage.analytics import run_cypher, run_query
 from hflineage.db.schema import init_schema, schema_versions
 from hflineage.errors import SchemaVersionError
@@ -239,7 +239,7 @@ def _make_version_1(driver: neo4j.Driver) -> None:
     """What hflineage 0.1 with schema 1 left: its record versions and its wrong relation."""
     driver.execute_query(
         "MATCH (m:Model) WHERE m.recordVersion IS NOT NULL "
-        "SET m.recordVersion = replace(m.recordVersion, '|r002|', '|') "
+        f"SET m.recordVersion = replace(m.recordVersion, '|{RULES_TAG}|', '|') "
         "WITH m MATCH (m)-[d:DERIVED_FROM]->() SET d.relation = 'quantized'")
     driver.execute_query("MATCH (s:Schema) SET s.version = 1")
     driver.execute_query("MATCH (c:Contributor {name: 'Limerobot'}) SET c.isBot = true")

@@ -248,3 +248,19 @@ def test_commit_normalization() -> None:
         normalize_commit({"model": "o/m", "authors": ["a"]})
     with pytest.raises(RecordError, match="authors"):
         normalize_commit({"model": "o/m", "commit_id": "x", "authors": []})
+
+
+# quantized storage ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("record,expected", [
+    ({"id": "TheBloke/Llama-2-7B-GPTQ"}, True),
+    ({"id": "me/llama_awq.v2"}, True),
+    ({"id": "me/x-4bit"}, True),
+    ({"id": "me/x", "tags": ["bits-and-bytes"]}, True),
+    ({"id": "me/x", "tags": ["Int4"]}, True),
+    ({"id": "gptq/x"}, False),  # the owner glued to the name's first part is no marker
+    ({"id": "TheBloke/Llama-2-7B-GGUF"}, False),  # GGUF counts are not of packed storage
+    ({"id": "me/x-4b", "tags": ["quantized"]}, False),
+])
+def test_quantized_storage_marks_packed_parameter_counts(record: dict, expected: bool) -> None:
+    assert normalize_model(record).model["quantizedStorage"] is expected

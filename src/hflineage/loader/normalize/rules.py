@@ -42,6 +42,7 @@ from hflineage.loader.normalize.vocab import (
     QUANTIZED_EVIDENCE,
     QUANTIZED_NAME_PATTERN,
     QUANTIZED_NAME_TOKENS,
+    QUANTIZED_STORAGE_MARKERS,
     RELATIONS,
     license_category,
 )
@@ -189,6 +190,14 @@ def quantized_name(model_id: str) -> bool:
     name = model_id.rsplit("/", 1)[-1]
     tokens = {t.lower() for t in _NAME_TOKENS.split(name)}
     return bool(tokens & QUANTIZED_NAME_TOKENS) or _QUANTIZED_NAME.search(name) is not None
+
+
+def quantized_storage(model_id: str, tags: Iterable[str]) -> bool:
+    """True when a tag or a part of the id carries a quantized-storage marker (``-GPTQ``,
+    ``4bit``, ``bitsandbytes``): the model's parameter count is of packed storage."""
+    marks = {t.lower().replace("-", "") for t in tags}
+    marks.update(model_id.lower().replace("_", "-").replace(".", "-").split("-"))
+    return not marks.isdisjoint(QUANTIZED_STORAGE_MARKERS)
 
 
 def file_evidence(siblings: object) -> list[str]:
@@ -375,6 +384,7 @@ def normalize_model(record: object, raw: str | None = None) -> ModelRows:
         "gated": gated,
         "license": license_id,
         "tags": tags,
+        "quantizedStorage": quantized_storage(model_id, tags),
         "hasArchitectures": bool(architectures),
     }
     out = ModelRows(model)

@@ -101,6 +101,14 @@ QUANTIZED_NAME_TOKENS = frozenset({
 # ExLlamaV2 bit rates (``4.0bpw``).
 QUANTIZED_NAME_PATTERN = (r"(?:^|[-_.])(?:[1-8]bits?|i?q[1-8](?:_k(?:_[a-z]{1,2})?"
                           r"|_[0-9a-z]{1,2}(?:_[a-z]{1,2})?)|\d+(?:\.\d+)?bpw)(?:$|[-_.])")
+# Tags (lower case, without ``-``) or parts of a model's id (split on ``-``, ``_``, ``.``) that mark
+# it stored quantized: its parameter count is then of packed storage, not of weights (GPTQ/AWQ
+# safetensors hold 8 4-bit weights per int32, bitsandbytes 2 per uint8). GGUF is no marker: GGUF
+# files enter neither safetensors nor #Params. Kept on the model as ``quantizedStorage``.
+QUANTIZED_STORAGE_MARKERS = frozenset({
+    "gptq", "awq", "exl2", "bnb", "bitsandbytes", "int4", "int8", "2bit", "3bit", "4bit", "5bit",
+    "6bit", "8bit",
+})
 # Files of a repo (``siblings``) that prove what it is; kept on the model as ``fileEvidence``.
 FILE_EVIDENCE = {"gguf": "quantized", "adapter_config": "adapter", "mergekit": "merge"}
 

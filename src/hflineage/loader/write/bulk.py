@@ -53,7 +53,8 @@ MODEL_PROPS = (
     ("id", ""), ("stub", "boolean"), ("recordVersion", ""), ("author", ""),
     ("createdAt", "datetime"), ("lastModified", "datetime"), ("downloads", "long"),
     ("likes", "long"), ("pipelineTag", ""), ("libraryName", ""), ("modelType", ""),
-    ("gated", "?"), ("license", ""), ("tags", "string[]"), ("parameters", "long"),
+    ("gated", "?"), ("license", ""), ("tags", "string[]"), ("quantizedStorage", "boolean"),
+    ("parameters", "long"),
     ("parametersSource", ""), ("architectureSource", ""), ("nameParameters", "long"),
     ("fileEvidence", "string[]"),
 )
@@ -339,6 +340,7 @@ def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4
 
     Refuses (``BulkLoadRefusedError``) when the database holds anything but the schema node,
     unless ``replace`` says to throw the whole store away (the benchmark does; the CLI never).
+    Rejects go to ``rejects``, else to a new file in ``rejects_dir`` (as in an online load).
     The server is running afterwards, whatever happened.
     """
     timings = timings if timings is not None else BulkTimings()
