@@ -1,4 +1,4 @@
-"""Every internal write and export statement compiles against the real Neo4j."""
+"""Every internal write and read statement compiles against the real Neo4j."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pytest
 from hflineage.cypher import statement
 
 NAMES = sorted(f"{folder}/{f.name.removesuffix('.cypher')}"
-               for folder in ("write", "export")
+               for folder in ("write", "read")
                for f in resources.files("hflineage.cypher").joinpath(folder).iterdir()
                if f.name.endswith(".cypher"))
 
 
 def test_statements_exist() -> None:
-    assert "write/describe_models" in NAMES and "export/family" in NAMES
+    assert "write/describe_models" in NAMES and "read/export_nodes" in NAMES
 
 
 @pytest.mark.parametrize("name", NAMES)
