@@ -2,7 +2,6 @@
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $tolerance: float = 0.05 -- ratios within 1 ± tolerance count as the same size
-// $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts that mark a child stored quantized
 // returns: leaderboard, relation, sizeChange, pairs, medianSizeRatio, medianDelta, meanDelta, shareImproved
 // sizeChange is smaller, same or larger (child parameters against the parent's). Pairs with a
 // flagged count (parametersFlag) are left out, and so are quantized children: their counts are of
@@ -13,10 +12,8 @@ WHERE c.parameters > 0 AND p.parameters > 0
   AND c.parametersFlag IS NULL AND p.parametersFlag IS NULL
   AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
   AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
-WITH b, e, cs, ps, c, p,
-     [t IN coalesce(c.tags, []) | replace(toLower(t), '-', '')]
-       + split(replace(replace(toLower(c.id), '_', '-'), '.', '-'), '-') AS marks
-WHERE NOT (e.relation = 'quantized' OR any(m IN marks WHERE m IN $quantizedMarkers))
+WITH b, e, cs, ps, c, p
+WHERE NOT (e.relation = 'quantized' OR coalesce(c.quantizedStorage, false))
 WITH b.leaderboard AS leaderboard, e.relation AS relation,
      toFloat(c.parameters) / p.parameters AS ratio, cs.score - ps.score AS delta
 WITH leaderboard, relation, ratio, delta,

@@ -1,7 +1,6 @@
 // Every derivative–parent pair scored on the same benchmark: both scores, the delta and the size ratio.
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name; null for every benchmark
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
-// $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts that mark a child stored quantized
 // returns: child, parent, relation, architecture, benchmark, leaderboard, childScore, parentScore, delta, sizeRatio, parents
 // sizeRatio is null unless both parameter counts are known and unflagged (parametersFlag), and
 // for quantized children (storage counts, as in size_ratio_pairs). parents is the number of
@@ -18,10 +17,7 @@ RETURN c.id AS child, p.id AS parent, e.relation AS relation,
        ps.score AS parentScore, cs.score - ps.score AS delta,
        CASE WHEN c.parameters > 0 AND p.parameters > 0
                  AND c.parametersFlag IS NULL AND p.parametersFlag IS NULL
-                 AND NOT (e.relation = 'quantized' OR any(m IN
-                   [t IN coalesce(c.tags, []) | replace(toLower(t), '-', '')]
-                   + split(replace(replace(toLower(c.id), '_', '-'), '.', '-'), '-')
-                   WHERE m IN $quantizedMarkers))
+                 AND NOT (e.relation = 'quantized' OR coalesce(c.quantizedStorage, false))
             THEN toFloat(c.parameters) / p.parameters END AS sizeRatio,
        COUNT { (c)-[:DERIVED_FROM]->() } AS parents
 ORDER BY benchmark, leaderboard, child, parent

@@ -1,11 +1,11 @@
 // Size of every derivative against its parent: both parameter counts, their ratio, and whether the pair is left out of the size statistics.
 // $tolerance: float = 0.05 -- a child is smaller when its ratio is below 1 - tolerance
-// $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts (compared without '-') that mark a child stored quantized
 // returns: child, parent, relation, architecture, childParameters, parentParameters, ratio, smaller, excludedReason
 // One row per edge whose two models both have a positive parameter count (deleted ones left out);
 // architecture is the child's, else the parent's. excludedReason is null for a comparable pair and
-// 'quantized: storage count' when the edge is quantized or the child's tags or name parts carry one
-// of $quantizedMarkers. Such a count is of packed storage, not of weights: GPTQ/AWQ safetensors
+// 'quantized: storage count' when the edge is quantized or the child is marked quantizedStorage
+// (the loader's mark: a tag or name part names GPTQ, AWQ, EXL2, bitsandbytes, int4/8 or n bits).
+// Such a count is of packed storage, not of weights: GPTQ/AWQ safetensors
 // hold 8 4-bit weights per int32 and bitsandbytes 2 per uint8, leaderboard v1's #Params
 // multiplies a GPTQ repo's packed total by 8 (13B -> 16), and a quantization keeps its parent's
 // weights anyway. GGUF is no marker: GGUF files enter neither safetensors nor #Params. A pair
@@ -14,15 +14,13 @@
 MATCH (c:Model)-[e:DERIVED_FROM]->(p:Model)
 WHERE c.parameters > 0 AND p.parameters > 0
   AND NOT coalesce(c.deleted, false) AND NOT coalesce(p.deleted, false)
-WITH c, p, e, toFloat(c.parameters) / p.parameters AS ratio,
-     [t IN coalesce(c.tags, []) | replace(toLower(t), '-', '')]
-       + split(replace(replace(toLower(c.id), '_', '-'), '.', '-'), '-') AS marks
+WITH c, p, e, toFloat(c.parameters) / p.parameters AS ratio
 RETURN c.id AS child, p.id AS parent, e.relation AS relation,
        coalesce(head([(c)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
                 head([(p)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name])) AS architecture,
        c.parameters AS childParameters, p.parameters AS parentParameters, ratio,
        ratio < 1 - $tolerance AS smaller,
-       CASE WHEN e.relation = 'quantized' OR any(m IN marks WHERE m IN $quantizedMarkers)
+       CASE WHEN e.relation = 'quantized' OR coalesce(c.quantizedStorage, false)
             THEN 'quantized: storage count'
             WHEN c.parametersFlag IS NOT NULL OR p.parametersFlag IS NOT NULL
             THEN 'suspect count: ' + coalesce(c.parametersFlag, p.parametersFlag)

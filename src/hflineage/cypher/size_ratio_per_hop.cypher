@@ -2,7 +2,6 @@
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- one relation type, or null for all
 // $byArchitecture: bool = false -- one row per relation and architecture instead of per relation
 // $tolerance: float = 0.05 -- a child is smaller when its ratio is below 1 - tolerance
-// $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts that mark a child stored quantized
 // returns: relation, architecture, pairs, derivatives, minRatio, p25Ratio, medianRatio, p75Ratio, maxRatio, meanRatio, smallerPairs, smallerDerivatives, excludedPairs
 // Pairs are the edges size_ratio_pairs lists; the statistics are over its comparable pairs (the
 // quantized storage and suspect counts it names are only counted, in excludedPairs). architecture is null
@@ -17,11 +16,9 @@ WITH c, e, toFloat(c.parameters) / p.parameters AS ratio,
      CASE WHEN $byArchitecture
           THEN coalesce(head([(c)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
                         head([(p)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name])) END
-       AS architecture,
-     [t IN coalesce(c.tags, []) | replace(toLower(t), '-', '')]
-       + split(replace(replace(toLower(c.id), '_', '-'), '.', '-'), '-') AS marks
+       AS architecture
 WITH e.relation AS relation, architecture, c, ratio,
-     NOT (suspect OR e.relation = 'quantized' OR any(m IN marks WHERE m IN $quantizedMarkers))
+     NOT (suspect OR e.relation = 'quantized' OR coalesce(c.quantizedStorage, false))
        AS comparable
 WITH relation, architecture, CASE WHEN comparable THEN ratio END AS ratio,
      CASE WHEN comparable THEN {child: c.key, smaller: ratio < 1 - $tolerance} END AS pair

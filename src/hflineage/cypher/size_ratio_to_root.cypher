@@ -1,12 +1,11 @@
 // Size along multi-hop chains: each derivative's parameter ratio to its root, by generation, with medians over pairs.
 // $maxDepth: int = 10 -- deepest generation (at most 32)
 // $tolerance: float = 0.05 -- a derivative is smaller when its ratio is below 1 - tolerance
-// $quantizedMarkers: list[str] = gptq,awq,exl2,bnb,bitsandbytes,int4,int8,2bit,3bit,4bit,5bit,6bit,8bit -- tags or name parts that mark a derivative stored quantized
 // returns: generation, pairs, derivatives, p25Ratio, medianRatio, p75Ratio, meanRatio, smallerPairs, excludedPairs
 // A root is a model without a parent; a derivative's generation is its shortest distance to it,
 // and a derivative with several roots makes one pair per root. A derivative stored quantized (its
-// own edge on the path is quantized, or its tags or name parts carry a marker, as in
-// size_ratio_pairs) has a storage count, and a flagged count (parametersFlag) is suspect: their
+// own edge on the path is quantized, or it is marked quantizedStorage, as in size_ratio_pairs)
+// has a storage count, and a flagged count (parametersFlag) is suspect: their
 // pairs are only counted, in excludedPairs.
 MATCH (r:Model)
 WHERE r.parameters > 0 AND NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
@@ -14,11 +13,9 @@ MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
 WHERE length(p) <= $maxDepth AND d.parameters > 0 AND NOT coalesce(d.deleted, false)
 WITH length(p) AS generation, d, last(relationships(p)).relation AS relation,
      toFloat(d.parameters) / r.parameters AS ratio,
-     d.parametersFlag IS NOT NULL OR r.parametersFlag IS NOT NULL AS suspect,
-     [t IN coalesce(d.tags, []) | replace(toLower(t), '-', '')]
-       + split(replace(replace(toLower(d.id), '_', '-'), '.', '-'), '-') AS marks
+     d.parametersFlag IS NOT NULL OR r.parametersFlag IS NOT NULL AS suspect
 WITH generation, d, CASE WHEN NOT (suspect OR relation = 'quantized'
-                                   OR any(m IN marks WHERE m IN $quantizedMarkers))
+                                   OR coalesce(d.quantizedStorage, false))
                          THEN ratio END AS ratio
 RETURN generation, count(ratio) AS pairs, count(DISTINCT CASE WHEN ratio IS NOT NULL THEN d END)
          AS derivatives,
