@@ -8,8 +8,10 @@ Every named query (``hflineage query list``) is a function here, for example::
     analytics.run_query(driver, "top_base_models", {"relation": "adapter"})
     analytics.run_cypher(driver, "MATCH (m:Model) RETURN count(m) AS models")
 
-``analytics.QUERIES`` lists their names. networkx analytics on fetched subgraphs:
-``family_digraph``, ``org_digraph``, ``tree_stats``, ``influence``, ``components``,
+``analytics.QUERIES`` lists their names; ``read_records`` gives any query's rows as records.
+Subgraphs (a family, a lineage, an organization's neighbourhood) come from
+:mod:`hflineage.analytics.subgraph`; networkx analytics on them: ``family_digraph``,
+``family_tree``, ``org_digraph``, ``tree_stats``, ``influence``, ``components``,
 ``pareto_front``.
 """
 
@@ -19,6 +21,7 @@ from hflineage.analytics.graphs import (
     components,
     derivation_digraph,
     family_digraph,
+    family_tree,
     influence,
     org_digraph,
     pareto_front,
@@ -29,6 +32,7 @@ from hflineage.analytics.queries import (
     query_function,
     query_functions,
     read_dataframe,
+    read_records,
     run_cypher,
     run_query,
 )
@@ -42,11 +46,13 @@ __all__ = [
     "components",
     "derivation_digraph",
     "family_digraph",
+    "family_tree",
     "influence",
     "org_digraph",
     "pareto_front",
     "query_function",
     "read_dataframe",
+    "read_records",
     "run_cypher",
     "run_query",
     "tree_stats",

@@ -102,7 +102,7 @@ def require_anchors(driver: neo4j.Driver, params: dict[str, Any], database: str 
                                  + _did_you_mean(str(model), [r["id"] for r in similar]))
     if org is not None and not found["org"]:
         similar = _lookup(driver, database, "read/similar_organizations",
-                          {"prefix": str(org).lower()[:3]})
+                          {"prefix": key_of(str(org))[:3]})
         raise OrganizationNotFoundError(f"no organization or user {org!r} in the graph"
                                         + _did_you_mean(str(org), [r["name"] for r in similar]))
 

@@ -74,7 +74,7 @@ class Page:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-class LineageNetwork(Network):
+class LineageNetwork(Network):  # type: ignore[misc, unused-ignore]
     """A pyvis ``Network`` whose page is hflineage's own offline, escaped template.
 
     ``generate_html()`` returns the page, ``save(path)`` writes it as UTF-8, and in Jupyter
