@@ -16,6 +16,7 @@ import neo4j
 import pytest
 
 from hflineage.config import get_settings
+from hflineage.db.connection import open_driver
 from hflineage.db.docker import docker_available
 from hflineage.db.schema import init_schema, wipe_database
 from tests.support.paths import SHARED_DATA
@@ -34,11 +35,7 @@ def neo4j_server() -> Iterator[TestServer]:
 
 @pytest.fixture(scope="session")
 def driver(neo4j_server: TestServer) -> Iterator[neo4j.Driver]:
-    with neo4j.GraphDatabase.driver(
-        neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password),
-        notifications_min_severity="OFF",
-    ) as drv:
-        drv.verify_connectivity()
+    with open_driver(neo4j_server.connection()) as drv:
         init_schema(drv, neo4j_server.database)
         yield drv
         if not neo4j_server.owned:

@@ -13,6 +13,7 @@ import neo4j
 import pytest
 
 from hflineage.config import get_settings
+from hflineage.db.connection import Connection, open_driver
 from hflineage.db.runtime import ManagedNeo4j, Memory
 from hflineage.db.schema import ensure_wipe_allowed, init_schema, wipe_database
 from hflineage.errors import UnsafeWipeError
@@ -35,6 +36,9 @@ class TestServer:
     owned: bool
     instance: ManagedNeo4j | None = None
 
+    def connection(self) -> Connection:
+        return Connection(self.uri, self.username, self.password, self.database)
+
     def env(self) -> dict[str, str]:
         return {"NEO4J_URI": self.uri, "NEO4J_USERNAME": self.username,
                 "NEO4J_PASSWORD": self.password, "NEO4J_DATABASE": self.database}
@@ -45,7 +49,7 @@ def external_server() -> Iterator[TestServer]:
     server = TestServer(uri, os.environ.get("NEO4J_USERNAME", "neo4j"),
                         os.environ.get("NEO4J_PASSWORD", ""),
                         os.environ.get("NEO4J_DATABASE", "neo4j"), owned=False)
-    with neo4j.GraphDatabase.driver(uri, auth=(server.username, server.password)) as drv:
+    with open_driver(server.connection()) as drv:
         try:
             ensure_wipe_allowed(drv, server.database, owned=False)
         except UnsafeWipeError as e:

@@ -53,7 +53,8 @@ def db_start(app: AppContext, timeout: float) -> None:
     verb = "already running" if was == "running" else f"started in {took:.1f}s"
     click.echo(f"Neo4j {status.version} {verb} at {status.uri} (home {status.home})")
     ensure_restored(inst)
-    schema.init_schema_at(inst)
+    with inst.driver(app.settings.hflineage_retry_time) as driver:
+        schema.init_schema(driver)
 
 
 @db.command("stop")

@@ -313,7 +313,7 @@ def _data_nodes(instance: ManagedNeo4j, database: str) -> int | None:
             records, _, _ = drv.execute_query(statement("read/count_data_nodes"),
                                               database_=database)
             return int(records[0]["n"])
-    except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
+    except (DatabaseError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
         return None
 
 

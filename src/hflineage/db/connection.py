@@ -11,7 +11,7 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from hflineage.config import Settings
+from hflineage.config import Settings, get_settings
 from hflineage.db.runtime import ManagedNeo4j, user_instance
 from hflineage.errors import ConfigError, DatabaseError, RestoreIncompleteError
 
@@ -67,12 +67,18 @@ def ensure_restored(instance: ManagedNeo4j) -> None:
         "--yes` to empty it")
 
 
-def open_driver(conn: Connection, retry_time: float = 30.0) -> neo4j.Driver:
-    """A verified driver that retries transactions for ``retry_time`` seconds; the caller owns it
-    and closes it."""
+def open_driver(conn: Connection, retry_time: float = 30.0, *, verify: bool = True
+                ) -> neo4j.Driver:
+    """The one driver factory: server notifications off (they would flood a user's stderr
+    through the driver's logger) and transactions retried for ``retry_time`` seconds.
+
+    ``verify`` checks that the server answers and accepts the credentials, as one-line
+    ``DatabaseError``s; the caller owns the driver and closes it."""
     driver = GraphDatabase.driver(conn.uri, auth=(conn.username, conn.password),
                                   notifications_min_severity="OFF",
                                   max_transaction_retry_time=retry_time)
+    if not verify:
+        return driver
     try:
         driver.verify_connectivity()
     except AuthError as e:
@@ -80,5 +86,26 @@ def open_driver(conn: Connection, retry_time: float = 30.0) -> neo4j.Driver:
         raise DatabaseError(f"Neo4j at {conn.uri} rejected the credentials") from e
     except (ServiceUnavailable, OSError) as e:
         driver.close()
-        raise DatabaseError(f"Neo4j at {conn.uri} is not reachable: {e}") from e
+        reason = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+        raise DatabaseError(f"Neo4j at {conn.uri} is not reachable: {reason}") from e
+    return driver
+
+
+def connect(uri: str | None = None, *, database: str | None = None) -> neo4j.Driver:
+    """A verified driver to the Neo4j that the CLI would use, for notebooks and scripts.
+
+    The server is ``uri``, else ``NEO4J_URI`` (environment, then ``.env``), else the running
+    managed server (``hflineage db start``). ``database`` (else ``NEO4J_DATABASE``, else
+    ``neo4j``) is checked to answer; pass the same name as ``database=`` to analytics and viz
+    calls when it is not ``neo4j``. Use it in ``with`` or close it."""
+    settings = get_settings(neo4j_uri=uri, neo4j_database=database)
+    conn = resolve_connection(settings)
+    driver = open_driver(conn, settings.hflineage_retry_time)
+    try:
+        driver.execute_query("RETURN 1", database_=conn.database,
+                             routing_=neo4j.RoutingControl.READ)
+    except neo4j.exceptions.Neo4jError as e:
+        driver.close()
+        raise DatabaseError(f"Neo4j at {conn.uri} has no usable database "
+                            f"{conn.database!r}: {e.message}") from e
     return driver

@@ -34,6 +34,8 @@ from hflineage.errors import ProvisionError, RuntimeUnavailableError, ServerStar
 if TYPE_CHECKING:
     import neo4j
 
+    from hflineage.db.connection import Connection
+
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 REQUIRED_JVM_FLAGS = (
@@ -440,8 +442,9 @@ class ManagedNeo4j:
         return self.status()
 
     def _wait_ready(self, proc: subprocess.Popen[bytes], port: int, timeout: float) -> None:
-        from neo4j import GraphDatabase
         from neo4j.exceptions import AuthError, ServiceUnavailable
+
+        from hflineage.db.connection import open_driver
 
         deadline = time.monotonic() + timeout
         uri = f"bolt://127.0.0.1:{port}"
@@ -457,7 +460,8 @@ class ManagedNeo4j:
                 open_ = s.connect_ex(("127.0.0.1", port)) == 0
             if open_:
                 try:
-                    with GraphDatabase.driver(uri, auth=("neo4j", self.password)) as drv:
+                    # Unverified: this probe tells a refused password from a server not up yet.
+                    with open_driver(self._connection(uri), verify=False) as drv:
                         drv.verify_connectivity()
                         drv.execute_query("RETURN 1", database_="neo4j")
                     return
@@ -502,12 +506,16 @@ class ManagedNeo4j:
             with contextlib.suppress(psutil.NoSuchProcess):
                 psutil.Process(pid).wait(10)
 
-    def driver(self) -> neo4j.Driver:
-        """A driver to this running server; the caller closes it."""
-        from neo4j import GraphDatabase
+    def driver(self, retry_time: float = 30.0) -> neo4j.Driver:
+        """A verified driver to this running server (``open_driver``); the caller closes it."""
+        from hflineage.db.connection import open_driver
 
-        return GraphDatabase.driver(self.uri or "", auth=("neo4j", self.password),
-                                    notifications_min_severity="OFF")
+        return open_driver(self._connection(), retry_time)
+
+    def _connection(self, uri: str | None = None) -> Connection:
+        from hflineage.db.connection import Connection
+
+        return Connection(uri or self.uri or "", "neo4j", self.password)
 
     def env_lines(self) -> Sequence[str]:
         """Shell ``export`` lines for cypher-shell, Neo4j Browser or a notebook."""
