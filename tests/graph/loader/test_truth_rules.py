@@ -337,6 +337,19 @@ def test_hub_crawl_requests_siblings_and_keeps_their_evidence(
                    "files/packed": ("quantized", ["gguf"])}
 
 
+def test_quantized_storage_mark_leaves_a_stated_finetune_out_of_size_statistics(
+        graph: neo4j.Driver, database: str, tmp_path: Path) -> None:
+    _load(graph, database, tmp_path, [
+        {"id": "me/base-7B", "safetensors": {"total": 7_000_000_000}},
+        {"id": "me/child-7B-AWQ", "tags": ["base_model:finetune:me/base-7B"],
+         "safetensors": {"total": 1_200_000_000}}])
+    assert one(graph, "MATCH (m:Model {key: 'me/child-7b-awq'}) "
+                      "RETURN m.quantizedStorage") is True
+    pairs = run_query(graph, "size_ratio_pairs", database=database).set_index("child")
+    assert pairs.loc["me/child-7B-AWQ", "relation"] == "finetune"
+    assert pairs.loc["me/child-7B-AWQ", "excludedReason"] == "quantized: storage count"
+
+
 def test_flagged_counts_are_never_plotted_as_real_points(graph: neo4j.Driver, database: str,
                                                           tmp_path: Path) -> None:
     _load(graph, database, tmp_path, [
