@@ -31,7 +31,7 @@ def test_test_session_against_a_populated_server_refuses_and_keeps_data(
     graph.execute_query("CREATE (:Precious {name: 'user data'})", database_=database)
     probe = tmp_path / "test_probe.py"
     probe.write_text("def test_needs_graph(graph):\n    pass\n")
-    (tmp_path / "conftest.py").write_text("from tests.support.server import *  # noqa: F403\n")
+    (tmp_path / "conftest.py").write_text("from tests.conftest import *  # noqa: F403\n")
     env = os.environ | neo4j_server.env() | {"PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           "--rootdir", str(tmp_path), str(probe)],
