@@ -1,4 +1,4 @@
-"""Tests on the third-party snapshots in ../shared/data: they skip, with the reason, without them."""
+"""Tests on the third-party snapshots in ../shared/data; without them they skip, saying why."""
 
 from __future__ import annotations
 

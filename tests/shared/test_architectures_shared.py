@@ -22,8 +22,8 @@ import pytest
 
 from hflineage import analytics
 from hflineage.analytics.report import build_report
-from tests.shared import test_analytics_shared as shared
 from tests.browser.test_report import missing_text
+from tests.shared import test_analytics_shared as shared
 from tests.support.server import TestServer
 
 paper = shared.paper  # the module-scoped graph: paper-2024 + leaderboard v1, via the loader

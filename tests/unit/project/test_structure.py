@@ -63,8 +63,9 @@ def test_query_list_shows_only_public_queries() -> None:
     assert not [n for n in listed if n.startswith("viz_")], "viz_* queries are internal"
 
 
+#: A literal that starts with an upper-case Cypher clause is a statement, not prose.
 _CYPHER_START = re.compile(r"\s*(MATCH|OPTIONAL MATCH|MERGE|UNWIND|CREATE|RETURN|CALL|SHOW|WITH|"
-                           r"DROP|LOAD CSV)\b", re.IGNORECASE)
+                           r"DROP|LOAD CSV) \S")
 
 
 def test_no_inline_cypher_in_the_package() -> None:
