@@ -13,6 +13,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from hflineage.config import Settings, get_settings
 from hflineage.db.runtime import ManagedNeo4j, user_instance
+from hflineage.db.schema import node_count
 from hflineage.errors import ConfigError, DatabaseError, RestoreIncompleteError
 
 
@@ -102,8 +103,7 @@ def connect(uri: str | None = None, *, database: str | None = None) -> neo4j.Dri
     conn = resolve_connection(settings)
     driver = open_driver(conn, settings.hflineage_retry_time)
     try:
-        driver.execute_query("RETURN 1", database_=conn.database,
-                             routing_=neo4j.RoutingControl.READ)
+        node_count(driver, conn.database)  # from the count store: instant on any graph
     except neo4j.exceptions.Neo4jError as e:
         driver.close()
         raise DatabaseError(f"Neo4j at {conn.uri} has no usable database "

@@ -445,6 +445,7 @@ class ManagedNeo4j:
         from neo4j.exceptions import AuthError, ServiceUnavailable
 
         from hflineage.db.connection import open_driver
+        from hflineage.db.schema import node_count
 
         deadline = time.monotonic() + timeout
         uri = f"bolt://127.0.0.1:{port}"
@@ -463,7 +464,7 @@ class ManagedNeo4j:
                     # Unverified: this probe tells a refused password from a server not up yet.
                     with open_driver(self._connection(uri), verify=False) as drv:
                         drv.verify_connectivity()
-                        drv.execute_query("RETURN 1", database_="neo4j")
+                        node_count(drv)
                     return
                 except AuthError as e:
                     self.stop()

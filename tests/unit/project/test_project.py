@@ -1,4 +1,6 @@
-"""Project-level promises: docker-compose, the run script, CI and CLI help."""
+"""Project-level promises: docker-compose, the run script, CI, dependencies, ``python -m``.
+
+Every command's help and its example: tests/cli/test_cli_reference.py."""
 
 from __future__ import annotations
 
@@ -10,10 +12,7 @@ import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-import click
 import yaml
-
-from hflineage.cli import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -62,22 +61,6 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
     undeclared = sorted(module for module in imported
                         if not {_normalized(d) for d in dists.get(module, [module])} & declared)
     assert not undeclared, f"imported but not in pyproject dependencies: {undeclared}"
-
-
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()
-              ) -> list[tuple[tuple[str, ...], click.Command]]:
-    out: list[tuple[tuple[str, ...], click.Command]] = []
-    for name, cmd in group.commands.items():
-        out.append(((*prefix, name), cmd))
-        if isinstance(cmd, click.Group):
-            out += _commands(cmd, (*prefix, name))
-    return out
-
-
-def test_every_command_has_help_with_an_example() -> None:
-    missing = [" ".join(path) for path, cmd in _commands(cli)
-               if "Example" not in (cmd.help or "")]
-    assert not missing, f"commands without an example in --help: {missing}"
 
 
 def test_python_dash_m_works() -> None:
