@@ -49,7 +49,7 @@ def demo(app: AppContext, out: Path) -> None:
     click.echo(f"The demo's own Neo4j {status.version} is ready at {status.uri} "
                f"({time.monotonic() - t0:.1f}s), state folder {home}: apart from your graph"
                + (" (NEO4J_URI is ignored)" if app.settings.neo4j_uri else ""))
-    with inst.driver() as driver:
+    with inst.driver(app.settings.hflineage_retry_time) as driver:
         result = run_demo(driver, "neo4j", out.resolve(), say=click.echo)
     if result.table is not None:
         _print_table(result.table)
