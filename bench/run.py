@@ -62,7 +62,7 @@ SLOW_QUERY = 5.0
 QUERY_BUDGET = 900.0  # seconds for all queries of one size; anchored ones go first
 STEPS = ("naive", "raw", "online", "commits", "leaderboard", "queries", "viz", "bulk")
 ANCHORED = ("model_lineage", "family_edges", "family_summary", "family_best_score_over_time",
-            "org_neighbourhood", "viz_children", "viz_models", "viz_org_models", "viz_parents")
+            "org_neighbourhood")
 
 
 def log(msg: str) -> None:

@@ -37,10 +37,6 @@ class SchemaVersionError(DatabaseError):
     """The graph was built under another schema version than this hflineage's."""
 
 
-class UnsafeWipeError(DatabaseError):
-    """Refused to wipe a database that holds data hflineage did not create."""
-
-
 class QueryNotFoundError(HFLineageError):
     """No named query has that name."""
 

@@ -15,13 +15,29 @@ import pytest
 from hflineage.config import get_settings
 from hflineage.db.connection import Connection, open_driver
 from hflineage.db.runtime import ManagedNeo4j, Memory
-from hflineage.db.schema import ensure_wipe_allowed, init_schema, wipe_database
-from hflineage.errors import UnsafeWipeError
+from hflineage.db.schema import data_node_count, init_schema, wipe_database
 from hflineage.loader import load_leaderboard, load_snapshot
 from tests.support.paths import SHARED_DATA
 
 #: What a test Neo4j gets: 1 GB heap, 512 MB page cache.
 TEST_MEMORY = Memory(heap="1g", pagecache="512m")
+
+
+class UnsafeWipeError(RuntimeError):
+    """Refused to wipe a database that holds data the tests did not create."""
+
+
+def ensure_wipe_allowed(driver: neo4j.Driver, database: str, *, owned: bool) -> None:
+    """Refuse to go on when a database we did not create already holds data."""
+    if owned:
+        return
+    count = data_node_count(driver, database)
+    if count:
+        raise UnsafeWipeError(
+            f"database {database!r} holds {count} nodes that these tests did not create; "
+            "refusing to wipe it. Point NEO4J_URI at an empty database, or unset it to use "
+            "a private test server."
+        )
 
 
 @dataclass

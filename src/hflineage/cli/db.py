@@ -10,10 +10,11 @@ from pathlib import Path
 import click
 
 from hflineage.cli.context import AppContext, Group, pass_app
+from hflineage.cli.options import default_rejects_dir
 from hflineage.db import admin, schema
 from hflineage.db.connection import ensure_restored
 from hflineage.errors import ConfirmationRequiredError, HFLineageError
-from hflineage.loader.write.run import default_rejects_dir
+from hflineage.loader.write import run as load_runs
 
 
 @click.group(cls=Group)
@@ -157,7 +158,8 @@ def db_reset(app: AppContext, yes: bool, database: str | None) -> None:
     app.repairing = True
     result = admin.reset_graph(
         app.driver, name,
-        crawl_dir=app.settings.crawl_dir, rejects_dirs=[default_rejects_dir()],
+        crawl_dir=app.settings.crawl_dir,
+        rejects_dirs=[default_rejects_dir(), load_runs.default_rejects_dir()],
         confirm=confirmer(yes), instance=app.instance() if app.conn.managed else None)
     click.echo("\n".join(result.lines()))
 

@@ -10,6 +10,7 @@ import click
 from hflineage.cli.context import AppContext, Group, pass_app
 from hflineage.cli.options import (
     batch_size_option,
+    default_rejects_dir,
     progress_option,
     rejects_option,
     relation_option,
@@ -18,12 +19,6 @@ from hflineage.errors import BulkLoadRefusedError
 from hflineage.loader import LoadSummary, load_hub, load_leaderboard, load_snapshot
 from hflineage.loader.sources.hub import CrawlSpec, HubClient
 from hflineage.loader.write.bulk import bulk_load
-
-
-def default_rejects_dir() -> Path:
-    """Where a command's rejects go unless ``--rejects`` names a file: ``./hflineage-rejects``,
-    the user's (never next to the read-only input, never deleted by hflineage)."""
-    return Path.cwd() / "hflineage-rejects"
 
 
 def report(summary: LoadSummary) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
+from click.decorators import FC
 
 from hflineage.analytics.output import FORMATS
 from hflineage.errors import QueryParameterError
@@ -34,6 +35,12 @@ def parse_relations(_ctx: click.Context, _param: click.Parameter, values: tuple[
     return list(dict.fromkeys(wanted)) or None
 
 
+def default_rejects_dir() -> Path:
+    """Where a command's rejects go unless ``--rejects`` names a file: ``./hflineage-rejects``,
+    the user's (never next to the read-only input, never deleted by hflineage)."""
+    return Path.cwd() / "hflineage-rejects"
+
+
 param_option = click.option(
     "--param", "-p", "params", multiple=True, callback=parse_params, metavar="NAME=VALUE",
     help="A query parameter (repeatable); null is a JSON null.")
@@ -52,7 +59,8 @@ limit_option = click.option(
     help="At most this many rows (sets the query's $limit where it has one).")
 
 
-def timeout_option(default: str = "HFLINEAGE_QUERY_TIMEOUT, 60") -> Any:
+def timeout_option(default: str = "HFLINEAGE_QUERY_TIMEOUT, 60"
+                   ) -> Callable[[FC], FC]:
     """``--timeout`` in seconds for each query's transaction."""
     return click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
                         help=f"Seconds before a query's transaction is stopped "

@@ -33,7 +33,13 @@ from hflineage.db.connection import ensure_restored
 from hflineage.db.fingerprint import fingerprint
 from hflineage.db.lock import no_load_running
 from hflineage.db.runtime import ManagedNeo4j, user_instance
-from hflineage.db.schema import init_schema, node_count, schema_versions, wipe_database
+from hflineage.db.schema import (
+    data_node_count,
+    init_schema,
+    node_count,
+    schema_versions,
+    wipe_database,
+)
 from hflineage.errors import (
     ConfigError,
     DatabaseError,
@@ -310,9 +316,7 @@ def _data_nodes(instance: ManagedNeo4j, database: str) -> int | None:
     """Nodes other than the schema node, or None when the database cannot be read."""
     try:
         with instance.driver() as drv:
-            records, _, _ = drv.execute_query(statement("read/count_data_nodes"),
-                                              database_=database)
-            return int(records[0]["n"])
+            return data_node_count(drv, database)
     except (DatabaseError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
         return None
 

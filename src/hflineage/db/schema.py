@@ -6,8 +6,7 @@ import neo4j
 
 from hflineage import RULES_TAG, SCHEMA_VERSION
 from hflineage.cypher import statement, statements
-from hflineage.db.runtime import ManagedNeo4j
-from hflineage.errors import SchemaVersionError, UnsafeWipeError
+from hflineage.errors import SchemaVersionError
 
 
 def init_schema(driver: neo4j.Driver, database: str = "neo4j") -> int:
@@ -77,20 +76,6 @@ def wipe_database(driver: neo4j.Driver, database: str = "neo4j") -> None:
         session.run(statement("write/wipe_graph")).consume()
 
 
-def init_schema_at(instance: ManagedNeo4j, database: str = "neo4j") -> None:
-    """Initialise the schema of a running managed instance."""
-    with neo4j.GraphDatabase.driver(instance.uri or "", auth=("neo4j", instance.password)) as drv:
-        init_schema(drv, database)
-
-
-def ensure_wipe_allowed(driver: neo4j.Driver, database: str, *, owned: bool) -> None:
-    """Refuse to go on when a database we did not create already holds data."""
-    if owned:
-        return
-    count = _count(driver, database, "read/count_data_nodes")
-    if count:
-        raise UnsafeWipeError(
-            f"database {database!r} holds {count} nodes that these tests did not create; "
-            "refusing to wipe it. Point NEO4J_URI at an empty database, or unset it to use "
-            "a private test server."
-        )
+def data_node_count(driver: neo4j.Driver, database: str = "neo4j") -> int:
+    """Nodes other than the ``(:Schema)`` node."""
+    return _count(driver, database, "read/count_data_nodes")

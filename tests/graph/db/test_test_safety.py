@@ -10,9 +10,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from hflineage.db.schema import ensure_wipe_allowed
-from hflineage.errors import UnsafeWipeError
-from tests.support.server import TestServer
+from tests.support.server import TestServer, UnsafeWipeError, ensure_wipe_allowed
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -33,7 +33,7 @@ import neo4j
 from hflineage.cypher import statement
 from hflineage.db.lock import load_lock
 from hflineage.db.runtime import ManagedNeo4j
-from hflineage.db.schema import init_schema
+from hflineage.db.schema import data_node_count, init_schema
 from hflineage.errors import BulkLoadRefusedError, DatabaseError
 from hflineage.loader.normalize.rules import CommitRow, ModelRows, Row
 from hflineage.loader.sources.snapshot import snapshot_stages
@@ -319,14 +319,8 @@ def _model_props(m: Row) -> list[Any]:
     return [values[name] for name, _ in MODEL_PROPS]
 
 
-def data_node_count(driver: neo4j.Driver, database: str) -> int:
-    records, _, _ = driver.execute_query(statement("read/count_data_nodes"), database_=database,
-                                         routing_=neo4j.RoutingControl.READ)
-    return int(records[0]["n"])
-
-
 def _driver(instance: ManagedNeo4j) -> neo4j.Driver:
-    return neo4j.GraphDatabase.driver(instance.uri or "", auth=("neo4j", instance.password))
+    return instance.driver()
 
 
 def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4j",
