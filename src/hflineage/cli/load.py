@@ -137,11 +137,12 @@ def load_leaderboard_cmd(app: AppContext, path: Path, rejects: Path | None,
 @batch_size_option
 @progress_option
 @pass_app
-def load_hub_cmd(app: AppContext, author: str | None, search: str | None, limit: int | None,
-                 family: str | None, depth: int, relations: list[str] | None, with_commits: bool,
-                 since: str | None, refresh: bool, snapshot_out: Path | None, restart: bool,
-                 endpoint: str | None, timeout: float, retries: int, rejects: Path | None,
-                 batch_size: int | None, progress: bool) -> None:
+def load_hub_cmd(  # noqa: PLR0913 (click passes each option as an argument)
+        app: AppContext, author: str | None, search: str | None, limit: int | None,
+        family: str | None, depth: int, relations: list[str] | None, with_commits: bool,
+        since: str | None, refresh: bool, snapshot_out: Path | None, restart: bool,
+        endpoint: str | None, timeout: float, retries: int, rejects: Path | None,
+        batch_size: int | None, progress: bool) -> None:
     """Crawl the live Hub and load the models (and commits) it returns.
 
     Only the stored fields are requested (expand), 1,000 models a page. huggingface_hub

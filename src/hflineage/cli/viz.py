@@ -89,8 +89,9 @@ def _depth(value: int) -> int | None:
               help="Generations of descendants to draw (-1: all).")
 @_common()
 @pass_app
-def viz_lineage(app: AppContext, model: str, up: int, down: int, out: Path | None,
-                max_nodes: int, color_by: str, layout: str, relations: list[str] | None) -> None:
+def viz_lineage(  # noqa: PLR0913 (click passes each option as an argument)
+        app: AppContext, model: str, up: int, down: int, out: Path | None,
+        max_nodes: int, color_by: str, layout: str, relations: list[str] | None) -> None:
     """Draw a model's ancestors and descendants.
 
     \b
@@ -135,8 +136,9 @@ def viz_family(app: AppContext, root: str, down: int, out: Path | None, max_node
               help="Generations of models built on the organization's to draw (-1: all).")
 @_common()
 @pass_app
-def viz_org(app: AppContext, name: str, up: int, down: int, out: Path | None, max_nodes: int,
-            color_by: str, layout: str, relations: list[str] | None) -> None:
+def viz_org(  # noqa: PLR0913 (click passes each option as an argument)
+        app: AppContext, name: str, up: int, down: int, out: Path | None, max_nodes: int,
+        color_by: str, layout: str, relations: list[str] | None) -> None:
     """Draw an organization's models, what they build on and who builds on them.
 
     \b

@@ -19,6 +19,6 @@ def docker_available(timeout: float = 3.0) -> bool:
         with docker.APIClient(version=docker.constants.MINIMUM_DOCKER_API_VERSION,
                               timeout=timeout, **docker.utils.kwargs_from_env()) as client:
             reply = client.get(f"{client.base_url}/_ping", timeout=timeout)
-        return reply.status_code == 200 and reply.text == "OK"
+        return bool(reply.status_code == 200 and reply.text == "OK")
     except Exception:  # any failure to reach the daemon means no Docker
         return False

@@ -30,10 +30,11 @@ from hflineage.loader.write.scores import write_scores
 from hflineage.loader.write.stages import load_run, run_stages
 
 
-def load_snapshot(driver: neo4j.Driver, path: Path | str, *, database: str = "neo4j",
-                  rejects: Path | str | None = None, rejects_dir: Path | None = None,
-                  batch_size: int = 5000, progress: bool = False,
-                  contributor_kind: str = "auto", lock: Path | None = None) -> LoadSummary:
+def load_snapshot(  # noqa: PLR0913 (keyword-only load options, one per CLI option)
+        driver: neo4j.Driver, path: Path | str, *, database: str = "neo4j",
+        rejects: Path | str | None = None, rejects_dir: Path | None = None,
+        batch_size: int = 5000, progress: bool = False,
+        contributor_kind: str = "auto", lock: Path | None = None) -> LoadSummary:
     """Load a snapshot file, or a folder with ``models.jsonl`` and/or ``commits.jsonl``.
 
     ``contributor_kind`` says whether commit authors are Hub usernames (``hub``) or git display
@@ -45,10 +46,11 @@ def load_snapshot(driver: neo4j.Driver, path: Path | str, *, database: str = "ne
                       progress=progress, lock=lock)
 
 
-def load_model_records(driver: neo4j.Driver, records: Iterable[dict[str, Any]], *, source: str,
-                       database: str = "neo4j", rejects: Path | str | None = None,
-                       rejects_dir: Path | None = None, batch_size: int = 5000,
-                       progress: bool = False, lock: Path | None = None) -> LoadSummary:
+def load_model_records(  # noqa: PLR0913 (keyword-only load options, one per CLI option)
+        driver: neo4j.Driver, records: Iterable[dict[str, Any]], *, source: str,
+        database: str = "neo4j", rejects: Path | str | None = None,
+        rejects_dir: Path | None = None, batch_size: int = 5000,
+        progress: bool = False, lock: Path | None = None) -> LoadSummary:
     """Load Hub-shaped model records from any iterable."""
     stage = Stage(source, "models", model_rows(records))
     return run_stages(driver, [stage], source=source, input_=source, database=database,
@@ -56,11 +58,12 @@ def load_model_records(driver: neo4j.Driver, records: Iterable[dict[str, Any]], 
                       progress=progress, lock=lock)
 
 
-def load_commit_records(driver: neo4j.Driver, records: Iterable[dict[str, Any]], *, source: str,
-                        database: str = "neo4j", rejects: Path | str | None = None,
-                        rejects_dir: Path | None = None, batch_size: int = 5000,
-                        progress: bool = False, contributor_kind: str = "hub",
-                        lock: Path | None = None) -> LoadSummary:
+def load_commit_records(  # noqa: PLR0913 (keyword-only load options, one per CLI option)
+        driver: neo4j.Driver, records: Iterable[dict[str, Any]], *, source: str,
+        database: str = "neo4j", rejects: Path | str | None = None,
+        rejects_dir: Path | None = None, batch_size: int = 5000,
+        progress: bool = False, contributor_kind: str = "hub",
+        lock: Path | None = None) -> LoadSummary:
     """Load commit records (``model``, ``commit_id``, ``authors``, ``created_at``, ``title``)."""
     stage = Stage(source, "commits", commit_rows(records),
                   contributor_kind=checked_kind(contributor_kind))
@@ -120,12 +123,13 @@ def resolve_since(driver: neo4j.Driver, database: str, value: str | None,
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).isoformat()
 
 
-def load_hub(driver: neo4j.Driver, spec: CrawlSpec, client: HubClient, *,
-             database: str = "neo4j", since: str | None = None, folder: Path | None = None,
-             crawl_dir: Path | None = None, restart: bool = False,
-             rejects: Path | str | None = None, batch_size: int = 5000,
-             progress: bool = False, notify: Callable[[str], None] | None = None,
-             lock: Path | None = None) -> HubLoad:
+def load_hub(  # noqa: PLR0913 (keyword-only load options, one per CLI option)
+        driver: neo4j.Driver, spec: CrawlSpec, client: HubClient, *,
+        database: str = "neo4j", since: str | None = None, folder: Path | None = None,
+        crawl_dir: Path | None = None, restart: bool = False,
+        rejects: Path | str | None = None, batch_size: int = 5000,
+        progress: bool = False, notify: Callable[[str], None] | None = None,
+        lock: Path | None = None) -> HubLoad:
     """Crawl the Hub as ``spec`` says (resuming an unfinished crawl of the same options), then
     load what it fetched in one Hub LoadRun and apply its renames and deletions.
 

@@ -19,10 +19,11 @@ from hflineage.viz.render import MAX_NODES, LineageNetwork, build_network
 __all__ = ["LineageNetwork", "family_graph", "lineage_graph", "org_graph", "query_graph"]
 
 
-def lineage_graph(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
-                  up: int | None = None, down: int | None = 2,
-                  relations: Iterable[str] | None = None, max_nodes: int = MAX_NODES,
-                  color_by: str = "architecture", layout: str = "auto") -> LineageNetwork:
+def lineage_graph(  # noqa: PLR0913 (keyword-only view options, one per viz option)
+        driver: neo4j.Driver, model: str, *, database: str = "neo4j",
+        up: int | None = None, down: int | None = 2,
+        relations: Iterable[str] | None = None, max_nodes: int = MAX_NODES,
+        color_by: str = "architecture", layout: str = "auto") -> LineageNetwork:
     """A model's ancestors (``up`` generations, None: to the roots) and descendants."""
     sub = fetch_lineage(driver, database, model, up=up, down=down, relations=relations)
     return build_network(sub, max_nodes=max_nodes, color_by=color_by, layout_mode=layout)
@@ -37,10 +38,11 @@ def family_graph(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
     return build_network(sub, max_nodes=max_nodes, color_by=color_by, layout_mode=layout)
 
 
-def org_graph(driver: neo4j.Driver, org: str, *, database: str = "neo4j", up: int | None = 1,
-              down: int | None = 1, relations: Iterable[str] | None = None,
-              max_nodes: int = MAX_NODES, color_by: str = "architecture",
-              layout: str = "auto") -> LineageNetwork:
+def org_graph(  # noqa: PLR0913 (keyword-only view options, one per viz option)
+        driver: neo4j.Driver, org: str, *, database: str = "neo4j", up: int | None = 1,
+        down: int | None = 1, relations: Iterable[str] | None = None,
+        max_nodes: int = MAX_NODES, color_by: str = "architecture",
+        layout: str = "auto") -> LineageNetwork:
     """An organization's models, the base models they build on and the models built on them."""
     sub = fetch_org(driver, database, org, up=up, down=down, relations=relations)
     return build_network(sub, max_nodes=max_nodes, color_by=color_by, layout_mode=layout)

@@ -18,7 +18,11 @@ from typing import Any
 import httpx2
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
-from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
+from huggingface_hub.utils import (  # type: ignore[attr-defined]  # lazily re-exported
+    build_hf_headers,
+    hf_raise_for_status,
+    http_backoff,
+)
 
 from hflineage import __version__
 from hflineage.errors import HubError, HubUnavailableError

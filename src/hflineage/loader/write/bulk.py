@@ -323,13 +323,14 @@ def _driver(instance: ManagedNeo4j) -> neo4j.Driver:
     return instance.driver()
 
 
-def bulk_load(instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4j",
-              rejects: Path | str | None = None, rejects_dir: Path | None = None,
-              workdir: Path | None = None,
-              max_off_heap: str = "2G", admin_heap: str = "1g", batch_size: int = 5000,
-              progress: bool = False, contributor_kind: str = "auto",
-              start_timeout: float = 600.0, timings: BulkTimings | None = None,
-              replace: bool = False) -> LoadSummary:
+def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
+        instance: ManagedNeo4j, path: Path | str, *, database: str = "neo4j",
+        rejects: Path | str | None = None, rejects_dir: Path | None = None,
+        workdir: Path | None = None,
+        max_off_heap: str = "2G", admin_heap: str = "1g", batch_size: int = 5000,
+        progress: bool = False, contributor_kind: str = "auto",
+        start_timeout: float = 600.0, timings: BulkTimings | None = None,
+        replace: bool = False) -> LoadSummary:
     """First load of a snapshot into the EMPTY database of a managed server, offline.
 
     Refuses (``BulkLoadRefusedError``) when the database holds anything but the schema node,

@@ -102,10 +102,11 @@ def write_stage(writer: Writer, stage: Stage, summary: LoadSummary, sink: Reject
     summary.details[f"{stage.kind}:{stage.where}"] = summary.records_in - before
 
 
-def run_stages(driver: neo4j.Driver, stages: Iterable[Stage], *, source: str, input_: str,
-               database: str, rejects: Path | str | None, batch_size: int,
-               progress: bool, lock: Path | None = None,
-               rejects_dir: Path | None = None) -> LoadSummary:
+def run_stages(  # noqa: PLR0913 (keyword-only load options of each load)
+        driver: neo4j.Driver, stages: Iterable[Stage], *, source: str, input_: str,
+        database: str, rejects: Path | str | None, batch_size: int,
+        progress: bool, lock: Path | None = None,
+        rejects_dir: Path | None = None) -> LoadSummary:
     """Write every stage in order inside one LoadRun, through the online writer."""
     with load_run(driver, database, source, input_, rejects, lock,
                   rejects_dir) as (summary, sink):
