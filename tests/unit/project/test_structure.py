@@ -106,3 +106,12 @@ def test_mypy_strict_is_clean() -> None:
     out = subprocess.run([_tool("mypy"), "--strict"], capture_output=True, text=True,
                          check=False, cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_one_driver_factory_and_no_working_directory_defaults_in_the_library() -> None:
+    drivers = [str(p.relative_to(SRC)) for p in _sources()
+               if "GraphDatabase" in p.read_text(encoding="utf-8")]
+    assert drivers == ["db/connection.py"], f"drivers opened outside db/connection.py: {drivers}"
+    cwd = [str(p.relative_to(SRC)) for p in _sources()
+           if "Path.cwd()" in p.read_text(encoding="utf-8") and p.parent.name != "cli"]
+    assert not cwd, f"the current directory as a library default: {cwd}"
