@@ -184,6 +184,17 @@ class Core:
     root: int
 
 
+@dataclass(frozen=True)
+class _Lineage:
+    """Where a new model hangs in the tree: its relation and parents (None and none for a
+    root), its depth and the index of its root."""
+
+    relation: str | None
+    parents: tuple[int, ...]
+    depth: int
+    root: int
+
+
 class Ecosystem:
     """Deterministic model records for one seed and size; record ``i`` needs no state."""
 
@@ -236,13 +247,13 @@ class Ecosystem:
             fam = FAMILIES[fam_i]
             size = rng.choice(fam.sizes)
             return self._make_core(index, rng, fam_i, size, rng.choice(fam.licenses),
-                                   None, (), 0, index)
+                                   _Lineage(None, (), 0, index))
         if rng.random() >= DERIVED_SHARE:
             fam_i = _pick(rng, FAMILY_CUM)
             fam = FAMILIES[fam_i]
             lic_i = _pick(rng, LICENSE_CUM)
             return self._make_core(index, rng, fam_i, rng.choice(fam.sizes),
-                                   LICENSES[lic_i][0], None, (), 0, index)
+                                   LICENSES[lic_i][0], _Lineage(None, (), 0, index))
         relation = RELATION_ORDER[_pick(rng, RELATION_CUM)]
         parent = self.core(self._parent_index(index, rng))
         parents = [parent.index]
@@ -252,15 +263,15 @@ class Ecosystem:
                 if other is not None and other not in parents:
                     parents.append(other)
         lic = parent.license if rng.random() < 0.75 else LICENSES[_pick(rng, LICENSE_CUM)][0]
-        return self._make_core(index, rng, parent.family, parent.size, lic, relation,
-                               tuple(parents), parent.depth + 1, parent.root)
+        return self._make_core(index, rng, parent.family, parent.size, lic,
+                               _Lineage(relation, tuple(parents), parent.depth + 1, parent.root))
 
     def _make_core(self, index: int, rng: random.Random, fam_i: int, size: float, lic: str,
-                   relation: str | None, parents: tuple[int, ...], depth: int, root: int
-                   ) -> Core:
-        owner = self.owner(index, relation, rng)
-        name = self._name(index, FAMILIES[fam_i], size, relation, rng)
-        return Core(index, f"{owner}/{name}", fam_i, size, lic, relation, parents, depth, root)
+                   lineage: _Lineage) -> Core:
+        owner = self.owner(index, lineage.relation, rng)
+        name = self._name(index, FAMILIES[fam_i], size, lineage.relation, rng)
+        return Core(index, f"{owner}/{name}", fam_i, size, lic, lineage.relation,
+                    lineage.parents, lineage.depth, lineage.root)
 
     def _parent_index(self, index: int, rng: random.Random) -> int:
         """A foundation (Zipf), an earlier fine-tune or merge (deepening), or any earlier model."""
@@ -465,35 +476,39 @@ def _dirty(rec: dict[str, Any], rng: random.Random, stats: Counter[str]) -> dict
     if card is None or roll > 0.06:
         return rec
     card = dict(card)
-    base = card.get("base_model")
-    if isinstance(base, str) and roll < 0.01:
-        card["base_model"] = f"https://huggingface.co/{base}"
-        stats["dirty_base_url"] += 1
-    elif isinstance(base, str) and roll < 0.02:
-        card["base_model"] = base + "/"
-        stats["dirty_base_trailing_slash"] += 1
-    elif base is None and roll < 0.012:
-        card["base_model"] = "unknown"
-        stats["dirty_base_unknown"] += 1
-    elif base is None and roll < 0.015:
-        card["base_model"] = "./output/checkpoint-500"
-        stats["dirty_base_local_path"] += 1
-    elif base is None and roll < 0.016:
-        card["base_model"] = rec["id"]
-        stats["dirty_base_self"] += 1
-    elif base is None and roll < 0.018:
-        card["base_model"] = []
-        stats["dirty_base_empty_list"] += 1
+    dirt: str | None = None
+    broken_base = _dirty_base(card.get("base_model"), rec, roll)
+    if broken_base is not None:
+        card["base_model"], dirt = broken_base
     elif "license" in card and roll < 0.04:
         card["licence"] = card.pop("license")
-        stats["dirty_licence_key"] += 1
+        dirt = "dirty_licence_key"
     elif "language" in card and roll < 0.05:
         card["language"] = card["language"][0]
-        stats["dirty_language_string"] += 1
+        dirt = "dirty_language_string"
     elif rec.get("library_name") == "transformers":
         rec = rec | {"library_name": "Transformers"}
-        stats["dirty_library_case"] += 1
+        dirt = "dirty_library_case"
+    if dirt is not None:
+        stats[dirt] += 1
     return rec | {"cardData": card}
+
+
+def _dirty_base(base: object, rec: dict[str, Any], roll: float) -> tuple[Any, str] | None:
+    """A broken ``cardData.base_model`` and its stats key (the first rule whose bound the roll
+    is under); None when the roll leaves the base model alone."""
+    rules: tuple[tuple[float, Any, str], ...]
+    if isinstance(base, str):
+        rules = ((0.01, f"https://huggingface.co/{base}", "dirty_base_url"),
+                 (0.02, base + "/", "dirty_base_trailing_slash"))
+    elif base is None:
+        rules = ((0.012, "unknown", "dirty_base_unknown"),
+                 (0.015, "./output/checkpoint-500", "dirty_base_local_path"),
+                 (0.016, rec["id"], "dirty_base_self"),
+                 (0.018, [], "dirty_base_empty_list"))
+    else:
+        return None
+    return next(((value, key) for bound, value, key in rules if roll < bound), None)
 
 
 class _Writer:

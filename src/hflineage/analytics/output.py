@@ -35,12 +35,22 @@ def plain(value: Any) -> Any:
         return None
     if isinstance(value, pd.Timestamp | datetime | date):
         return value.isoformat()
+    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship | neo4j.graph.Path):
+        return _plain_graph(value)
+    return _plain_other(value)
+
+
+def _plain_graph(value: neo4j.graph.Node | neo4j.graph.Relationship | neo4j.graph.Path) -> Any:
+    """A node or relationship as its property map (with labels or type), a path as its nodes."""
     if isinstance(value, neo4j.graph.Node):
         return {"_labels": sorted(value.labels), **plain(dict(value))}
     if isinstance(value, neo4j.graph.Relationship):
         return {"_type": value.type, **plain(dict(value))}
-    if isinstance(value, neo4j.graph.Path):
-        return [plain(n) for n in value.nodes]
+    return [plain(n) for n in value.nodes]
+
+
+def _plain_other(value: Any) -> Any:
+    """Maps and sequences item by item, neo4j temporals as ISO text, numpy scalars as Python."""
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -35,6 +36,22 @@ _ENUM = re.compile(r"enum\(([^)]*)\)")
 def _split(raw: Any) -> list[Any]:
     """A comma-separated CLI string as a list; a Python list as it is."""
     return [v.strip() for v in raw.split(",") if v.strip()] if isinstance(raw, str) else list(raw)
+
+
+def _bool(raw: str) -> bool:
+    if raw.lower() not in {"true", "false", "1", "0", "yes", "no"}:
+        raise ValueError(raw)
+    return raw.lower() in {"true", "1", "yes"}
+
+
+# How a CLI string becomes each typed parameter; ``str`` stays as it is.
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "int": int,
+    "float": float,
+    "bool": _bool,
+    "list[str]": _split,
+    "list[int]": lambda raw: [int(v) for v in _split(raw)],
+}
 
 
 @dataclass(frozen=True)
@@ -67,31 +84,24 @@ class Param:
                     "" if self.required else f"; leave it out for its default {self.default!r}"))
             return None
         if self.choices:
-            values = _split(raw) if self.type.startswith("list[") else [raw]
-            wrong = [v for v in values if v not in self.choices]
-            if wrong:
-                raise QueryParameterError(
-                    f"${self.name} must be one of {', '.join(self.choices)}, "
-                    f"got {', '.join(map(repr, wrong))}")
-            return values if self.type.startswith("list[") else raw
-        if not isinstance(raw, str):
+            return self._choice(raw)
+        parse = _PARSERS.get(self.type)
+        if parse is None or not isinstance(raw, str):
             return raw
         try:
-            if self.type == "int":
-                return int(raw)
-            if self.type == "float":
-                return float(raw)
-            if self.type == "bool":
-                if raw.lower() not in {"true", "false", "1", "0", "yes", "no"}:
-                    raise ValueError(raw)
-                return raw.lower() in {"true", "1", "yes"}
-            if self.type == "list[str]":
-                return _split(raw)
-            if self.type == "list[int]":
-                return [int(v) for v in _split(raw)]
+            return parse(raw)
         except ValueError as e:
             raise QueryParameterError(f"${self.name} must be {self.type}, got {raw!r}") from e
-        return raw
+
+    def _choice(self, raw: Any) -> Any:
+        """An ``enum`` value (or a list of them for ``list[enum]``), checked against the choices."""
+        values = _split(raw) if self.type.startswith("list[") else [raw]
+        wrong = [v for v in values if v not in self.choices]
+        if wrong:
+            raise QueryParameterError(
+                f"${self.name} must be one of {', '.join(self.choices)}, "
+                f"got {', '.join(map(repr, wrong))}")
+        return values if self.type.startswith("list[") else raw
 
 
 @dataclass(frozen=True)

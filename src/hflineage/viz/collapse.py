@@ -104,14 +104,7 @@ def collapse(g: nx.DiGraph, anchors: list[str], max_nodes: int,
     of a single model would take as much room as the model, so that model is drawn instead."""
     anchor_set = set(anchors)
     parent, hops, order = spanning_tree(g, anchors, importance)
-    children: dict[str, list[str]] = {n: [] for n in order}
-    for n in order:
-        if (p := parent[n]) is not None:
-            children[p].append(n)
-    size = dict.fromkeys(order, 1)
-    for n in reversed(order):
-        if (p := parent[n]) is not None:
-            size[p] += size[n]
+    children, size = _subtrees(order, parent)
 
     def priority(n: str) -> tuple[Any, ...]:
         tier = 0 if n in anchor_set else 1 if hops[n].kind == "parent" else 2
@@ -145,6 +138,21 @@ def collapse(g: nx.DiGraph, anchors: list[str], max_nodes: int,
     kept += [a.members[0] for a in singles]
     aggregates = [a for a in aggregates if a not in singles]
     return Collapsed(kept, aggregates, parent, hops)
+
+
+def _subtrees(order: list[str], parent: dict[str, str | None]
+              ) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Each node's tree children and the size of its subtree (itself included), from the
+    breadth-first ``order`` and tree ``parent`` of :func:`spanning_tree`."""
+    children: dict[str, list[str]] = {n: [] for n in order}
+    for n in order:
+        if (p := parent[n]) is not None:
+            children[p].append(n)
+    size = dict.fromkeys(order, 1)
+    for n in reversed(order):
+        if (p := parent[n]) is not None:
+            size[p] += size[n]
+    return children, size
 
 
 def _aggregates(kept: list[str], order: list[str], parent: dict[str, str | None],

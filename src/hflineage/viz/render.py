@@ -306,25 +306,7 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
                          title=f"<b>organization {esc(sub.organization)}</b>",
                          font={"size": 18}, **place(n))
             continue
-        cat = colors.category(g, n)
-        fill = colors.of(cat)
-        node: dict[str, Any] = {
-            "label": esc(short(info.id)), "shape": "dot", "size": _size(info),
-            "color": {"background": fill, "border": "#555555",
-                      "highlight": {"background": fill, "border": "#000000"}},
-            "title": _model_tip(g, n, info),
-            "kind": "stub" if cat == "stub" else "model", "relation": _own_relation(g, n),
-            "org": info.organization or "",
-            "hfid": info.id}
-        if cat == "stub":
-            node |= {"shapeProperties": {"borderDashes": [3, 3]}, "borderWidth": 2,
-                     "color": {"background": "#ffffff", "border": "#777777"}}
-        if n == sub.focus:
-            node |= {"shape": "star", "size": max(28.0, node["size"] + 8), "borderWidth": 3,
-                     "kind": "focus", "font": {"size": 18},
-                     "color": {"background": fill if cat != "stub" else "#ffffff",
-                               "border": "#d62728"}}
-        net.add_node(n, **node, **place(n))
+        net.add_node(n, **_model_node(g, n, info, colors, focus=n == sub.focus), **place(n))
     for a in aggs:
         label = a.label(lambda k: short(_display_id(g, k), 22))
         net.add_node(a.id, label=esc(label), shape="box", kind="aggregate",
@@ -337,16 +319,43 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
         if child in kept and parent in kept:
             _edge(net, data["link"], g)
     for a in aggs:
-        if a.anchor is None:
-            continue
-        width = 1 + math.log10(len(a.members))
-        rel = a.hop.relation
-        ends = (a.anchor, a.id) if a.hop.kind == "parent" or rel == "published" else \
-            (a.id, a.anchor)
-        net.add_edge(*ends, color=RELATION_COLORS.get(rel, OTHER), dashes=DASHES.get(rel, False),
-                     width=width, relation=rel, arrows="to",
-                     title=esc(f"{len(a.members):,} collapsed models ({rel})"))
+        if a.anchor is not None:
+            _aggregate_edge(net, a, a.anchor)
     return net
+
+
+def _model_node(g: nx.DiGraph, n: str, info: ModelInfo, colors: _Colors, *, focus: bool
+                ) -> dict[str, Any]:
+    """The pyvis attributes of a kept model: a dot, dashed for a stub, a star for the focus."""
+    cat = colors.category(g, n)
+    fill = colors.of(cat)
+    node: dict[str, Any] = {
+        "label": esc(short(info.id)), "shape": "dot", "size": _size(info),
+        "color": {"background": fill, "border": "#555555",
+                  "highlight": {"background": fill, "border": "#000000"}},
+        "title": _model_tip(g, n, info),
+        "kind": "stub" if cat == "stub" else "model", "relation": _own_relation(g, n),
+        "org": info.organization or "",
+        "hfid": info.id}
+    if cat == "stub":
+        node |= {"shapeProperties": {"borderDashes": [3, 3]}, "borderWidth": 2,
+                 "color": {"background": "#ffffff", "border": "#777777"}}
+    if focus:
+        node |= {"shape": "star", "size": max(28.0, node["size"] + 8), "borderWidth": 3,
+                 "kind": "focus", "font": {"size": 18},
+                 "color": {"background": fill if cat != "stub" else "#ffffff",
+                           "border": "#d62728"}}
+    return node
+
+
+def _aggregate_edge(net: LineageNetwork, a: Aggregate, anchor: str) -> None:
+    """The edge between an aggregate and its kept anchor, as wide as the log of its size."""
+    width = 1 + math.log10(len(a.members))
+    rel = a.hop.relation
+    ends = (anchor, a.id) if a.hop.kind == "parent" or rel == "published" else (a.id, anchor)
+    net.add_edge(*ends, color=RELATION_COLORS.get(rel, OTHER), dashes=DASHES.get(rel, False),
+                 width=width, relation=rel, arrows="to",
+                 title=esc(f"{len(a.members):,} collapsed models ({rel})"))
 
 
 def _edge(net: LineageNetwork, link: Any, g: nx.DiGraph) -> None:

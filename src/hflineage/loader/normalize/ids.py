@@ -82,13 +82,19 @@ def parse_id(raw: object, *, allow_ownerless: bool = False) -> ParsedId:
     lower = value.lower()
     if lower.startswith(("http://", "https://", "huggingface.co/", "hf.co/", "www.")):
         return _from_url(value)
+    reason = _rejection(value, allow_ownerless=allow_ownerless)
+    return ParsedId(value) if reason is None else ParsedId(None, reason)
+
+
+def _rejection(value: str, *, allow_ownerless: bool) -> str | None:
+    """Why a stripped, non-placeholder, non-Hub-URL value is not an id; None when it is one."""
     if "://" in value:
-        return ParsedId(None, "non-hub-url")
+        return "non-hub-url"
     if (value.startswith(("/", "./", "../", "~", ".\\")) or "\\" in value
             or _WINDOWS_PATH.match(value)):
-        return ParsedId(None, "local-path")
+        return "local-path"
     if not is_repo_id(value):
-        return ParsedId(None, "invalid-id")
-    if "/" not in value and not allow_ownerless and lower not in CANONICAL_IDS:
-        return ParsedId(None, "ownerless-id")
-    return ParsedId(value)
+        return "invalid-id"
+    if "/" not in value and not allow_ownerless and value.lower() not in CANONICAL_IDS:
+        return "ownerless-id"
+    return None

@@ -238,67 +238,74 @@ UNKNOWN_RELATION = "unknown-relation: kept as relation 'unknown'"
 NOT_TYPED = "not-in-typed-tags: the record's typed base_model tags define its parents"
 
 
+@dataclass
+class _Parents:
+    """The parent rows of one child collected so far, and the parent values rejected."""
+
+    child_key: str
+    found: dict[str, Row] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    typed_only: bool = False  # typed tags were found: no other value adds a parent
+
+    def add(self, raw: str, source: str, relation: str | None, origin: str) -> None:
+        parsed = parse_id(raw)
+        if parsed.id is None:
+            self.issues.append(Issue(origin, raw, parsed.reason or "invalid-id"))
+            return
+        key = key_of(parsed.id)
+        if key == self.child_key:
+            self.issues.append(Issue(origin, raw, "self-reference"))
+            return
+        if self.typed_only and key not in self.found:
+            self.issues.append(Issue(origin, raw, NOT_TYPED))
+            return
+        row = self.found.get(key)
+        if row is None:
+            self.found[key] = {"childKey": self.child_key, "parentKey": key,
+                               "parentId": parsed.id, "source": source, "relation": relation}
+        elif row["relation"] is None and relation is not None:
+            row["relation"] = relation
+
+    def known(self, relation: str, origin: str, raw: str) -> str:
+        if relation in RELATIONS:
+            return relation
+        self.issues.append(Issue(origin, raw, UNKNOWN_RELATION))
+        return "unknown"
+
+
 def parents_of(model_id: str, tags: list[str], card: dict[str, Any], library: str | None,
                **evidence: Any) -> tuple[list[Row], list[Issue]]:
     """The DERIVED_FROM rows of a model and the parent values that were rejected.
 
     ``evidence`` goes to :func:`infer_relation` (``quantization_config``, ``files``).
     """
-    child_key = key_of(model_id)
-    found: dict[str, Row] = {}
-    issues: list[Issue] = []
-    typed_only = False
-
-    def add(raw: str, source: str, relation: str | None, origin: str) -> None:
-        parsed = parse_id(raw)
-        if parsed.id is None:
-            issues.append(Issue(origin, raw, parsed.reason or "invalid-id"))
-            return
-        key = key_of(parsed.id)
-        if key == child_key:
-            issues.append(Issue(origin, raw, "self-reference"))
-            return
-        if typed_only and key not in found:
-            issues.append(Issue(origin, raw, NOT_TYPED))
-            return
-        row = found.get(key)
-        if row is None:
-            found[key] = {"childKey": child_key, "parentKey": key, "parentId": parsed.id,
-                          "source": source, "relation": relation}
-        elif row["relation"] is None and relation is not None:
-            row["relation"] = relation
-
-    def known(relation: str, origin: str, raw: str) -> str:
-        if relation in RELATIONS:
-            return relation
-        issues.append(Issue(origin, raw, UNKNOWN_RELATION))
-        return "unknown"
-
+    parents = _Parents(key_of(model_id))
     typed = [(t, *(split_base_model_tag(t) or (None, "")))
              for t in tags if t.startswith("base_model:")]
     for tag, relation, hub_id in typed:
         if relation is not None:
-            add(hub_id, "tag", known(relation, "tag", tag), "tag")
-    typed_only = bool(found)
+            parents.add(hub_id, "tag", parents.known(relation, "tag", tag), "tag")
+    parents.typed_only = bool(parents.found)
     for _, relation, hub_id in typed:
         if relation is None:
-            add(hub_id, "tag", None, "tag")
+            parents.add(hub_id, "tag", None, "tag")
     card_relation = card.get("base_model_relation")
-    stated = (known(card_relation.strip().lower(), "cardData.base_model_relation", card_relation)
+    stated = (parents.known(card_relation.strip().lower(), "cardData.base_model_relation",
+                            card_relation)
               if isinstance(card_relation, str) and card_relation.strip() else None)
     base = card.get("base_model")
     if base is not None and not isinstance(base, str | list):
-        issues.append(Issue("cardData.base_model", base, "wrong-type"))
+        parents.issues.append(Issue("cardData.base_model", base, "wrong-type"))
     for raw in _strings(base):
-        add(raw, "card", stated, "cardData.base_model")
-    rows = list(found.values())
+        parents.add(raw, "card", stated, "cardData.base_model")
+    rows = list(parents.found.values())
     for row in rows:
         if row["relation"] is None:
             row["relation"] = infer_relation(len(rows), model_id, tags, library, **evidence)
             row["relationSource"] = "inferred"
         else:
             row["relationSource"] = "explicit"
-    return rows, issues
+    return rows, parents.issues
 
 
 def _license(card: dict[str, Any], tags: list[str]) -> str | None:

@@ -267,18 +267,24 @@ class Crawl:
             return [f"base_model:{model_id}"]
         return [f"base_model:{r}:{model_id}" for r in self.spec.relations]
 
+    def _family_root(self) -> None:
+        """Fetch the family's root model as level 0 (on a fresh crawl, not on a resumed one)."""
+        family = self.spec.family
+        assert family
+        root = self.client.model(family, (*EXPAND, "childrenModelCount"))
+        if root is None:
+            raise HubError(f"{family} is not on the Hub (404)")
+        if root["id"].lower() != family.lower():
+            self._event("renamed", **{"from": family, "to": root["id"]})
+        self._add_model(root)
+        self.state.levels = [0]
+        self._save()
+
     def _family(self) -> None:
         spec = self.spec
         assert spec.family
         if not self.state.levels:
-            root = self.client.model(spec.family, (*EXPAND, "childrenModelCount"))
-            if root is None:
-                raise HubError(f"{spec.family} is not on the Hub (404)")
-            if root["id"].lower() != spec.family.lower():
-                self._event("renamed", **{"from": spec.family, "to": root["id"]})
-            self._add_model(root)
-            self.state.levels = [0]
-            self._save()
+            self._family_root()
         expand = [("expand", e) for e in (*EXPAND, "childrenModelCount")]
         while self.state.position < len(self._nodes):
             level = sum(1 for start in self.state.levels if start <= self.state.position) - 1
