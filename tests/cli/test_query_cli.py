@@ -286,3 +286,18 @@ def test_viz_out_must_be_html(small: neo4j.Driver, tmp_path: Path) -> None:
         assert not (tmp_path / "x.xlsx").exists()
     assert invoke("viz", "lineage", "meta/llama-7b", "--out", str(tmp_path / "x.html")
                   ).exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["query", "run", "top_architectures", "-p", "bogus=1"], "has no parameter $bogus"),
+    (["query", "run", "read/child_links"], "no query named 'read/child_links'"),
+    (["query", "show", "read/child_links"], "no query named 'read/child_links'"),
+])
+def test_a_bad_name_or_parameter_fails_before_connecting(tmp_path: Path, args: list[str],
+                                                          message: str) -> None:
+    """No server anywhere: the name and parameters are checked first, and internal reads are
+    not public queries."""
+    env = {"NEO4J_URI": "", "HFLINEAGE_HOME": str(tmp_path / "nowhere")}
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 1
+    assert message in result.output and "no Neo4j to connect to" not in result.output

@@ -24,7 +24,7 @@ import neo4j
 import networkx as nx
 
 from hflineage import SCHEMA_VERSION
-from hflineage.analytics.queries import read_query, read_records
+from hflineage.analytics.queries import bind_query, read_query, read_records
 from hflineage.analytics.subgraph import family_members
 from hflineage.db.schema import schema_versions
 from hflineage.errors import HFLineageError, QueryParameterError
@@ -114,7 +114,7 @@ def query_ids(driver: neo4j.Driver, database: str, name: str,
     their non-model neighbours."""
     ids: set[str] = set()
     keys: set[str] = set()
-    for record in read_records(driver, name, params, database):
+    for record in read_records(driver, bind_query(name, params), None, database):
         _collect(list(record.values()), ids, keys)
     return _neighbourhood(driver, database, ids, keys)
 
@@ -178,7 +178,7 @@ def _stream_csv(driver: neo4j.Driver, database: str, folder: Path,
     folder.mkdir(parents=True, exist_ok=True)
 
     def stream(name: str, write: Callable[[neo4j.Result], int]) -> int:
-        return read_query(driver, f"read/export_{name}", None, database, None, write)[2]
+        return read_query(driver, f"read/export_{name}", None, database, None, write)[1]
 
     summary.nodes = stream("nodes", lambda result: _write_table(
         folder / "nodes.csv", [*NODE_HEAD, *node_keys], (_node_row(r, node_keys) for r in result)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
@@ -81,7 +82,7 @@ def _did_you_mean(wanted: str, candidates: list[str]) -> str:
 def _lookup(driver: neo4j.Driver, database: str, path: str, params: dict[str, Any]
             ) -> list[neo4j.Record]:
     """An anchor check's own read (never anchored itself)."""
-    q = load(path)
+    q = load(path, internal=True)
     return _execute(driver, q.text, q.bind(params), database, None, _to_records)
 
 
@@ -118,22 +119,40 @@ def _with_limit(q: Query, params: dict[str, Any] | None, limit: int | None) -> d
     return params
 
 
-def read_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None,
+@dataclass(frozen=True)
+class BoundQuery:
+    """A query looked up and its parameters checked, converted and defaulted: no database yet."""
+
+    query: Query
+    params: dict[str, Any]
+    limit: int | None = None
+
+
+def bind_query(name: str, params: dict[str, Any] | None = None, *, limit: int | None = None,
+               internal: bool = False) -> BoundQuery:
+    """Look ``name`` up (with ``internal``, also ``read/...``) and bind its parameters once."""
+    q = load(name, internal=internal)
+    return BoundQuery(q, q.bind(_with_limit(q, params, limit)), limit)
+
+
+def read_query(driver: neo4j.Driver, query: str | BoundQuery, params: dict[str, Any] | None,
                database: str, timeout: float | None, transform: Callable[[neo4j.Result], T],
-               *, limit: int | None = None) -> tuple[Query, dict[str, Any], T]:
-    """The one query path: look ``name`` up (a named query, or ``read/...``), bind its
-    parameters once, check the schema version and the ``$model``/``$org`` anchors, then read.
+               ) -> tuple[BoundQuery, T]:
+    """The one query path: bind (unless bound already), then for a named query check the
+    schema version and the ``$model``/``$org`` anchors, then read.
 
-    Returns the query, its bound parameters and ``transform`` of the result.
+    A name given as text may be an internal ``read/...`` one: callers pass a user's name
+    through :func:`bind_query` first. Returns the bound query and ``transform`` of the result.
     """
-    q = load(name)
-    bound = q.bind(_with_limit(q, params, limit))
-    ensure_current(driver, database)
-    require_anchors(driver, bound, database)
-    return q, bound, _execute(driver, q.text, bound, database, timeout, transform)
+    bound = (query if isinstance(query, BoundQuery)
+             else bind_query(query, params, internal=True))
+    if not bound.query.name.startswith("read/"):
+        ensure_current(driver, database)
+        require_anchors(driver, bound.params, database)
+    return bound, _execute(driver, bound.query.text, bound.params, database, timeout, transform)
 
 
-def run_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = None,
+def run_query(driver: neo4j.Driver, name: str | BoundQuery, params: dict[str, Any] | None = None,
               database: str = "neo4j", timeout: float | None = None, *,
               limit: int | None = None) -> pd.DataFrame:
     """Run a named query with its parameters checked and defaulted; columns as its header says.
@@ -142,17 +161,19 @@ def run_query(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = N
     OrganizationNotFoundError. ``limit`` caps the rows: it sets ``$limit`` where the query has
     one (giving both is an error), else keeps the first ``limit`` rows.
     """
-    q, bound, df = read_query(driver, name, params, database, timeout, _to_df, limit=limit)
-    if limit is not None and "limit" not in bound:
-        df = df.head(limit)
-    return df if len(df.columns) else pd.DataFrame(columns=list(q.columns))
+    bound = name if isinstance(name, BoundQuery) else bind_query(name, params, limit=limit)
+    _, df = read_query(driver, bound, None, database, timeout, _to_df)
+    if bound.limit is not None and "limit" not in bound.params:
+        df = df.head(bound.limit)
+    return df if len(df.columns) else pd.DataFrame(columns=list(bound.query.columns))
 
 
-def read_records(driver: neo4j.Driver, name: str, params: dict[str, Any] | None = None,
+def read_records(driver: neo4j.Driver, name: str | BoundQuery,
+                 params: dict[str, Any] | None = None,
                  database: str = "neo4j", timeout: float | None = None) -> list[neo4j.Record]:
     """A named or internal (``read/...``) query's rows as records, on the same path as
     :func:`run_query`."""
-    return read_query(driver, name, params, database, timeout, _to_records)[2]
+    return read_query(driver, name, params, database, timeout, _to_records)[1]
 
 
 def run_cypher(driver: neo4j.Driver, text: str, params: dict[str, Any] | None = None,

@@ -12,7 +12,7 @@ from typing import Any
 
 import neo4j
 
-from hflineage.analytics.queries import read_query, read_records, require_anchors
+from hflineage.analytics.queries import bind_query, read_query, read_records, require_anchors
 from hflineage.errors import (
     ModelNotFoundError,
     NotDrawableError,
@@ -270,9 +270,9 @@ def rows_to_links(rows: list[dict[str, Any]]) -> tuple[list[str], list[Link]]:
 def fetch_query(driver: neo4j.Driver, database: str, name: str,
                 params: dict[str, Any] | None = None) -> Subgraph:
     """Draw any named query whose rows hold models, child/parent links or paths."""
-    query, _, rows = read_query(driver, name, params, database, None,
-                                lambda result: [dict(zip(result.keys(), r, strict=True))
-                                                for r in result])
+    bound, rows = read_query(driver, bind_query(name, params), None, database, None,
+                             lambda result: [dict(zip(result.keys(), r, strict=True))
+                                             for r in result])
     keys, links = rows_to_links(rows)
     if not keys:
         raise NotDrawableError(
@@ -286,4 +286,4 @@ def fetch_query(driver: neo4j.Driver, database: str, name: str,
     models = {k: found.get(k) or ModelInfo(k, k, missing=True) for k in keys}
     shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
     return Subgraph("query", f"Query {name}" + (f" ({shown})" if shown else ""), models, links,
-                    [], notes=[query.description])
+                    [], notes=[bound.query.description])

@@ -11,7 +11,7 @@ import pandas as pd
 from rich.console import Console
 
 from hflineage.analytics import output
-from hflineage.analytics.queries import run_cypher, run_query
+from hflineage.analytics.queries import bind_query, run_cypher, run_query
 from hflineage.cli.context import AppContext, Group, pass_app
 from hflineage.cli.options import (
     format_option,
@@ -115,8 +115,9 @@ def query_run(app: AppContext, name: str, limit: int | None, params: dict[str, s
       hflineage query run size_accuracy_frontier --out frontier.parquet
     """
     fmt = _format(fmt, out)
-    df = run_query(app.driver, name, params, app.database,
-                   timeout or app.settings.hflineage_query_timeout, limit=limit)
+    bound = bind_query(name, params, limit=limit)  # a typo fails before connecting
+    df = run_query(app.driver, bound, database=app.database,
+                   timeout=timeout or app.settings.hflineage_query_timeout)
     _emit(df, fmt, out, name)
 
 

@@ -184,9 +184,10 @@ def registry() -> dict[str, Query]:
     return out
 
 
-def load(name: str) -> Query:
-    """One named query, or an internal read by its path (``load("read/child_links")``)."""
-    if name.startswith("read/"):
+def load(name: str, *, internal: bool = False) -> Query:
+    """One named query; with ``internal``, also an internal read by its path
+    (``load("read/child_links", internal=True)``), which the public commands refuse."""
+    if internal and name.startswith("read/"):
         return _internal(name)
     try:
         return registry()[name]

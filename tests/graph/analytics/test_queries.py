@@ -88,7 +88,7 @@ def test_variable_length_patterns_are_bounded() -> None:
 @pytest.mark.parametrize("name", INTERNAL)
 def test_internal_read_is_documented_and_passes_explain(graph: neo4j.Driver, database: str,
                                                          name: str) -> None:
-    q = load(name)
+    q = load(name, internal=True)
     assert q.description and q.text.startswith("//"), name
     # The fingerprint reads take $skip (the loader's labels) without a header line.
     graph.execute_query("EXPLAIN " + q.text, explain_params(q) | {"skip": []},

@@ -79,7 +79,7 @@ def test_the_output_format_comes_from_the_suffix_or_is_an_error() -> None:
 
 
 def test_internal_reads_load_by_path_and_stay_out_of_the_registry() -> None:
-    hop = load("read/child_links")
+    hop = load("read/child_links", internal=True)
     assert hop.name == "read/child_links" and hop.columns[:2] == ("child", "parent")
     assert not [name for name in registry() if "/" in name or name.startswith("viz_")]
     relations = next(p for p in hop.params if p.name == "relations")
@@ -87,6 +87,8 @@ def test_internal_reads_load_by_path_and_stay_out_of_the_registry() -> None:
     with pytest.raises(QueryParameterError, match="got 'finetunes'"):
         hop.bind({"keys": "meta/llama-7b", "relations": "merge,finetunes"})
     with pytest.raises(QueryNotFoundError):
-        load("read/no_such_read")
+        load("read/no_such_read", internal=True)
+    with pytest.raises(QueryNotFoundError, match="query list"):
+        load("read/child_links")  # the public commands refuse internal reads
     with pytest.raises(QueryNotFoundError):
         load("child_links")
