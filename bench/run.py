@@ -134,8 +134,7 @@ def server(heap: str, pagecache: str) -> ManagedNeo4j:
 
 
 def driver(inst: ManagedNeo4j) -> neo4j.Driver:
-    return neo4j.GraphDatabase.driver(inst.uri or "", auth=("neo4j", inst.password),
-                                      notifications_min_severity="OFF")
+    return inst.driver()
 
 
 def empty(inst: ManagedNeo4j) -> None:

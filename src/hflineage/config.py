@@ -82,7 +82,7 @@ def get_settings(**overrides: object) -> Settings:
     """Fresh settings, with explicit overrides (from CLI flags) applied on top."""
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**clean)  # type: ignore[arg-type]
+        return Settings(**clean)  # type: ignore[arg-type]  # validated by pydantic below
     except ValidationError as e:
         # Name the variables, never echo their values (one could be a password).
         wrong = "; ".join(f"{'.'.join(map(str, err['loc'])).upper()}: "

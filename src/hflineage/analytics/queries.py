@@ -201,7 +201,7 @@ def query_function(name: str) -> QueryFunction:
         return run_query(driver, name, params, database, timeout)
 
     P = inspect.Parameter
-    fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect
         [P("driver", P.POSITIONAL_OR_KEYWORD, annotation=neo4j.Driver),
          P("database", P.POSITIONAL_OR_KEYWORD, default="neo4j", annotation=str),
          P("timeout", P.POSITIONAL_OR_KEYWORD, default=None, annotation=float | None)]

@@ -99,7 +99,7 @@ def growth_section(df: pd.DataFrame, cov: Coverage) -> Section:
                 f"{_n(df['totalContributors'].iloc[-1])} human contributors (dated by their first"
                 f" commit) and {_n(df['totalOrganizations'].iloc[-1])} publishing organizations "
                 "(dated by their first dated model) appeared; the busiest month for new "
-                f"contributors was {_top(df, 'newContributors')['month']}.")  # type: ignore[index]
+                f"contributors was {_top(df, 'newContributors')['month']}.")  # type: ignore[index]  # not empty here
     return Section("growth_per_month", "Growth: models and new contributors over time",
                    sentence, df, fig, coverage=f"{cov.models('createdAt')} (the others cannot "
                    f"be placed in time and are not counted); {cov.models('commits')}")

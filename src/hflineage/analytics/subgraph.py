@@ -83,16 +83,18 @@ def _batches(keys: Sequence[str]) -> Iterable[list[str]]:
         yield list(keys[i:i + _BATCH])
 
 
-def check_relations(relations: Iterable[str] | None) -> list[str] | None:
-    """The relation filter as a list, refusing names the graph model does not have."""
+def check_relations(relations: Iterable[str] | None,
+                    choices: Sequence[str] = EDGE_RELATIONS) -> list[str] | None:
+    """The relation filter as a list (names may be comma-separated), refusing names not in
+    ``choices``; None when nothing is asked."""
     if relations is None:
         return None
-    wanted = [r.strip().lower() for r in relations if r.strip()]
-    unknown = sorted(set(wanted) - set(EDGE_RELATIONS))
+    wanted = [r.strip().lower() for value in relations for r in value.split(",") if r.strip()]
+    unknown = sorted(set(wanted) - set(choices))
     if unknown:
         raise QueryParameterError(
-            f"unknown relation {', '.join(unknown)}; choose from {', '.join(EDGE_RELATIONS)}")
-    return wanted or None
+            f"unknown relation {', '.join(unknown)}; choose from {', '.join(choices)}")
+    return list(dict.fromkeys(wanted)) or None
 
 
 def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str]

@@ -17,6 +17,7 @@ from hflineage.cli.options import (
 )
 from hflineage.errors import BulkLoadRefusedError
 from hflineage.loader import LoadSummary, load_hub, load_leaderboard, load_snapshot
+from hflineage.loader.normalize.vocab import RELATIONS
 from hflineage.loader.sources.hub import CrawlSpec, HubClient
 from hflineage.loader.write.bulk import bulk_load
 
@@ -47,7 +48,7 @@ def load() -> None:
               help="Commit authors are Hub usernames (hub) or git display names (git); auto "
                    "picks git when most authors cannot be Hub usernames. A name that cannot "
                    "be a Hub username is git either way.")
-@rejects_option
+@rejects_option()
 @batch_size_option
 @progress_option
 @click.option("--bulk", is_flag=True,
@@ -86,7 +87,7 @@ def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, reject
 
 @load.command("leaderboard")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@rejects_option
+@rejects_option()
 @batch_size_option
 @progress_option
 @pass_app
@@ -116,7 +117,7 @@ def load_leaderboard_cmd(app: AppContext, path: Path, rejects: Path | None,
               help="This model and its descendants, breadth-first through base_model: filters.")
 @click.option("--depth", type=click.IntRange(0), default=3, show_default=True,
               help="Generations below --family to crawl.")
-@relation_option
+@relation_option(RELATIONS)
 @click.option("--with-commits", is_flag=True, help="Also fetch each model's commit history.")
 @click.option("--since", metavar="DATE|last",
               help="Only models modified since DATE, or since the crawl of the last complete "
@@ -133,7 +134,7 @@ def load_leaderboard_cmd(app: AppContext, path: Path, rejects: Path | None,
               help="Seconds to wait for one Hub answer before retrying.")
 @click.option("--retries", type=click.IntRange(0), default=5, show_default=True,
               help="Retries of a failing request (with backoff) before the crawl stops.")
-@rejects_option
+@rejects_option("rejects.jsonl in the crawl folder")
 @batch_size_option
 @progress_option
 @pass_app

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 from click.decorators import FC
 
 from hflineage.analytics.output import FORMATS
+from hflineage.analytics.subgraph import check_relations
 from hflineage.errors import QueryParameterError
 from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
@@ -25,16 +26,6 @@ def parse_params(_ctx: click.Context, _param: click.Parameter, pairs: tuple[str,
     return out
 
 
-def parse_relations(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
-                    ) -> list[str] | None:
-    """``--relation`` given repeatedly, comma-separated, or both; None when not given."""
-    wanted = [v.strip().lower() for value in values for v in value.split(",") if v.strip()]
-    unknown = sorted(set(wanted) - set(EDGE_RELATIONS))
-    if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)}; choose from {', '.join(EDGE_RELATIONS)}")
-    return list(dict.fromkeys(wanted)) or None
-
-
 def default_rejects_dir() -> Path:
     """Where a command's rejects go unless ``--rejects`` names a file: ``./hflineage-rejects``,
     the user's (never next to the read-only input, never deleted by hflineage)."""
@@ -44,10 +35,24 @@ def default_rejects_dir() -> Path:
 param_option = click.option(
     "--param", "-p", "params", multiple=True, callback=parse_params, metavar="NAME=VALUE",
     help="A query parameter (repeatable); null is a JSON null.")
-relation_option = click.option(
-    "--relation", "relations", multiple=True, callback=parse_relations, metavar="LIST",
-    help=f"Follow only these relations: repeat the option or separate with commas "
-         f"({', '.join(EDGE_RELATIONS)}; default all).")
+
+
+def relation_option(choices: Sequence[str] = EDGE_RELATIONS) -> Callable[[FC], FC]:
+    """``--relation``, repeated, comma-separated or both; a list of ``choices``, or None."""
+
+    def parse(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+              ) -> list[str] | None:
+        try:
+            return check_relations(values, choices)
+        except QueryParameterError as e:
+            raise click.BadParameter(str(e)) from None
+
+    return click.option(
+        "--relation", "relations", multiple=True, callback=parse, metavar="LIST",
+        help=f"Follow only these relations: repeat the option or separate with commas "
+             f"({', '.join(choices)}; default all).")
+
+
 format_option = click.option(
     "--format", "-f", "fmt", type=click.Choice(FORMATS),
     help="Output format (default: from --out's suffix, else table).")
@@ -70,8 +75,14 @@ def timeout_option(default: str = "HFLINEAGE_QUERY_TIMEOUT, 60"
 batch_size_option = click.option(
     "--batch-size", type=click.IntRange(1), default=None,
     help="Rows per UNWIND batch (default HFLINEAGE_BATCH_SIZE, 5000).")
-rejects_option = click.option(
-    "--rejects", type=click.Path(dir_okay=False, path_type=Path),
-    help="Rejects file (JSONL). Default: ./hflineage-rejects/<source>-<time>.jsonl.")
+
+
+def rejects_option(default: str = "./hflineage-rejects/<source>-<time>.jsonl"
+                   ) -> Callable[[FC], FC]:
+    """``--rejects FILE``; ``default`` says where rejects go without it."""
+    return click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+                        help=f"Rejects file (JSONL). Default: {default}.")
+
+
 progress_option = click.option("--progress/--no-progress", default=True, show_default=True,
                                help="Show a progress bar.")

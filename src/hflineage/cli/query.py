@@ -150,7 +150,11 @@ def query_cypher(app: AppContext, text: str | None, file: Path | None,
     if (text is None) == (file is None):
         raise click.UsageError("give the Cypher as TEXT or with --file, not both")
     fmt = _format(fmt, out)
-    cypher = text if text is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    if text is not None:
+        cypher = text
+    else:
+        assert file is not None  # one of the two, checked above
+        cypher = file.read_text(encoding="utf-8")
     df = run_cypher(app.driver, cypher, {k: _json_or_text(v) for k, v in params.items()},
                     app.database, timeout or app.settings.hflineage_query_timeout)
     _emit(df, fmt, out, "cypher")

@@ -59,7 +59,7 @@ def _common(relations: bool = True) -> Callable[[Callable[..., Any]], Callable[.
                          help="tree (top-down), physics, fixed (precomputed radial), or auto."),
         ]
         if relations:
-            opts.append(relation_option)
+            opts.append(relation_option())
         for opt in reversed(opts):
             f = opt(f)
         return f

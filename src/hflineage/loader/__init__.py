@@ -20,9 +20,12 @@ from hflineage.loader.normalize.rules import (
     normalize_commit,
     normalize_model,
 )
+from hflineage.loader.sources.hub import CrawlSpec, HubClient
 from hflineage.loader.write.run import LoadSummary
 
 __all__ = [
+    "CrawlSpec",
+    "HubClient",
     "HubLoad",
     "LoadSummary",
     "ModelRows",

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from hflineage.cli import cli
@@ -83,8 +82,7 @@ def _tool(name: str) -> str:
     if exe.exists():
         return str(exe)
     found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[dev]')")
+    assert found is not None, f"{name} is not installed: ./run test installs the dev extra"
     return found
 
 

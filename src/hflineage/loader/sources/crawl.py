@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from hflineage.errors import CrawlStateError, HubError, HubUnavailableError
+from hflineage.loader.normalize.ids import key_of
 from hflineage.loader.sources.hub import EXPAND, CrawlSpec, HubClient
 
 PAGE_SIZE = 1000
@@ -158,7 +159,7 @@ class Crawl:
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def _add_model(self, record: dict[str, Any]) -> bool:
-        key = str(record.get("id", "")).lower()
+        key = key_of(str(record.get("id", "")))
         if not key or key in self._seen:
             return False
         self._seen.add(key)
@@ -179,7 +180,7 @@ class Crawl:
         with path.open(encoding="utf-8") as f:
             for line in f:
                 record = json.loads(line)
-                self._seen.add(record["id"].lower())
+                self._seen.add(key_of(record["id"]))
                 self._node(record)
 
     def _node(self, record: dict[str, Any]) -> None:
@@ -274,7 +275,7 @@ class Crawl:
         root = self.client.model(family, (*EXPAND, "childrenModelCount"))
         if root is None:
             raise HubError(f"{family} is not on the Hub (404)")
-        if root["id"].lower() != family.lower():
+        if key_of(root["id"]) != key_of(family):
             self._event("renamed", **{"from": family, "to": root["id"]})
         self._add_model(root)
         self.state.levels = [0]
@@ -316,7 +317,7 @@ class Crawl:
             if record is None:
                 self._event("deleted", id=stored)
             else:
-                if record["id"].lower() != stored.lower():
+                if key_of(record["id"]) != key_of(stored):
                     self._event("renamed", **{"from": stored, "to": record["id"]})
                 self._add_model(record)
             self.state.position += 1

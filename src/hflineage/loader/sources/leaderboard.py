@@ -156,7 +156,7 @@ def read_leaderboard(path: Path) -> tuple[Layout, list[dict[str, Any]]]:
         raise InputError(f"no such file: {path}")
     frame = read_table(path)
     layout = detect_layout([str(c) for c in frame.columns])
-    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]  # str keys
     return layout, records
 
 

@@ -10,6 +10,7 @@ import neo4j
 
 from hflineage.cypher import statement
 from hflineage.db.lock import load_lock
+from hflineage.loader.normalize.ids import key_of
 from hflineage.loader.sources.crawl import Crawl, read_jsonl
 from hflineage.loader.sources.hub import CrawlSpec
 from hflineage.loader.sources.snapshot import snapshot_stages
@@ -44,11 +45,11 @@ def apply_events(driver: neo4j.Driver, database: str, folder: Path, batch_size: 
     renames: list[dict[str, str]] = []
     for e in read_jsonl(folder / "events.jsonl"):
         if e["event"] == "deleted":
-            deleted[e["id"].lower()] = e["at"]
+            deleted[key_of(e["id"])] = e["at"]
         else:
-            renames.append({"oldKey": e["from"].lower(), "newKey": e["to"].lower(),
+            renames.append({"oldKey": key_of(e["from"]), "newKey": key_of(e["to"]),
                             "newId": e["to"]})
-    alive = (k for k in (r["id"].lower() for r in read_jsonl(folder / "models.jsonl"))
+    alive = (k for k in (key_of(r["id"]) for r in read_jsonl(folder / "models.jsonl"))
              if k not in deleted)
     for keys in batched(alive, batch_size):
         _write(driver, database, "write/hub_revive", {"keys": keys})

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import neo4j
 
 from hflineage.cypher import statement
-from hflineage.loader.normalize.ids import is_hub_username, owner_of
+from hflineage.loader.normalize.ids import is_hub_username, key_of, owner_of
 from hflineage.loader.normalize.rules import CommitRow, ModelRows, Row, is_bot
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ def organization_rows(models: Iterable[tuple[str, str]]) -> list[Row]:
     for key, model_id in models:
         owner = owner_of(model_id)
         if owner is not None and (key not in rows or owner < rows[key]["orgName"]):
-            rows[key] = {"key": key, "orgKey": owner.lower(), "orgName": owner}
+            rows[key] = {"key": key, "orgKey": key_of(owner), "orgName": owner}
     return list(rows.values())
 
 
@@ -76,7 +76,7 @@ def committed_to_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
     groups: dict[tuple[str, str], Row] = {}
     for c in batch:
         author_kind = "hub" if kind == "hub" and is_hub_username(c.author) else "git"
-        ckey = f"{author_kind}:{c.author.lower()}"
+        ckey = f"{author_kind}:{key_of(c.author)}"
         row = groups.get((ckey, c.model_key))
         if row is None:
             row = groups[(ckey, c.model_key)] = {
