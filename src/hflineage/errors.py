@@ -45,6 +45,10 @@ class QueryParameterError(HFLineageError):
     """A named query's parameter is missing or has the wrong type."""
 
 
+class PortInUseError(HFLineageError):
+    """The port to serve on is taken by another process."""
+
+
 class OutputFormatError(HFLineageError):
     """An output file's format cannot be told from its suffix."""
 

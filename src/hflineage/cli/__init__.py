@@ -14,6 +14,7 @@ from hflineage.cli.demo import demo
 from hflineage.cli.export import export
 from hflineage.cli.load import load
 from hflineage.cli.query import query, report
+from hflineage.cli.serve import serve
 from hflineage.cli.synth import synth
 from hflineage.cli.viz import viz
 from hflineage.config import get_settings
@@ -43,5 +44,5 @@ def main() -> None:
     cli(prog_name="hflineage")
 
 
-for command in (db, load, query, report, viz, export, demo, synth):
+for command in (db, load, query, report, viz, export, demo, synth, serve):
     cli.add_command(command)
