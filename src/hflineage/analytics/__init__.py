@@ -27,6 +27,7 @@ from hflineage.analytics.graphs import (
     pareto_front,
     tree_stats,
 )
+from hflineage.analytics.model_page import ModelPage, model_page
 from hflineage.analytics.queries import (
     QueryFunction,
     query_function,
@@ -43,11 +44,13 @@ globals().update(_FUNCTIONS)
 
 __all__ = [
     "QUERIES",
+    "ModelPage",
     "components",
     "derivation_digraph",
     "family_digraph",
     "family_tree",
     "influence",
+    "model_page",
     "org_digraph",
     "pareto_front",
     "query_function",

@@ -38,6 +38,7 @@ from hflineage.errors import (
     QueryTimeoutError,
 )
 from hflineage.explore import forms
+from hflineage.explore.model import ModelView
 from hflineage.explore.security import SecurityHeaders, TokenGate
 
 #: Rows a result page shows; the CSV and JSON downloads hold them all.
@@ -146,6 +147,7 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
         Route("/queries", ex.query_index),
         Route("/queries/{name:path}", ex.query_page),
         Route("/api/query/{name:path}", ex.api_query),
+        Route("/model/{id:path}", ModelView(driver, database, timeout, ex.pages).page),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]
     return Starlette(routes=routes, middleware=middleware)

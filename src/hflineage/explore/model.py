@@ -1,0 +1,112 @@
+"""The model page, ``/model/<id>``: one model's facts, relatives, ancestry, scores and
+contributors, read by :func:`hflineage.analytics.model_page`.
+
+The id is the rest of the path, so ``/model/owner/name`` and ``/model/owner%2Fname`` are the same
+page. An id not in the graph is a 404 naming close matches as links.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jinja2
+import neo4j
+import pandas as pd
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from hflineage.analytics.model_page import ModelPage, model_page, similar_model_ids
+from hflineage.errors import ModelNotFoundError
+
+MISSING = "—"
+
+
+def segment(value: Any) -> str:
+    """One path segment: every character that is not plain is percent-encoded (``/`` too)."""
+    return quote(str(value), safe="")
+
+
+def model_path(model_id: str) -> str:
+    """The page of a model: its id's slash stays, everything else unusual is encoded."""
+    return "/model/" + quote(model_id, safe="/")
+
+
+def score(value: Any) -> str:
+    """A leaderboard score in points, or the missing mark (never 0)."""
+    return MISSING if value is None or math.isnan(value) else f"{value:.2f}"
+
+
+def delta(value: Any) -> str:
+    """A signed difference in points, or the missing mark (never 0)."""
+    return MISSING if value is None or math.isnan(value) else f"{value:+.2f}"
+
+
+def billions(value: int | None) -> str:
+    return MISSING if value is None else f"{value / 1e9:,.2f}"
+
+
+def day(value: str | None) -> str:
+    """An ISO date (the day of a stored datetime)."""
+    return MISSING if not value else value[:10]
+
+
+@dataclass(frozen=True)
+class Board:
+    """One leaderboard's table: the columns compared against and a row per benchmark."""
+
+    leaderboard: str
+    against: list[tuple[str, str]]
+    rows: list[tuple[str, float, list[tuple[float, float]]]]
+
+
+def boards(page: ModelPage) -> list[Board]:
+    """The model's scores per leaderboard, each with its relatives' scores and deltas."""
+    result = []
+    for board, own in page.scores.groupby("leaderboard", sort=True):
+        cmp = page.comparisons[page.comparisons["leaderboard"] == board]
+        against = list(dict.fromkeys(zip(cmp["against"], cmp["model"], strict=True)))
+        rows = []
+        for s in own.to_dict("records"):
+            mine = cmp[cmp["benchmark"] == s["benchmark"]].to_dict("records")
+            rows.append((str(s["benchmark"]), float(s["score"]),
+                         [(float(c["other_score"]), float(c["delta"])) for c in mine]))
+        result.append(Board(str(board), against, rows))
+    return result
+
+
+def relations(frame: pd.DataFrame) -> list[tuple[str, list[dict[Hashable, Any]]]]:
+    """Relatives grouped by relation, relations in order."""
+    return [(str(rel), group.to_dict("records"))
+            for rel, group in frame.groupby("relation", sort=True)]
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """The ``/model/{id:path}`` endpoint over one driver and database."""
+
+    driver: neo4j.Driver
+    database: str
+    timeout: float | None
+    pages: jinja2.Environment
+
+    def _html(self, template: str, status: int, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.pages.get_template(template).render(**context), status)
+
+    def page(self, request: Request) -> Response:
+        model = str(request.path_params["id"])
+        try:
+            page = model_page(self.driver, model, database=self.database, timeout=self.timeout)
+        except ModelNotFoundError as e:
+            similar = similar_model_ids(self.driver, model, database=self.database,
+                                        timeout=self.timeout)
+            return self._html("error.html", 404, title=model, error=str(e),
+                              similar=similar, model_path=model_path,
+                              search="/?" + urlencode({"q": model}))
+        return self._html("model.html", 200, m=page, boards=boards(page),
+                          parents=relations(page.parents), children=relations(page.children),
+                          model_path=model_path, segment=segment, score=score, delta=delta,
+                          billions=billions, day=day, missing=MISSING)
