@@ -40,7 +40,7 @@ def normal(value: Any) -> Any:
 
 
 def run(driver: neo4j.Driver, database: str, name: str, **params: Any) -> list[tuple[Any, ...]]:
-    q = load(name)
+    q = load(name, internal=True)
     df: pd.DataFrame = driver.execute_query(
         q.text, q.bind(params), database_=database, routing_=neo4j.RoutingControl.READ,
         result_transformer_=neo4j.Result.to_df)
