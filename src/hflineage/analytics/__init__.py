@@ -12,7 +12,8 @@ Every named query (``hflineage query list``) is a function here, for example::
 Subgraphs (a family, a lineage, an organization's neighbourhood) come from
 :mod:`hflineage.analytics.subgraph`; networkx analytics on them: ``family_digraph``,
 ``family_tree``, ``org_digraph``, ``tree_stats``, ``influence``, ``components``,
-``pareto_front``.
+``pareto_front``. ``search`` finds models, organizations, architectures and contributors by
+id or name.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from hflineage.analytics.queries import (
     run_cypher,
     run_query,
 )
+from hflineage.analytics.search import search
 
 _FUNCTIONS = query_functions()
 QUERIES: tuple[str, ...] = tuple(_FUNCTIONS)
@@ -58,6 +60,7 @@ __all__ = [
     "read_records",
     "run_cypher",
     "run_query",
+    "search",
     "tree_stats",
     *QUERIES,
 ]

@@ -19,7 +19,6 @@ from starlette.responses import (
     HTMLResponse,
     JSONResponse,
     PlainTextResponse,
-    RedirectResponse,
     Response,
 )
 from starlette.routing import Mount, Route
@@ -39,6 +38,7 @@ from hflineage.errors import (
 )
 from hflineage.explore import forms
 from hflineage.explore.model import ModelView
+from hflineage.explore.search import SearchPages
 from hflineage.explore.security import SecurityHeaders, TokenGate
 
 #: Rows a result page shows; the CSV and JSON downloads hold them all.
@@ -138,11 +138,13 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
     """The explorer over ``driver`` (owned by the caller). With ``token``, every page but
     ``/healthz`` needs it (see :class:`~hflineage.explore.security.TokenGate`)."""
     ex = _Explorer(driver, database, timeout)
+    finder = SearchPages(driver, database, timeout, ex.pages)
     middleware = [Middleware(SecurityHeaders)]
     if token:
         middleware.append(Middleware(TokenGate, token=token))
     routes = [
-        Route("/", lambda _request: RedirectResponse("/queries", 303)),
+        Route("/", finder.page),
+        Route("/api/search", finder.api),
         Route("/healthz", ex.healthz),
         Route("/queries", ex.query_index),
         Route("/queries/{name:path}", ex.query_page),
