@@ -32,6 +32,7 @@ def test_demo_runs_on_its_own_server_and_never_mixes(
         assert f"state folder {home}" in proc.stdout and "NEO4J_URI is ignored" in proc.stdout
         assert inst.uri and inst.uri != cli_env["NEO4J_URI"] and inst.uri in proc.stdout
         assert f"HFLINEAGE_HOME={home} NEO4J_URI= hflineage db env" in proc.stdout
+        assert f"HFLINEAGE_HOME={home} NEO4J_URI= hflineage serve --open" in proc.stdout
         assert "top_base_models" in proc.stdout
         assert "mistralai/Mistral-7B-v0.1" in proc.stdout
         table = pd.read_csv(out / "top_base_models.csv")

@@ -18,6 +18,8 @@ from hflineage.errors import QueryParameterError
 
 #: The longest search text accepted.
 MAX_QUERY = 200
+#: Hits returned unless a caller asks for another number.
+LIMIT = 20
 #: Words of the search text used (the rest are dropped).
 MAX_TERMS = 8
 #: What :func:`search` returns.
@@ -55,7 +57,7 @@ def _path(kind: str, name: str, contributor_kind: str | None) -> str:
     return f"/{'org' if kind == 'organization' else kind}/{quote(name, safe='')}"
 
 
-def search(driver: neo4j.Driver, q: str, *, database: str = "neo4j", limit: int = 20,
+def search(driver: neo4j.Driver, q: str, *, database: str = "neo4j", limit: int = LIMIT,
            timeout: float | None = None) -> pd.DataFrame:
     """Models, organizations, architectures and contributors whose id or name matches ``q``
     (case-insensitive, by prefix, or with a typo or two): the ``limit`` best hits, models first,

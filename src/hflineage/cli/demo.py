@@ -60,4 +60,5 @@ def demo(app: AppContext, out: Path) -> None:
     click.echo("\nOpen the demo's graph (it keeps running):\n"
                f"  {prefix} hflineage query run top_base_models\n"
                f"  eval \"$({prefix} hflineage db env)\" && cypher-shell\n"
+               f"  {prefix} hflineage serve --open   # the explorer, http://127.0.0.1:8765\n"
                f"  {prefix} hflineage db stop      # when done")

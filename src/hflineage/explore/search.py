@@ -8,7 +8,7 @@ import neo4j
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from hflineage.analytics.search import search
+from hflineage.analytics.search import LIMIT, search
 from hflineage.errors import DatabaseError, QueryParameterError, QueryTimeoutError
 
 #: What a search may fail with: bad text is the asker's fault, the rest the database's.
@@ -39,7 +39,7 @@ class SearchPages:
 
     def page(self, request: Request) -> Response:
         q = request.query_params.get("q", "").strip()
-        context: dict[str, object] = {"q": q, "hits": None, "error": None}
+        context: dict[str, object] = {"q": q, "hits": None, "error": None, "limit": LIMIT}
         status = 200
         if q:
             try:

@@ -110,6 +110,17 @@ def test_search_page_renders_hits_as_links(client: TestClient) -> None:
         r.text)
     assert 'value="zephyr"' in r.text
     assert "<script" not in r.text
+    api = client.get("/api/search", params={"q": "zephyr"}).json()
+    assert f"{len(api)} match{'' if len(api) == 1 else 'es'} for &ldquo;zephyr&rdquo;" in r.text
+    assert "the best 20 only" not in r.text  # fewer than the limit: nothing left out
+
+
+def test_search_page_says_when_it_shows_only_the_best(client: TestClient) -> None:
+    """At the limit the page says there may be more, instead of passing a cut list as all."""
+    r = client.get("/", params={"q": "a"})  # one letter: a prefix of many names
+    hits = client.get("/api/search", params={"q": "a"}).json()
+    assert r.status_code == 200
+    assert (len(hits) >= 20) == ("the best 20 only, so there may be more" in r.text)
 
 
 def test_search_page_escapes_a_hostile_id(client: TestClient) -> None:
