@@ -37,6 +37,7 @@ from hflineage.errors import (
     QueryTimeoutError,
 )
 from hflineage.explore import forms
+from hflineage.explore.console import Console
 from hflineage.explore.model import ModelView
 from hflineage.explore.search import SearchPages
 from hflineage.explore.security import SecurityHeaders, TokenGate
@@ -149,6 +150,8 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
         Route("/queries", ex.query_index),
         Route("/queries/{name:path}", ex.query_page),
         Route("/api/query/{name:path}", ex.api_query),
+        Route("/cypher", Console(driver, database, timeout, ex.pages).page,
+              methods=["GET", "POST"]),
         Route("/model/{id:path}", ModelView(driver, database, timeout, ex.pages).page),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]

@@ -1,0 +1,89 @@
+"""The explorer's read-only Cypher console: ``GET /cypher`` (a form) and ``POST /cypher`` (the
+rows as a table), through the same :func:`~hflineage.analytics.queries.run_cypher` as
+``hflineage query cypher``: read-routed, under the same refusals and timeout."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import jinja2
+import neo4j
+import pandas as pd
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from hflineage.analytics import output
+from hflineage.analytics.queries import run_cypher
+from hflineage.errors import HFLineageError, QueryParameterError, QueryTimeoutError
+
+#: Rows the console shows.
+PAGE_ROWS = 1000
+#: What a run may fail with: ours (a write, bad text or parameters) is the asker's fault,
+#: the driver's the database's.
+_FAILURES = (HFLineageError, neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError)
+
+
+def _status(error: Exception) -> int:
+    if isinstance(error, QueryTimeoutError):
+        return 504
+    return 400 if isinstance(error, HFLineageError) else 503
+
+
+def parse_params(text: str) -> dict[str, Any]:
+    """The console's parameters: a JSON object, or nothing."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise QueryParameterError(f"parameters are not valid JSON: {e}") from e
+    if not isinstance(value, dict):
+        raise QueryParameterError("parameters must be a JSON object, like {\"id\": \"gpt2\"}")
+    return value
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a request came from this site's own pages (a missing ``Origin``, as from curl,
+    counts as the same)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+
+
+class Console:
+    """The console endpoints, over one driver and database."""
+
+    def __init__(self, driver: neo4j.Driver, database: str, timeout: float | None,
+                 pages: jinja2.Environment) -> None:
+        self.driver = driver
+        self.database = database
+        self.timeout = timeout
+        self.pages = pages
+
+    def _page(self, status: int = 200, **context: Any) -> HTMLResponse:
+        context = {"query": "", "params": "", "error": None, "df": None, "rows": []} | context
+        html = self.pages.get_template("console.html").render(**context)
+        return HTMLResponse(html, status_code=status)
+
+    def _run(self, text: str, params: str) -> pd.DataFrame:
+        return run_cypher(self.driver, text, parse_params(params), self.database, self.timeout)
+
+    async def page(self, request: Request) -> Response:
+        if request.method != "POST":
+            return self._page()
+        if not same_origin(request):
+            return PlainTextResponse("cross-site request refused", 403)
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        text, params = form.get("query", [""])[0], form.get("params", [""])[0]
+        if not text.strip():
+            return self._page(400, params=params, error="give the Cypher to run")
+        try:
+            df = await run_in_threadpool(self._run, text, params)
+        except _FAILURES as e:
+            return self._page(_status(e), query=text, params=params, error=str(e))
+        rows = [[output.cell(v) for v in row] for row in df.head(PAGE_ROWS).itertuples(index=False)]
+        return self._page(query=text, params=params, df=df, rows=rows)
