@@ -29,6 +29,7 @@ from hflineage.analytics.graphs import (
     tree_stats,
 )
 from hflineage.analytics.model_page import ModelPage, model_page
+from hflineage.analytics.org_page import OrgPage, org_page
 from hflineage.analytics.queries import (
     QueryFunction,
     query_function,
@@ -47,6 +48,7 @@ globals().update(_FUNCTIONS)
 __all__ = [
     "QUERIES",
     "ModelPage",
+    "OrgPage",
     "components",
     "derivation_digraph",
     "family_digraph",
@@ -54,6 +56,7 @@ __all__ = [
     "influence",
     "model_page",
     "org_digraph",
+    "org_page",
     "pareto_front",
     "query_function",
     "read_dataframe",

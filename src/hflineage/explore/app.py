@@ -39,6 +39,7 @@ from hflineage.errors import (
 from hflineage.explore import forms
 from hflineage.explore.console import Console
 from hflineage.explore.model import ModelView
+from hflineage.explore.org import OrgView
 from hflineage.explore.search import SearchPages
 from hflineage.explore.security import SecurityHeaders, TokenGate
 
@@ -153,6 +154,7 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
         Route("/cypher", Console(driver, database, timeout, ex.pages).page,
               methods=["GET", "POST"]),
         Route("/model/{id:path}", ModelView(driver, database, timeout, ex.pages).page),
+        Route("/org/{name}", OrgView(driver, database, timeout, ex.pages).page),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]
     return Starlette(routes=routes, middleware=middleware)

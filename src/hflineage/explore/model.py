@@ -85,8 +85,8 @@ def relations(frame: pd.DataFrame) -> list[tuple[str, list[dict[Hashable, Any]]]
 
 
 @dataclass(frozen=True)
-class ModelView:
-    """The ``/model/{id:path}`` endpoint over one driver and database."""
+class View:
+    """An endpoint over one driver and database, rendering the explorer's templates."""
 
     driver: neo4j.Driver
     database: str
@@ -96,6 +96,16 @@ class ModelView:
     def _html(self, template: str, status: int, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.pages.get_template(template).render(**context), status)
 
+    def _not_found(self, wanted: str, error: Exception, similar: list[tuple[str, str]],
+                   kind: str) -> HTMLResponse:
+        """The shared 404: the error, ``similar`` as (href, label) links, and a search link."""
+        return self._html("error.html", 404, title=wanted, error=str(error), similar=similar,
+                          similar_kind=kind, search="/?" + urlencode({"q": wanted}))
+
+
+class ModelView(View):
+    """The ``/model/{id:path}`` endpoint over one driver and database."""
+
     def page(self, request: Request) -> Response:
         model = str(request.path_params["id"])
         try:
@@ -103,9 +113,7 @@ class ModelView:
         except ModelNotFoundError as e:
             similar = similar_model_ids(self.driver, model, database=self.database,
                                         timeout=self.timeout)
-            return self._html("error.html", 404, title=model, error=str(e),
-                              similar=similar, model_path=model_path,
-                              search="/?" + urlencode({"q": model}))
+            return self._not_found(model, e, [(model_path(s), s) for s in similar], "model ids")
         return self._html("model.html", 200, m=page, boards=boards(page),
                           parents=relations(page.parents), children=relations(page.children),
                           model_path=model_path, segment=segment, score=score, delta=delta,

@@ -1,0 +1,154 @@
+"""The organization page, ``/org/<name>``, and ``analytics.org_page`` against the small hand-made
+graph: models with units, flows out and in counted here from the fixture's own JSON,
+contributors, 404s with suggestions, case-insensitive names, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import neo4j
+import pytest
+from starlette.testclient import TestClient
+
+from hflineage.analytics import org_page
+from hflineage.db.schema import init_schema, wipe_database
+from hflineage.errors import OrganizationNotFoundError
+from hflineage.explore import create_app
+from tests.fixtures.analytics.graph import HERE, build
+from tests.support.server import TestServer
+
+MARKUP = "<script>alert(1)</script>"
+EXTRA = {"organizations": [{"name": "markupco", "kind": "org"}],
+         "models": [{"id": "markupco/x", "org": "markupco", "architecture": MARKUP,
+                     "createdAt": "2024-01-01"}]}
+DATA: dict[str, list[dict[str, Any]]] = json.loads((HERE / "small_graph.json").read_text())
+ORG_OF = {m["id"].lower(): m.get("org") for m in DATA["models"]}
+DELETED = {m["id"].lower() for m in DATA["models"] if m.get("deleted")}
+
+
+def flows(org: str, direction: str) -> Counter[tuple[str | None, str]]:
+    """Per (other organization, relation), the distinct derivatives (out) or own models (in)."""
+    seen: set[tuple[str | None, str, str]] = set()
+    for d in DATA["derived"]:
+        child, parent = d["child"].lower(), d["parent"].lower()
+        if child in DELETED or parent in DELETED:
+            continue
+        mine, theirs = (parent, child) if direction == "out" else (child, parent)
+        if ORG_OF[mine] == org and ORG_OF[theirs] != org:
+            seen.add((ORG_OF[theirs], d["relation"], child))
+    return Counter((o, rel) for o, rel, _ in seen)
+
+
+def commits(org: str) -> Counter[str]:
+    mine = {m["id"].lower() for m in DATA["models"] if m.get("org") == org}
+    total: Counter[str] = Counter()
+    for c in DATA["commits"]:
+        if c["model"].lower() in mine:
+            total[c["contributor"]] += c["commits"]
+    return total
+
+
+@pytest.fixture(scope="module")
+def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
+    wipe_database(driver, neo4j_server.database)
+    init_schema(driver, neo4j_server.database)
+    build(driver, neo4j_server.database, EXTRA)
+    return driver
+
+
+@pytest.fixture
+def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
+    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
+        yield c
+
+
+def section(html: str, name: str) -> str:
+    found = re.search(rf'<section id="{name}">(.*?)</section>', html, re.S)
+    assert found, f"no section {name}"
+    return found.group(1)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def test_models_are_listed_with_units(client: TestClient) -> None:
+    r = client.get("/org/meta")
+    assert r.status_code == 200, r.text
+    html = section(r.text, "models")
+    own = [m for m in DATA["models"] if m.get("org") == "meta"]
+    assert f"<p>{plural(len(own), 'model')}.</p>" in html
+    for m in own:
+        assert f'<a href="/model/{m["id"]}">{m["id"]}</a>' in html
+        assert f"{m['parameters'] / 1e9:,.2f} billion" in html
+        assert f"{m['downloads']:,} downloads" in html
+    assert "LlamaForCausalLM" in html
+    empty = section(client.get("/org/mistralai").text, "flows-in")
+    assert "No flows in" in empty
+
+
+@pytest.mark.parametrize("org", ["meta", "alice", "bob", "mistralai"])
+def test_flows_out_and_in_are_counted(client: TestClient, small: neo4j.Driver,
+                                      neo4j_server: TestServer, org: str) -> None:
+    page = org_page(small, org, database=neo4j_server.database)
+    html = client.get(f"/org/{org}").text
+    for direction, frame in [("out", page.flows_out), ("in", page.flows_in)]:
+        expected = flows(org, direction)
+        got = Counter({(r["organization"], r["relation"]): r["derivatives"]
+                       for r in frame.to_dict("records")})
+        assert got == expected, (org, direction)
+        part = section(html, f"flows-{direction}")
+        if not expected:
+            assert "No flows" in part
+        for (other, relation), n in expected.items():
+            name = f'<a href="/org/{other}">{other}</a>' if other else "— (not known)"
+            assert f"<tr><td>{name}</td><td>{relation}</td><td>{plural(n, 'model')}</td></tr>" \
+                in part
+    assert flows("meta", "out")  # the fixture does exercise both directions
+    assert flows("alice", "in")
+
+
+def test_contributors_with_commit_counts(client: TestClient) -> None:
+    html = section(client.get("/org/meta").text, "contributors")
+    expected = commits("meta")
+    assert f"<p>{plural(len(expected), 'contributor')}.</p>" in html
+    for key, n in expected.items():
+        kind, _, _ = key.partition(":")
+        name = next(c["name"] for c in DATA["contributors"]
+                    if f"{c['kind']}:{c['name'].lower()}" == key)
+        assert f'<a href="/contributor/{kind}/{name}">{name}</a>' in html
+        assert plural(n, "commit") in html
+    assert '<span class="note">(bot)</span>' in html
+
+
+def test_name_is_case_insensitive(client: TestClient) -> None:
+    upper, plain = client.get("/org/MiStRaLaI"), client.get("/org/mistralai")
+    assert upper.status_code == 200
+    assert upper.text == plain.text
+    assert "<h1>mistralai</h1>" in upper.text
+
+
+def test_unknown_org_is_a_404_with_suggestions(client: TestClient, small: neo4j.Driver,
+                                               neo4j_server: TestServer) -> None:
+    r = client.get("/org/mistrali")
+    assert r.status_code == 404
+    assert "no organization or user &#39;mistrali&#39; in the graph" in r.text
+    assert '<a href="/org/mistralai">mistralai</a>' in r.text
+    assert 'href="/?q=mistrali"' in r.text
+    with pytest.raises(OrganizationNotFoundError, match="did you mean mistralai"):
+        org_page(small, "mistrali", database=neo4j_server.database)
+
+
+def test_markup_is_escaped(client: TestClient) -> None:
+    r = client.get("/org/markupco")
+    assert r.status_code == 200
+    assert "<script" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert "No flows out" in section(r.text, "flows-out")
+    assert "0 contributors" in section(r.text, "contributors")
+    missing = client.get("/org/%3Cscript%3Ealert(1)")
+    assert missing.status_code == 404 and "<script" not in missing.text
