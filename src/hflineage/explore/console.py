@@ -8,7 +8,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import jinja2
 import neo4j
 import pandas as pd
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +17,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from hflineage.analytics import output
 from hflineage.analytics.queries import run_cypher
 from hflineage.errors import HFLineageError, QueryParameterError, QueryTimeoutError
+from hflineage.explore.model import View
 
 #: Rows the console shows.
 PAGE_ROWS = 1000
@@ -54,20 +54,12 @@ def same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
 
 
-class Console:
+class Console(View):
     """The console endpoints, over one driver and database."""
-
-    def __init__(self, driver: neo4j.Driver, database: str, timeout: float | None,
-                 pages: jinja2.Environment) -> None:
-        self.driver = driver
-        self.database = database
-        self.timeout = timeout
-        self.pages = pages
 
     def _page(self, status: int = 200, **context: Any) -> HTMLResponse:
         context = {"query": "", "params": "", "error": None, "df": None, "rows": []} | context
-        html = self.pages.get_template("console.html").render(**context)
-        return HTMLResponse(html, status_code=status)
+        return self._html("console.html", status, **context)
 
     def _run(self, text: str, params: str) -> pd.DataFrame:
         return run_cypher(self.driver, text, parse_params(params), self.database, self.timeout)

@@ -3,13 +3,13 @@ server) and ``/api/search?q=`` (the hits as JSON, for type-ahead)."""
 
 from __future__ import annotations
 
-import jinja2
 import neo4j
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from hflineage.analytics.search import LIMIT, search
 from hflineage.errors import DatabaseError, QueryParameterError, QueryTimeoutError
+from hflineage.explore.model import View
 
 #: What a search may fail with: bad text is the asker's fault, the rest the database's.
 _FAILURES = (QueryParameterError, DatabaseError, neo4j.exceptions.DriverError,
@@ -22,15 +22,8 @@ def _status(error: Exception) -> int:
     return 504 if isinstance(error, QueryTimeoutError) else 503
 
 
-class SearchPages:
+class SearchPages(View):
     """The search endpoints, over one driver and database."""
-
-    def __init__(self, driver: neo4j.Driver, database: str, timeout: float | None,
-                 pages: jinja2.Environment) -> None:
-        self.driver = driver
-        self.database = database
-        self.timeout = timeout
-        self.pages = pages
 
     def _hits(self, q: str) -> list[dict[str, object]]:
         df = search(self.driver, q, database=self.database, timeout=self.timeout)
@@ -46,8 +39,7 @@ class SearchPages:
                 context["hits"] = self._hits(q)
             except _FAILURES as e:
                 status, context["error"] = _status(e), str(e)
-        html = self.pages.get_template("search.html").render(**context)
-        return HTMLResponse(html, status_code=status)
+        return self._html("search.html", status, **context)
 
     def api(self, request: Request) -> Response:
         q = request.query_params.get("q", "").strip()

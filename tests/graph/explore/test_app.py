@@ -5,7 +5,6 @@ and the token."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import neo4j
 import pytest
@@ -15,10 +14,9 @@ from starlette.testclient import TestClient
 from hflineage.cli import cli
 from hflineage.cypher import registry
 from hflineage.db.connection import Connection, open_driver
-from hflineage.db.schema import init_schema, wipe_database
 from hflineage.explore import create_app
 from hflineage.explore.security import CSP
-from tests.fixtures.analytics.graph import build
+from tests.support.explore import small_graph
 from tests.support.server import TestServer
 
 #: A model whose architecture is markup: every page must show it as text.
@@ -30,16 +28,7 @@ EXTRA = {"models": [{"id": "meta/markup-model", "org": "meta", "architecture": M
 @pytest.fixture(scope="module")
 def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
     """The small graph plus one model with markup in it, built once for these read-only tests."""
-    wipe_database(driver, neo4j_server.database)
-    init_schema(driver, neo4j_server.database)
-    build(driver, neo4j_server.database, EXTRA)
-    return driver
-
-
-@pytest.fixture
-def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
-    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
-        yield c
+    return small_graph(driver, neo4j_server.database, EXTRA)
 
 
 def cli_rows(env: dict[str, str], name: str, params: dict[str, str], fmt: str) -> str:

@@ -3,17 +3,13 @@ through ``run_cypher``, with parameters as parameters, refusing writes and cross
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import neo4j
 import pytest
 from markupsafe import escape
 from starlette.testclient import TestClient
 
-from hflineage.db.schema import init_schema, wipe_database
-from hflineage.explore import create_app
 from hflineage.explore.security import CSP
-from tests.fixtures.analytics.graph import build
+from tests.support.explore import small_graph
 from tests.support.server import TestServer
 
 #: A model id that is markup: the table must show it as text.
@@ -25,16 +21,7 @@ COUNT = "MATCH (n) RETURN count(n) AS n"
 @pytest.fixture(scope="module")
 def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
     """The small graph plus one hostile model id, built once for these tests."""
-    wipe_database(driver, neo4j_server.database)
-    init_schema(driver, neo4j_server.database)
-    build(driver, neo4j_server.database, EXTRA)
-    return driver
-
-
-@pytest.fixture
-def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
-    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
-        yield c
+    return small_graph(driver, neo4j_server.database, EXTRA)
 
 
 def nodes(driver: neo4j.Driver, database: str) -> int:

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Iterator
 
 import neo4j
 import pytest
 from starlette.testclient import TestClient
 
 from hflineage.analytics import model_page
-from hflineage.db.schema import init_schema, wipe_database
 from hflineage.errors import ModelNotFoundError
-from hflineage.explore import create_app
-from tests.fixtures.analytics.graph import HERE, build
+from tests.fixtures.analytics.graph import HERE
+from tests.support.explore import section, small_graph
 from tests.support.server import TestServer
 
 MARKUP = "<script>alert(1)</script>"
@@ -31,22 +28,7 @@ SCORES = {(s["model"].lower(), s.get("leaderboard", "v1"), s["benchmark"]): s["s
 @pytest.fixture(scope="module")
 def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
     """The small graph plus one model with markup in it, built once for these read-only tests."""
-    wipe_database(driver, neo4j_server.database)
-    init_schema(driver, neo4j_server.database)
-    build(driver, neo4j_server.database, EXTRA)
-    return driver
-
-
-@pytest.fixture
-def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
-    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
-        yield c
-
-
-def section(html: str, name: str) -> str:
-    found = re.search(rf'<section id="{name}">(.*?)</section>', html, re.S)
-    assert found, f"no section {name}"
-    return found.group(1)
+    return small_graph(driver, neo4j_server.database, EXTRA)
 
 
 def cell(value: float | None) -> str:

@@ -5,9 +5,7 @@ contributors, 404s with suggestions, case-insensitive names, escaping."""
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import neo4j
@@ -15,10 +13,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from hflineage.analytics import org_page
-from hflineage.db.schema import init_schema, wipe_database
 from hflineage.errors import OrganizationNotFoundError
-from hflineage.explore import create_app
-from tests.fixtures.analytics.graph import HERE, build
+from tests.fixtures.analytics.graph import HERE
+from tests.support.explore import section, small_graph
 from tests.support.server import TestServer
 
 MARKUP = "<script>alert(1)</script>"
@@ -54,22 +51,7 @@ def commits(org: str) -> Counter[str]:
 
 @pytest.fixture(scope="module")
 def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
-    wipe_database(driver, neo4j_server.database)
-    init_schema(driver, neo4j_server.database)
-    build(driver, neo4j_server.database, EXTRA)
-    return driver
-
-
-@pytest.fixture
-def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
-    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
-        yield c
-
-
-def section(html: str, name: str) -> str:
-    found = re.search(rf'<section id="{name}">(.*?)</section>', html, re.S)
-    assert found, f"no section {name}"
-    return found.group(1)
+    return small_graph(driver, neo4j_server.database, EXTRA)
 
 
 def plural(n: int, word: str) -> str:

@@ -3,17 +3,14 @@ explorer's ``/`` and ``/api/search``, against the small graph plus a few search-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import neo4j
 import pytest
 from starlette.testclient import TestClient
 
 from hflineage import analytics
 from hflineage.analytics.search import await_search_index, lucene_escape, lucene_query
-from hflineage.db.schema import init_schema, wipe_database
-from hflineage.explore import create_app
-from tests.fixtures.analytics.graph import build
+from hflineage.db.schema import init_schema
+from tests.support.explore import small_graph
 from tests.support.server import TestServer
 
 #: A model id that is markup: results must show it as text.
@@ -31,17 +28,9 @@ EXTRA = {
 @pytest.fixture(scope="module")
 def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
     """The small graph plus zephyr, built once for these read-only tests."""
-    wipe_database(driver, neo4j_server.database)
-    init_schema(driver, neo4j_server.database)
-    build(driver, neo4j_server.database, EXTRA)
+    small_graph(driver, neo4j_server.database, EXTRA)
     await_search_index(driver, neo4j_server.database)
     return driver
-
-
-@pytest.fixture
-def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
-    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
-        yield c
 
 
 def test_init_schema_creates_the_search_index(graph: neo4j.Driver, database: str) -> None:

@@ -1,0 +1,18 @@
+"""The explorer's test client, over each module's own ``small`` graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import neo4j
+import pytest
+from starlette.testclient import TestClient
+
+from hflineage.explore.app import create_app
+from tests.support.server import TestServer
+
+
+@pytest.fixture
+def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
+    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
+        yield c

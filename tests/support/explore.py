@@ -1,0 +1,26 @@
+"""What the explorer's tests share: the small graph rebuilt, and a page section."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import neo4j
+
+from hflineage.db.schema import init_schema, wipe_database
+from tests.fixtures.analytics.graph import build
+
+
+def small_graph(driver: neo4j.Driver, database: str,
+                extra: dict[str, list[dict[str, Any]]] | None = None) -> neo4j.Driver:
+    """The small analytics graph plus ``extra``, on an emptied database."""
+    wipe_database(driver, database)
+    init_schema(driver, database)
+    build(driver, database, extra)
+    return driver
+
+
+def section(html: str, name: str) -> str:
+    found = re.search(rf'<section id="{name}">(.*?)</section>', html, re.S)
+    assert found, f"no section {name}"
+    return found.group(1)
