@@ -73,6 +73,14 @@ class OrganizationNotFoundError(HFLineageError):
     """The organization or user is not in the graph."""
 
 
+class ArchitectureNotFoundError(HFLineageError):
+    """The architecture is not in the graph."""
+
+
+class ContributorNotFoundError(HFLineageError):
+    """The contributor is not in the graph (or its kind is neither hub nor git)."""
+
+
 class NotDrawableError(HFLineageError):
     """A query's rows hold no models, links or paths to draw as a graph."""
 

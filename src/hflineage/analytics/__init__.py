@@ -18,6 +18,8 @@ id or name.
 
 from __future__ import annotations
 
+from hflineage.analytics.architecture_page import ArchitecturePage, architecture_page
+from hflineage.analytics.contributor_page import ContributorPage, contributor_page
 from hflineage.analytics.graphs import (
     components,
     derivation_digraph,
@@ -47,9 +49,13 @@ globals().update(_FUNCTIONS)
 
 __all__ = [
     "QUERIES",
+    "ArchitecturePage",
+    "ContributorPage",
     "ModelPage",
     "OrgPage",
+    "architecture_page",
     "components",
+    "contributor_page",
     "derivation_digraph",
     "family_digraph",
     "family_tree",

@@ -28,6 +28,8 @@ from hflineage.analytics import output
 from hflineage.analytics.queries import bind_query, run_query
 from hflineage.cypher import load, registry
 from hflineage.errors import (
+    ArchitectureNotFoundError,
+    ContributorNotFoundError,
     DatabaseError,
     HFLineageError,
     ModelNotFoundError,
@@ -37,7 +39,9 @@ from hflineage.errors import (
     QueryTimeoutError,
 )
 from hflineage.explore import forms
+from hflineage.explore.architecture import ArchitectureView
 from hflineage.explore.console import Console
+from hflineage.explore.contributor import ContributorView
 from hflineage.explore.model import ModelView
 from hflineage.explore.org import OrgView
 from hflineage.explore.search import SearchPages
@@ -51,6 +55,8 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (QueryNotFoundError, 404),
     (ModelNotFoundError, 404),
     (OrganizationNotFoundError, 404),
+    (ArchitectureNotFoundError, 404),
+    (ContributorNotFoundError, 404),
     (QueryTimeoutError, 504),
     (DatabaseError, 503),
     (neo4j.exceptions.DriverError, 503),
@@ -155,6 +161,10 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
               methods=["GET", "POST"]),
         Route("/model/{id:path}", ModelView(driver, database, timeout, ex.pages).page),
         Route("/org/{name}", OrgView(driver, database, timeout, ex.pages).page),
+        Route("/architecture/{name:path}",
+              ArchitectureView(driver, database, timeout, ex.pages).page),
+        Route("/contributor/{kind}/{name:path}",
+              ContributorView(driver, database, timeout, ex.pages).page),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]
     return Starlette(routes=routes, middleware=middleware)
