@@ -39,7 +39,7 @@ def drawn(browser: Browser, net: LineageNetwork, path: Path, **kwargs: Any) -> N
     assert visit.injected is None and visit.dialogs == []
     assert visit.off_machine == []
     assert visit.errors == []
-    assert visit.dom["img"] == 0 and visit.dom["script"] == 2 and visit.dom["iframe"] == 0
+    assert visit.dom["img"] == 0 and visit.dom["script"] == 3 and visit.dom["iframe"] == 0
     assert visit.drawn_ms > 0
 
 
@@ -64,7 +64,7 @@ def test_hostile_text_never_runs(browser: Browser, small: neo4j.Driver, database
     path.write_text(page, encoding="utf-8")
     visit = browser.visit(path, hover=EVIL.lower())
     assert visit.injected is None and visit.dialogs == [] and visit.errors == []
-    assert visit.dom["img"] == 0 and visit.dom["script"] == 2 and visit.dom["tips"] >= 1
+    assert visit.dom["img"] == 0 and visit.dom["script"] == 3 and visit.dom["tips"] >= 1
     assert visit.off_machine == []
 
 

@@ -269,16 +269,14 @@ def rows_to_links(rows: list[dict[str, Any]]) -> tuple[list[str], list[Link]]:
     return list(dict.fromkeys(models)), links
 
 
-def fetch_query(driver: neo4j.Driver, database: str, name: str,
-                params: dict[str, Any] | None = None) -> Subgraph:
-    """Draw any named query whose rows hold models, child/parent links or paths."""
-    bound, rows = read_query(driver, bind_query(name, params), None, database, None,
-                             lambda result: [dict(zip(result.keys(), r, strict=True))
-                                             for r in result])
+def rows_subgraph(driver: neo4j.Driver, database: str, rows: list[dict[str, Any]],
+                  title: str, notes: list[str]) -> Subgraph:
+    """The models and links in result rows (see :func:`rows_to_links`), with their details;
+    rows without links are joined by the DERIVED_FROM edges among their models."""
     keys, links = rows_to_links(rows)
     if not keys:
         raise NotDrawableError(
-            f"{name} returned no models to draw: a drawable query returns columns child and "
+            "no models to draw: a drawable result has columns child and "
             "parent, paths, Model nodes, or ids in a column named model, id or key")
     if not links:
         wanted = set(keys)
@@ -286,6 +284,19 @@ def fetch_query(driver: neo4j.Driver, database: str, name: str,
                  if link.parent in wanted]
     found = model_details(driver, database, keys)
     models = {k: found.get(k) or ModelInfo(k, k, missing=True) for k in keys}
+    return Subgraph("query", title, models, links, [], notes=notes)
+
+
+def fetch_query(driver: neo4j.Driver, database: str, name: str,
+                params: dict[str, Any] | None = None) -> Subgraph:
+    """Draw any named query whose rows hold models, child/parent links or paths."""
+    bound, rows = read_query(driver, bind_query(name, params), None, database, None,
+                             lambda result: [dict(zip(result.keys(), r, strict=True))
+                                             for r in result])
     shown = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
-    return Subgraph("query", f"Query {name}" + (f" ({shown})" if shown else ""), models, links,
-                    [], notes=[bound.query.description])
+    try:
+        return rows_subgraph(driver, database, rows,
+                             f"Query {name}" + (f" ({shown})" if shown else ""),
+                             [bound.query.description])
+    except NotDrawableError as e:
+        raise NotDrawableError(f"{name} returned {e}") from None

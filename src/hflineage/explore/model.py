@@ -20,7 +20,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from hflineage.analytics.model_page import ModelPage, model_page, similar_model_ids
-from hflineage.errors import ModelNotFoundError
+from hflineage.analytics.subgraph import fetch_lineage
+from hflineage.errors import ModelNotFoundError, QueryParameterError
+from hflineage.explore import graph
 
 MISSING = "—"
 
@@ -109,12 +111,22 @@ class ModelView(View):
     def page(self, request: Request) -> Response:
         model = str(request.path_params["id"])
         try:
+            up, down = (graph.depth(request.query_params.get("up"), None),
+                        graph.depth(request.query_params.get("down"), 2))
+        except QueryParameterError as e:
+            return self._html("error.html", 400, title=model, error=str(e))
+        try:
             page = model_page(self.driver, model, database=self.database, timeout=self.timeout)
         except ModelNotFoundError as e:
             similar = similar_model_ids(self.driver, model, database=self.database,
                                         timeout=self.timeout)
             return self._not_found(model, e, [(model_path(s), s) for s in similar], "model ids")
+        lineage = graph.draw(lambda: fetch_lineage(
+            self.driver, self.database, page.id, up=up, down=down,
+            limit=graph.PAGE_FETCH_LIMIT))
         return self._html("model.html", 200, m=page, boards=boards(page),
+                          graph=lineage, up=graph.depth_text(up), down=graph.depth_text(down),
+                          depths=graph.DEPTHS,
                           parents=relations(page.parents), children=relations(page.children),
                           model_path=model_path, segment=segment, score=score, delta=delta,
                           billions=billions, day=day, missing=MISSING)

@@ -8,7 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hflineage.analytics.org_page import org_page, similar_organizations
+from hflineage.analytics.subgraph import fetch_org
 from hflineage.errors import OrganizationNotFoundError
+from hflineage.explore import graph
 from hflineage.explore.model import MISSING, View, billions, model_path, segment
 
 
@@ -28,5 +30,7 @@ class OrgView(View):
             similar = similar_organizations(self.driver, org, database=self.database,
                                             timeout=self.timeout)
             return self._not_found(org, e, [(org_path(s), s) for s in similar], "organizations")
-        return self._html("org.html", 200, o=page, model_path=model_path, org_path=org_path,
-                          segment=segment, billions=billions, missing=MISSING)
+        network = graph.draw(lambda: fetch_org(self.driver, self.database, page.name,
+                                               limit=graph.PAGE_FETCH_LIMIT))
+        return self._html("org.html", 200, o=page, graph=network, model_path=model_path,
+                          org_path=org_path, segment=segment, billions=billions, missing=MISSING)

@@ -407,23 +407,40 @@ def _page(sub: Subgraph, g: nx.DiGraph, c: Collapsed, colors: _Colors, mode: str
                        "aggregates": len(c.aggregates)})
 
 
+_ASSETS = Path(__file__).parent / "assets"
+#: The files a page with a lineage graph loads, by name: the explorer serves these same files.
+ASSETS = {"vis-network.min.js": _PYVIS_LIB / "vis-9.1.2" / "vis-network.min.js",
+          "vis-network.css": _PYVIS_LIB / "vis-9.1.2" / "vis-network.css",
+          "lineage.js": _ASSETS / "lineage.js", "lineage.css": _ASSETS / "lineage.css"}
+
+
+def template_loader() -> jinja2.BaseLoader:
+    """Where ``_panel.html.j2`` (the graph, its controls and legend) is, for other pages."""
+    return jinja2.PackageLoader("hflineage.viz", "assets")
+
+
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("hflineage.viz", "assets"),
-                              autoescape=True, keep_trailing_newline=True)
+    return jinja2.Environment(loader=template_loader(), autoescape=True,
+                              keep_trailing_newline=True)
 
 
 def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
+def graph_data(net: LineageNetwork) -> dict[str, Any]:
+    """What lineage.js draws: nodes, edges and vis-network options (``data`` of the panel)."""
+    return {"nodes": net.nodes, "edges": net.edges, "options": net.options}
+
+
 def render_page(net: LineageNetwork) -> str:
-    """The whole page: vis-network inlined, data as JSON, a CSP that allows only its own scripts."""
-    env = _env()
-    vis_js = (_PYVIS_LIB / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
-    vis_css = (_PYVIS_LIB / "vis-9.1.2" / "vis-network.css").read_text(encoding="utf-8")
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options}
-    app_js = env.get_template("lineage.js.j2").render(data=data)
-    scripts = [vis_js, app_js]
-    return env.get_template("lineage.html.j2").render(
-        page=net.page, height=net.height, vis_css=vis_css, scripts=scripts,
+    """The whole page: vis-network and lineage.js inlined, the graph as inert JSON, and a CSP
+    that allows only those two scripts."""
+    def text(name: str) -> str:
+        return ASSETS[name].read_text(encoding="utf-8")
+
+    scripts = [text("vis-network.min.js"), text("lineage.js")]
+    return _env().get_template("lineage.html.j2").render(
+        page=net.page, height=net.height, vis_css=text("vis-network.css"),
+        lineage_css=text("lineage.css"), data=graph_data(net), scripts=scripts,
         script_hashes=" ".join(f"'{_sha256(s)}'" for s in scripts))

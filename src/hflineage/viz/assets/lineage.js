@@ -1,7 +1,7 @@
 var nodes, edges, network;
 (function () {
   "use strict";
-  var data = {{ data|tojson }};
+  var data = JSON.parse(document.getElementById("lineage-data").textContent);
   function tip(markup) {
     // Every Hub value in this markup was HTML-escaped when the page was built.
     var div = document.createElement("div");
