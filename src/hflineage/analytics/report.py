@@ -419,14 +419,30 @@ def frontier_section(df: pd.DataFrame, board: Board) -> Section:
                    board.sentence(body), df, fig)
 
 
-def best_over_time_section(curves: dict[str, pd.DataFrame], board: Board) -> Section:
-    fig = _fig(board.title("Best score in a family over time (increasing maximum)"),
-               yaxis_title=f"best {board.benchmark} so far")
-    rows = []
+def best_over_time_figure(curves: dict[str, pd.DataFrame], board: Board, *,
+                          unit: str | None = None, coverage: str | None = None) -> go.Figure:
+    """The increasing maximum on one board: per family (root id), the best score of any member
+    created up to each month, as ``family_best_score_over_time`` answers; ``unit`` and
+    ``coverage`` go into the title when given. The report and the explorer draw this chart."""
+    what = "Best score in a family over time (increasing maximum)"
+    title, axis = board.title(what), f"best {board.benchmark} so far"
+    if unit is not None:
+        title, axis = f"{what} ({board.benchmark}, {board.name}, {unit})", f"{axis} ({unit})"
+    fig = _fig(title, yaxis_title=axis)
+    if coverage is not None:
+        fig.update_layout(title_subtitle_text=_esc(f"Coverage: {coverage}"), margin_t=86)
     for root, df in curves.items():
         if not df.empty:
             fig.add_scatter(x=df["month"], y=df["familyBest"], name=_esc(root), mode="lines",
                             line_shape="hv")
+    return fig
+
+
+def best_over_time_section(curves: dict[str, pd.DataFrame], board: Board) -> Section:
+    fig = best_over_time_figure(curves, board)
+    rows = []
+    for root, df in curves.items():
+        if not df.empty:
             rows.append({"leaderboard": board.key, "root": root, "months": len(df),
                          "first": df["familyBest"].iloc[0], "best": df["familyBest"].iloc[-1],
                          "bestModel": df["bestModel"].iloc[-1]})

@@ -40,8 +40,10 @@ from hflineage.errors import (
 )
 from hflineage.explore import forms
 from hflineage.explore.architecture import ArchitectureView
+from hflineage.explore.charts import plotly_js
 from hflineage.explore.console import Console
 from hflineage.explore.contributor import ContributorView
+from hflineage.explore.family import FamilyView
 from hflineage.explore.model import ModelView
 from hflineage.explore.org import OrgView
 from hflineage.explore.search import SearchPages
@@ -161,10 +163,12 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
               methods=["GET", "POST"]),
         Route("/model/{id:path}", ModelView(driver, database, timeout, ex.pages).page),
         Route("/org/{name}", OrgView(driver, database, timeout, ex.pages).page),
+        Route("/family/{root:path}", FamilyView(driver, database, timeout, ex.pages).page),
         Route("/architecture/{name:path}",
               ArchitectureView(driver, database, timeout, ex.pages).page),
         Route("/contributor/{kind}/{name:path}",
               ContributorView(driver, database, timeout, ex.pages).page),
+        Route("/static/plotly.min.js", plotly_js),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]
     return Starlette(routes=routes, middleware=middleware)

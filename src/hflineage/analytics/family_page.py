@@ -1,0 +1,175 @@
+"""Everything one family's page shows: the family below a root model, generation by generation
+(size, relations, parameters, leaderboard scores), its summary facts and the increasing maximum.
+
+:func:`family_page` reads it through the one query runner and the one subgraph fetcher; a root
+not in the graph raises :class:`~hflineage.errors.ModelNotFoundError` naming close matches.
+:func:`generations` and :func:`generation_scores` are pure, over the family's tree.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+import networkx as nx
+import pandas as pd
+
+from hflineage.analytics.graphs import family_tree, tree_stats
+from hflineage.analytics.queries import read_records, run_query
+from hflineage.analytics.report import RELATION_COLUMNS
+from hflineage.analytics.subgraph import BENCHMARK, ModelInfo, fetch_family, model_details
+from hflineage.loader.normalize.ids import key_of
+from hflineage.loader.normalize.vocab import EDGE_RELATIONS
+
+GENERATION_COLUMNS = ["generation", "models", *EDGE_RELATIONS, "medianParameters",
+                      "withParameters", "quantizedLeftOut"]
+SCORE_COLUMNS = ["generation", "leaderboard", "models", "scored", "median", "best", "bestModel"]
+COVERAGE_COLUMNS = ["leaderboard", "models", "scored", "dated"]
+
+
+@dataclass(frozen=True)
+class FamilyPage:
+    """One family's page as plain values and DataFrames.
+
+    The family is ``root`` and its descendants within ``max_depth`` generations, deleted ones
+    left out; a member's generation is its shortest distance from the root (0 = the root).
+    ``parents``: ids of the models the root itself derives from (the family is counted from the
+    root downward). ``deeper``: members found one generation past ``max_depth`` (not counted).
+    ``generations``: see :func:`generations`; ``scores``: see :func:`generation_scores`.
+    ``curves``: ``family_best_score_over_time`` on ``benchmark``, every board (never pooled).
+    ``coverage``: per board, the members (``models``), those scored on it and those scored
+    with a creation date (``dated``, the ones the increasing maximum can place in time).
+    """
+
+    root: str
+    key: str
+    stub: bool
+    deleted: bool
+    parents: tuple[str, ...]
+    max_depth: int
+    benchmark: str
+    size: int
+    depth: int
+    width: tuple[int, ...]
+    leaves: int
+    max_branching: int
+    mean_branching: float
+    relations: dict[str, int]
+    organizations: tuple[str, ...]
+    contributors: int
+    deeper: int
+    generations: pd.DataFrame
+    scores: pd.DataFrame
+    boards: tuple[str, ...]
+    curves: pd.DataFrame
+    coverage: pd.DataFrame
+
+
+def _frame(rows: list[list[Any]], columns: list[str], nullable: set[str]) -> pd.DataFrame:
+    """Rows as a DataFrame whose ``nullable`` columns keep None (never NaN)."""
+    values = list(zip(*rows, strict=True)) or [()] * len(columns)
+    return pd.DataFrame({c: pd.Series(v, dtype=object if c in nullable else None)
+                         for c, v in zip(columns, values, strict=True)})
+
+
+def generation_of(g: nx.DiGraph, root: str) -> dict[str, int]:
+    """Each member's shortest distance below ``root`` (edges point child → parent)."""
+    return dict(nx.single_source_shortest_path_length(g.reverse(copy=False), root))
+
+
+def _relations(g: nx.DiGraph, model: str) -> set[str]:
+    """The relations of a member's links to its parents in the family."""
+    return {str(g.edges[model, p].get("relation") or "unknown") for p in g.successors(model)}
+
+
+def generations(g: nx.DiGraph, root: str, models: dict[str, ModelInfo]) -> pd.DataFrame:
+    """Per generation: ``models``; per relation, the members whose links to parents in the
+    family have it (a member with links of two relations counts under both); the median
+    parameter count over ``withParameters`` members that have one, leaving out the
+    ``quantizedLeftOut`` members with a quantized link (their count is of packed storage).
+    ``models`` maps a member's id to its details; a median of no member is None."""
+    by_generation: dict[int, list[str]] = {}
+    for model, gen in generation_of(g, root).items():
+        by_generation.setdefault(gen, []).append(model)
+    rows: list[list[Any]] = []
+    for gen, members in sorted(by_generation.items()):
+        links = {m: _relations(g, m) for m in members}
+        quantized = [m for m in members if "quantized" in links[m]]
+        sized = [p for m in members if m not in quantized
+                 and (p := models[m].parameters) is not None]
+        rows.append([gen, len(members), *(sum(rel in links[m] for m in members)
+                                          for rel in EDGE_RELATIONS),
+                     statistics.median(sized) if sized else None, len(sized),
+                     sum(models[m].parameters is not None for m in quantized)])
+    return _frame(rows, GENERATION_COLUMNS, {"medianParameters"})
+
+
+def _score(info: ModelInfo, board: str) -> float | None:
+    return next((s for b, s in info.scores if b == board), None)
+
+
+def boards_of(models: dict[str, ModelInfo]) -> tuple[str, ...]:
+    """The leaderboards that score any of these models, in order."""
+    return tuple(sorted({b for info in models.values() for b, _ in info.scores}))
+
+
+def generation_scores(g: nx.DiGraph, root: str, models: dict[str, ModelInfo]) -> pd.DataFrame:
+    """Per generation and per board scoring any member: its ``models``, the ``scored`` ones,
+    their ``median`` and ``best`` score and the best one's id (``bestModel``); None when no
+    member of the generation is scored on that board. Boards are never pooled."""
+    members = generation_of(g, root)
+    boards = boards_of({m: models[m] for m in members})
+    rows: list[list[Any]] = []
+    for gen in sorted(set(members.values())):
+        here = sorted(m for m, x in members.items() if x == gen)
+        for board in boards:
+            scored = sorted(((s, m) for m in here if (s := _score(models[m], board)) is not None),
+                            key=lambda sm: (-sm[0], sm[1]))
+            values = [s for s, _ in scored]
+            rows.append([gen, board, len(here), len(scored),
+                         statistics.median(values) if values else None,
+                         scored[0][0] if scored else None, scored[0][1] if scored else None])
+    return _frame(rows, SCORE_COLUMNS, {"median", "best", "bestModel"})
+
+
+def board_coverage(members: list[ModelInfo], boards: tuple[str, ...]) -> pd.DataFrame:
+    """Per board: the members, those scored on it, and those scored with a creation date."""
+    rows = [[b, len(members), sum(_score(m, b) is not None for m in members),
+             sum(_score(m, b) is not None and m.created is not None for m in members)]
+            for b in boards]
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
+                timeout: float | None = None, max_depth: int = 10) -> FamilyPage:
+    """Everything the page of the family below ``root`` shows; a model not in the graph raises
+    ModelNotFoundError (with "did you mean")."""
+    params = {"model": root, "maxDepth": max_depth}
+    summary = run_query(driver, "family_summary", params, database, timeout).iloc[0]  # anchored
+    sub = fetch_family(driver, database, root, down=max_depth + 1)
+    g = family_tree(sub, max_depth)
+    top = sub.models[key_of(root)]
+    stats = tree_stats(g, top.id)
+    by_id = {m.id: m for m in sub.models.values()}
+    members = [by_id[m] for m in generation_of(g, top.id)]
+    boards = boards_of({m.id: m for m in members})
+    parents = [str(r["parent"]) for r in read_records(
+        driver, "read/parent_links", {"keys": [top.key]}, database, timeout)]
+    curves = run_query(driver, "family_best_score_over_time",
+                       params | {"benchmark": BENCHMARK}, database, timeout)
+    return FamilyPage(
+        root=top.id, key=top.key, stub=top.stub, deleted=top.deleted,
+        parents=tuple(sorted(m.id for m in model_details(driver, database, parents).values())),
+        max_depth=max_depth, benchmark=BENCHMARK, size=int(stats["size"]),
+        depth=int(stats["depth"]), width=tuple(stats["widthByGeneration"]),
+        leaves=int(stats["leaves"]), max_branching=int(stats["maxBranching"]),
+        mean_branching=float(stats["meanBranching"]),
+        relations={rel: int(summary[col]) for rel, col in RELATION_COLUMNS.items()},
+        organizations=tuple(summary["organizationNames"]),
+        contributors=int(summary["contributors"]),
+        deeper=sum(1 for m in sub.models.values() if m.id not in g and not m.deleted),
+        generations=generations(g, top.id, by_id), scores=generation_scores(g, top.id, by_id),
+        boards=boards, curves=curves, coverage=board_coverage(members, boards),
+    )

@@ -1,0 +1,24 @@
+// Draws every <script type="application/json" class="plotly-figure"> block on the page with
+// plotly.js (served from /static/plotly.min.js): no inline script, nothing from another site.
+(function () {
+  "use strict";
+  var config = {responsive: true, displaylogo: false, showLink: false, plotlyServerURL: "",
+                showSendToCloud: false, showEditInChartStudio: false};
+  function draw(block) {
+    var figure = JSON.parse(block.textContent);
+    var chart = document.createElement("div");
+    chart.className = "plotly-chart";
+    chart.id = block.id + "-chart";
+    block.parentNode.insertBefore(chart, block.nextSibling);
+    window.Plotly.newPlot(chart, figure.data || [], figure.layout || {}, config);
+  }
+  function drawAll() {
+    if (!window.Plotly) { return; }
+    document.querySelectorAll("script.plotly-figure").forEach(draw);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
