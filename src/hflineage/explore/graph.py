@@ -43,7 +43,7 @@ def draw(fetch: Callable[[], Subgraph], max_nodes: int = PAGE_MAX_NODES) -> Grap
         net: LineageNetwork = build_network(fetch(), max_nodes=max_nodes)
     except (ViewTooLargeError, NotDrawableError) as e:
         return Graph(note=str(e))
-    return Graph(page=net.page, data=graph_data(net))
+    return Graph(page=net.page, data=graph_data(net) | {"link": "/model/"})
 
 
 def depth(given: str | None, default: int | None) -> int | None:

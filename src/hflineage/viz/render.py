@@ -377,10 +377,10 @@ def _page(sub: Subgraph, g: nx.DiGraph, c: Collapsed, colors: _Colors, mode: str
     rel_counts = Counter(d["relation"] for _, _, d in g.edges(data=True))
     relations = [(r, RELATION_COLORS.get(r, OTHER), DASHES.get(r, False), rel_counts[r])
                  for r in (*DASHES, *sorted(set(rel_counts) - set(DASHES))) if rel_counts[r]]
-    shapes = [("★", "the focus model"), ("●", "a model; area grows with log downloads "
-                                                  "(likes when downloads are unknown)"),
-              ("◌", "stub: only referenced as a base model"),
-              ("▭", "collapsed group; hover for its models")]
+    shapes = [("★", "the focus model")] if sub.focus else []
+    shapes += [("●", "a model; area grows with log downloads (likes when downloads are unknown)"),
+               ("◌", "stub: only referenced as a base model"),
+               ("▭", "collapsed group; hover for its models")]
     if sub.organization:
         shapes.append(("⬢", "the organization"))
     folded = [(a.label(lambda k: _display_id(g, k)), _breakdown(a))

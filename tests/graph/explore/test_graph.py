@@ -29,7 +29,7 @@ def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
 def drawn(html: str) -> dict[str, Any]:
     """The graph data of the page's graph section (an inert JSON block)."""
     found = re.search(r'<script type="application/json" id="lineage-data">(.*?)</script>',
-                      section(html, "graph"), re.S)
+                      section(html, "lineage"), re.S)
     assert found, "no graph data"
     data: dict[str, Any] = json.loads(found.group(1))
     return data
@@ -54,9 +54,10 @@ def test_model_page_draws_ancestors_and_descendants(client: TestClient) -> None:
                            ("thebloke/llama-ft-gguf", "alice/llama-ft", "quantized"),
                            ("bob/llama-ft-ft", "alice/llama-ft", "finetune"),
                            (EVIL.lower(), "alice/llama-ft", "finetune")}
+    assert data["link"] == "/model/"  # a double-click opens the model's page
     focus = [n["hfid"] for n in data["nodes"] if n["kind"] == "focus"]
     assert focus == ["alice/llama-ft"]
-    panel = section(html, "graph")
+    panel = section(html, "lineage")
     assert 'class="rel" value="quantized"' in panel and "Colour: architecture" in panel
     assert '<script src="/static/graph/vis-network.min.js"></script>' in panel
     assert '<script src="/static/graph/lineage.js"></script>' in panel
@@ -67,7 +68,7 @@ def test_depth_form_narrows_the_graph(client: TestClient) -> None:
     data = drawn(html)
     assert models(data) == {"meta/Llama-7B", "meta/llama-7b-chat", "alice/llama-ft",
                             "carol/llama-lora", "alice/old-llama"}
-    form = section(html, "graph")
+    form = section(html, "lineage")
     assert '<option value="1" selected>1</option>' in form  # down
     assert '<option value="0" selected>0</option>' in form  # up
     assert client.get("/model/meta/Llama-7B", params={"down": "9"}).status_code == 400
@@ -77,7 +78,7 @@ def test_a_view_too_large_is_a_note(client: TestClient, monkeypatch: pytest.Monk
     monkeypatch.setattr(graph, "PAGE_FETCH_LIMIT", 2)
     response = client.get("/model/meta/Llama-7B")
     assert response.status_code == 200
-    body = section(response.text, "graph")
+    body = section(response.text, "lineage")
     assert "more than 2 models" in body and "lineage-data" not in body
     assert 'id="facts"' in response.text
 
@@ -134,5 +135,5 @@ def test_console_draws_paths_and_nodes(client: TestClient) -> None:
 
 def test_console_values_are_a_table_only(client: TestClient) -> None:
     r = client.post("/cypher", data={"query": "MATCH (m:Model) RETURN m.id AS id LIMIT 3"})
-    assert r.status_code == 200 and '<section id="graph">' not in r.text
+    assert r.status_code == 200 and '<section id="lineage">' not in r.text
     assert "/static/graph/" not in r.text

@@ -16,6 +16,15 @@ var nodes, edges, network;
   edges = new vis.DataSet(data.edges);
   network = new vis.Network(document.getElementById("graph"), {nodes: nodes, edges: edges}, data.options);
 
+  if (data.link) {
+    network.on("doubleClick", function (ev) {
+      var n = ev.nodes.length ? nodes.get(ev.nodes[0]) : null;
+      if (n && n.hfid) {
+        window.location.href = data.link + n.hfid.split("/").map(encodeURIComponent).join("/");
+      }
+    });
+  }
+
   function drawn() {
     network.once("afterDrawing", function () {
       window.hflineageDrawnMs = performance.now();
