@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     hflineage_retry_time: float = Field(
         default=30.0, description="seconds the driver retries a transaction on transient errors "
                                   "and lost connections before giving up")
+    hflineage_max_concurrent: int = Field(
+        default=8, ge=1, description="requests the explorer reads the graph for at once; one "
+                                     "more waits a few seconds for a turn, then gets 503 busy")
     hflineage_neo4j_version: str = "5.26.31"
     hflineage_neo4j_heap: str | None = Field(
         default=None, pattern=r"^[1-9][0-9]*[kmg]$",

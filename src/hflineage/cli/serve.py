@@ -9,6 +9,7 @@ import click
 from hflineage import explore
 from hflineage.cli.context import AppContext, pass_app
 from hflineage.cli.options import timeout_option
+from hflineage.explore.server import explorer_driver
 
 
 @click.command("serve")
@@ -20,14 +21,18 @@ from hflineage.cli.options import timeout_option
               help="Require this token: open the address with ?token=TOKEN once, or send "
                    "Authorization: Bearer TOKEN.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the explorer in a browser.")
+@click.option("--max-concurrent", type=click.IntRange(1), metavar="N",
+              help="Requests reading the graph at once; one more waits a few seconds, then "
+                   "gets 503 busy (default HFLINEAGE_MAX_CONCURRENT = 8).")
 @timeout_option()
 @pass_app
 def serve(app: AppContext, host: str, port: int, token: str | None, open_browser: bool,
-          timeout: float | None) -> None:
+          max_concurrent: int | None, timeout: float | None) -> None:
     """Serve the explorer: the named queries as forms, tables and CSV/JSON downloads.
 
     Pages load nothing from other sites, so it works offline. It listens on this machine
-    only unless --host says otherwise, which needs --token. Stop it with Ctrl-C.
+    only unless --host says otherwise, which needs --token. While Neo4j is unreachable,
+    pages say so (503) within seconds and work again once it is back. Stop it with Ctrl-C.
 
     \b
     Examples:
@@ -41,5 +46,8 @@ def serve(app: AppContext, host: str, port: int, token: str | None, open_browser
         if open_browser:
             webbrowser.open(f"{url}/?token={token}" if token else url)
 
-    explore.serve(app.driver, app.database, host=host, port=port, token=token,
-                  timeout=timeout or app.settings.hflineage_query_timeout, on_ready=ready)
+    limit = max_concurrent or app.settings.hflineage_max_concurrent
+    with explorer_driver(app.conn, limit, retry_time=app.settings.hflineage_retry_time) as drv:
+        explore.serve(drv, app.database, host=host, port=port, token=token,
+                      timeout=timeout or app.settings.hflineage_query_timeout, on_ready=ready,
+                      uri=app.conn.uri, max_concurrent=limit)

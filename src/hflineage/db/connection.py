@@ -68,16 +68,21 @@ def ensure_restored(instance: ManagedNeo4j) -> None:
         "--yes` to empty it")
 
 
-def open_driver(conn: Connection, retry_time: float = 30.0, *, verify: bool = True
-                ) -> neo4j.Driver:
+def open_driver(conn: Connection, retry_time: float = 30.0, *, verify: bool = True,
+                connect_timeout: float = 30.0, pool_size: int = 100) -> neo4j.Driver:
     """The one driver factory: server notifications off (they would flood a user's stderr
     through the driver's logger) and transactions retried for ``retry_time`` seconds.
 
-    ``verify`` checks that the server answers and accepts the credentials, as one-line
-    ``DatabaseError``s; the caller owns the driver and closes it."""
+    A new connection is given up after ``connect_timeout`` seconds, the wait for one of the
+    ``pool_size`` pooled connections after twice that. ``verify`` checks that the server
+    answers and accepts the credentials, as one-line ``DatabaseError``s; the caller owns the
+    driver and closes it."""
     driver = GraphDatabase.driver(conn.uri, auth=(conn.username, conn.password),
                                   notifications_min_severity="OFF",
-                                  max_transaction_retry_time=retry_time)
+                                  max_transaction_retry_time=retry_time,
+                                  connection_timeout=connect_timeout,
+                                  connection_acquisition_timeout=2 * connect_timeout,
+                                  max_connection_pool_size=pool_size)
     if not verify:
         return driver
     try:

@@ -44,8 +44,10 @@ from hflineage.explore.charts import plotly_js
 from hflineage.explore.console import Console
 from hflineage.explore.contributor import ContributorView
 from hflineage.explore.family import FamilyView
+from hflineage.explore.limits import LimitReads, ReadLimit
 from hflineage.explore.model import ModelView
 from hflineage.explore.org import OrgView
+from hflineage.explore.outage import OUTAGE, handlers
 from hflineage.explore.search import SearchPages
 from hflineage.explore.security import SecurityHeaders, TokenGate
 
@@ -113,6 +115,8 @@ class _Explorer:
         try:
             given, fmt = forms.collect(request.query_params.multi_items())
             df = self._run(name, given)
+        except OUTAGE:
+            raise  # answered once for every page, see create_app
         except _FAILURES as e:
             return JSONResponse({"error": str(e)}, status_of(e))
         if fmt == "csv":
@@ -136,6 +140,8 @@ class _Explorer:
         if request.url.query or not any(p.required for p in q.params):
             try:
                 df = self._run(name, given)
+            except OUTAGE:
+                raise
             except _FAILURES as e:
                 return self._page("query.html", status_of(e), **context | {"error": str(e)})
             context |= {"df": df, "rows": [[output.cell(v) for v in row] for row in
@@ -144,14 +150,19 @@ class _Explorer:
 
 
 def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float | None = None,
-               token: str | None = None) -> Starlette:
+               token: str | None = None, uri: str | None = None,
+               limit: ReadLimit | None = None) -> Starlette:
     """The explorer over ``driver`` (owned by the caller). With ``token``, every page but
-    ``/healthz`` needs it (see :class:`~hflineage.explore.security.TokenGate`)."""
+    ``/healthz`` needs it (see :class:`~hflineage.explore.security.TokenGate`).
+
+    ``limit`` bounds the requests reading at once (default :class:`ReadLimit`); while Neo4j
+    (at ``uri``, named on the error page) is unreachable, pages answer 503."""
     ex = _Explorer(driver, database, timeout)
     finder = SearchPages(driver, database, timeout, ex.pages)
     middleware = [Middleware(SecurityHeaders)]
     if token:
         middleware.append(Middleware(TokenGate, token=token))
+    middleware.append(Middleware(LimitReads, limit=limit or ReadLimit(), pages=ex.pages))
     routes = [
         Route("/", finder.page),
         Route("/api/search", finder.api),
@@ -171,4 +182,5 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
         Route("/static/plotly.min.js", plotly_js),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers=handlers(ex.pages, uri))

@@ -18,6 +18,7 @@ from hflineage.analytics import output
 from hflineage.analytics.queries import run_cypher
 from hflineage.errors import HFLineageError, QueryParameterError, QueryTimeoutError
 from hflineage.explore.model import View
+from hflineage.explore.outage import OUTAGE
 
 #: Rows the console shows.
 PAGE_ROWS = 1000
@@ -75,6 +76,8 @@ class Console(View):
             return self._page(400, params=params, error="give the Cypher to run")
         try:
             df = await run_in_threadpool(self._run, text, params)
+        except OUTAGE:
+            raise  # the app's outage page
         except _FAILURES as e:
             return self._page(_status(e), query=text, params=params, error=str(e))
         rows = [[output.cell(v) for v in row] for row in df.head(PAGE_ROWS).itertuples(index=False)]

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from hflineage.analytics.search import LIMIT, search
 from hflineage.errors import DatabaseError, QueryParameterError, QueryTimeoutError
 from hflineage.explore.model import View
+from hflineage.explore.outage import OUTAGE
 
 #: What a search may fail with: bad text is the asker's fault, the rest the database's.
 _FAILURES = (QueryParameterError, DatabaseError, neo4j.exceptions.DriverError,
@@ -37,6 +38,8 @@ class SearchPages(View):
         if q:
             try:
                 context["hits"] = self._hits(q)
+            except OUTAGE:
+                raise  # the app's outage page
             except _FAILURES as e:
                 status, context["error"] = _status(e), str(e)
         return self._html("search.html", status, **context)
@@ -45,5 +48,7 @@ class SearchPages(View):
         q = request.query_params.get("q", "").strip()
         try:
             return JSONResponse(self._hits(q) if q else [])
+        except OUTAGE:
+            raise
         except _FAILURES as e:
             return JSONResponse({"error": str(e)}, _status(e))

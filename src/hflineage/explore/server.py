@@ -1,5 +1,5 @@
 """Running the explorer: a loopback address unless a token guards it, one line if the port is
-taken."""
+taken, a driver that gives up on an unreachable Neo4j within seconds."""
 
 from __future__ import annotations
 
@@ -13,8 +13,23 @@ from collections.abc import Callable
 import neo4j
 import uvicorn
 
+from hflineage.db.connection import Connection, open_driver
 from hflineage.errors import ConfigError, PortInUseError
 from hflineage.explore.app import create_app
+from hflineage.explore.limits import MAX_CONCURRENT, ReadLimit
+
+#: Seconds a page waits for an unreachable Neo4j (connecting, then retrying) before its 503.
+OUTAGE_WAIT = 5.0
+
+
+def explorer_driver(conn: Connection, max_concurrent: int = MAX_CONCURRENT, *,
+                    retry_time: float = OUTAGE_WAIT, verify: bool = True) -> neo4j.Driver:
+    """The explorer's driver: a pooled connection per request reading at once (and two for
+    the health check), and an outage answered within seconds instead of minutes (connecting
+    and retrying each take at most ``retry_time``, capped at :data:`OUTAGE_WAIT`)."""
+    wait = min(retry_time, OUTAGE_WAIT)
+    return open_driver(conn, wait, verify=verify, connect_timeout=wait,
+                       pool_size=max_concurrent + 2)
 
 
 def is_loopback(host: str) -> bool:
@@ -66,16 +81,21 @@ class _Server(uvicorn.Server):
             self._on_ready()
 
 
-def serve(driver: neo4j.Driver, database: str = "neo4j", *, host: str = "127.0.0.1",
-          port: int = 8765, token: str | None = None, timeout: float | None = None,
-          on_ready: Callable[[str], None] | None = None) -> None:
-    """Serve the explorer over ``driver`` until interrupted (Ctrl-C or SIGTERM).
+def serve(  # noqa: PLR0913 (keyword-only serve options, one per CLI option)
+        driver: neo4j.Driver, database: str = "neo4j", *, host: str = "127.0.0.1",
+        port: int = 8765, token: str | None = None, timeout: float | None = None,
+        on_ready: Callable[[str], None] | None = None, uri: str | None = None,
+        max_concurrent: int = MAX_CONCURRENT) -> None:
+    """Serve the explorer over ``driver`` (best from :func:`explorer_driver`) until
+    interrupted (Ctrl-C or SIGTERM).
 
     ``on_ready`` gets the URL once it accepts connections; ``port=0`` picks a free port.
-    Ctrl-C returns normally; SIGTERM ends the process as the signal does."""
+    At most ``max_concurrent`` requests read the graph at once. Ctrl-C returns normally;
+    SIGTERM ends the process as the signal does."""
     check_exposure(host, token)
     with bind(host, port) as sock:
-        app = create_app(driver, database, timeout=timeout, token=token)
+        app = create_app(driver, database, timeout=timeout, token=token, uri=uri,
+                         limit=ReadLimit(max_concurrent))
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = _Server(config, functools.partial(on_ready, url_of(sock)) if on_ready else None)
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled

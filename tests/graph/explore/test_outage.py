@@ -1,0 +1,106 @@
+"""The explorer when Neo4j goes away and comes back, for real: the app's driver reaches the test
+Neo4j through a TCP proxy that the test stops (the listening socket and every live connection
+closed) and starts again on the same port. Every page answers 503 with a page saying so while
+it is down, and the same app answers 200 again once it is back, without a restart."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import neo4j
+import pytest
+from starlette.testclient import TestClient
+
+from hflineage.db.connection import Connection
+from hflineage.explore import create_app
+from hflineage.explore.security import CSP
+from hflineage.explore.server import explorer_driver
+from tests.support.explore import small_graph
+from tests.support.proxy import TcpProxy, through
+from tests.support.server import TestServer
+
+#: Pages read from the graph: a model, an organization, a search, a named query, its API.
+HTML_PAGES = ["/model/alice/llama-ft", "/org/meta", "/?q=llama", "/queries/top_architectures"]
+JSON_APIS = ["/api/query/top_architectures", "/api/search?q=llama"]
+CONSOLE = {"query": "MATCH (m:Model) RETURN count(m) AS n", "params": ""}
+#: What "quickly" means for a page during an outage: the serve driver gives up within
+#: seconds; this bound only catches a hang.
+QUICK = 30.0
+
+
+@pytest.fixture(scope="module")
+def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
+    return small_graph(driver, neo4j_server.database)
+
+
+@pytest.fixture
+def proxy(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TcpProxy]:
+    with TcpProxy.to(neo4j_server.uri) as p:
+        yield p
+
+
+@pytest.fixture
+def app(proxy: TcpProxy, neo4j_server: TestServer) -> Iterator[TestClient]:
+    """The explorer over ``hflineage serve``'s own driver, reaching Neo4j through the proxy."""
+    with explorer_driver(through(proxy, neo4j_server), 4, retry_time=1.0) as drv, TestClient(
+            create_app(drv, neo4j_server.database, timeout=30, uri=proxy.uri())) as c:
+        yield c
+
+
+def statuses(c: TestClient) -> dict[str, int]:
+    got = {path: c.get(path).status_code for path in HTML_PAGES + JSON_APIS}
+    return got | {"POST /cypher": c.post("/cypher", data=CONSOLE).status_code}
+
+
+def test_pages_answer_503_while_neo4j_is_away_and_200_once_it_is_back(
+        app: TestClient, proxy: TcpProxy) -> None:
+    everything = [*HTML_PAGES, *JSON_APIS, "POST /cypher"]
+    assert statuses(app) == dict.fromkeys(everything, 200)
+    assert app.get("/healthz").status_code == 200
+
+    proxy.stop()
+    for path in HTML_PAGES:
+        start = time.monotonic()
+        r = app.get(path)
+        assert time.monotonic() - start < QUICK, path
+        assert r.status_code == 503, path
+        assert r.headers["content-type"].startswith("text/html"), path
+        assert r.headers["content-security-policy"] == CSP
+        assert f"The graph database at {proxy.uri()} is unreachable" in r.text, path
+        assert "works again once it is back" in r.text
+        assert f'<a href="{path.replace("&", "&amp;")}">Retry</a>' in r.text, path
+        assert "Traceback" not in r.text
+    for path in JSON_APIS:
+        r = app.get(path)
+        assert r.status_code == 503, path
+        assert f"the graph database at {proxy.uri()} is unreachable" in r.json()["error"], path
+    r = app.post("/cypher", data=CONSOLE)
+    assert r.status_code == 503
+    assert f"The graph database at {proxy.uri()} is unreachable" in r.text
+    assert '<a href="/cypher">Retry</a>' in r.text
+    assert app.get("/healthz").status_code == 503
+
+    proxy.start()  # the same port: the same app, not restarted
+    assert app.get("/healthz").status_code == 200
+    assert statuses(app) == dict.fromkeys(everything, 200)
+
+
+def test_pages_answer_503_when_neo4j_drops_the_connections_mid_use(
+        app: TestClient, proxy: TcpProxy) -> None:
+    """Pooled connections that die (not only new ones refused) are an outage too."""
+    assert app.get(HTML_PAGES[0]).status_code == 200
+    proxy.stop()
+    assert app.get(HTML_PAGES[0]).status_code == 503
+    proxy.start()
+    assert app.get(HTML_PAGES[0]).status_code == 200
+
+
+def test_without_a_uri_the_page_still_says_the_database_is_unreachable(
+        small: neo4j.Driver, neo4j_server: TestServer) -> None:
+    conn = Connection("bolt://127.0.0.1:1", "neo4j", "x", neo4j_server.database)
+    with explorer_driver(conn, 2, verify=False) as drv, TestClient(
+            create_app(drv, neo4j_server.database)) as c:
+        r = c.get("/org/meta")
+    assert r.status_code == 503
+    assert "The graph database is unreachable" in r.text
