@@ -19,7 +19,13 @@ import pandas as pd
 from hflineage.analytics.graphs import family_tree, tree_stats
 from hflineage.analytics.queries import read_records, run_query
 from hflineage.analytics.report import RELATION_COLUMNS
-from hflineage.analytics.subgraph import BENCHMARK, ModelInfo, fetch_family, model_details
+from hflineage.analytics.subgraph import (
+    BENCHMARK,
+    ModelInfo,
+    Subgraph,
+    fetch_family,
+    model_details,
+)
 from hflineage.loader.normalize.ids import key_of
 from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
@@ -41,6 +47,7 @@ class FamilyPage:
     ``curves``: ``family_best_score_over_time`` on ``benchmark``, every board (never pooled).
     ``coverage``: per board, the members (``models``), those scored on it and those scored
     with a creation date (``dated``, the ones the increasing maximum can place in time).
+    ``drawing``: the members and the links among them, to draw.
     """
 
     root: str
@@ -65,6 +72,7 @@ class FamilyPage:
     boards: tuple[str, ...]
     curves: pd.DataFrame
     coverage: pd.DataFrame
+    drawing: Subgraph
 
 
 def _frame(rows: list[list[Any]], columns: list[str], nullable: set[str]) -> pd.DataFrame:
@@ -172,4 +180,15 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
         deeper=sum(1 for m in sub.models.values() if m.id not in g and not m.deleted),
         generations=generations(g, top.id, by_id), scores=generation_scores(g, top.id, by_id),
         boards=boards, curves=curves, coverage=board_coverage(members, boards),
+        drawing=_drawing(sub, {m.key for m in members}, max_depth),
     )
+
+
+def _drawing(sub: Subgraph, keys: set[str], max_depth: int) -> Subgraph:
+    """The fetched family cut to its counted members (the extra generation and deleted
+    descendants left out)."""
+    return Subgraph(sub.kind, sub.title, {k: m for k, m in sub.models.items() if k in keys},
+                    [link for link in sub.links if link.child in keys and link.parent in keys],
+                    sub.anchors, focus=sub.focus,
+                    notes=[f"Relations followed: all. Down: {max_depth} generations; deleted "
+                           "descendants left out."])

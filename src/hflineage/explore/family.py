@@ -23,6 +23,7 @@ from hflineage.analytics.family_page import FamilyPage, family_page
 from hflineage.analytics.model_page import similar_model_ids
 from hflineage.analytics.report import LEADERBOARDS, Board, best_over_time_figure
 from hflineage.errors import ModelNotFoundError, ViewTooLargeError
+from hflineage.explore import graph
 from hflineage.explore.charts import figure_block
 from hflineage.explore.model import MISSING, View, billions, model_path, score
 from hflineage.explore.org import org_path
@@ -99,6 +100,7 @@ class FamilyView(View):
         except ViewTooLargeError as e:
             return self._html("error.html", 422, title=root, error=str(e))
         return self._html("family.html", 200, f=page, rows=_generation_rows(page),
+                          graph=graph.draw(lambda: page.drawing), max_nodes=graph.PAGE_MAX_NODES,
                           charts=_charts(page), board_name=board_name, model_path=model_path,
                           family_path=family_path, org_path=org_path, score=score,
                           parameters=_parameters, n_of=n_of, points=POINTS, missing=MISSING)

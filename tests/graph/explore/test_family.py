@@ -178,7 +178,9 @@ def test_hostile_text_is_escaped(client: TestClient) -> None:
     r = client.get("/family/" + quote(HOSTILE, safe="/"))
     assert r.status_code == 200, r.text
     assert "<script>alert" not in r.text
-    assert r.text.count("<script") == 3  # one figure block and the two static scripts
+    # a figure block, the graph's data block, plotly and charts.js, vis-network and lineage.js
+    assert r.text.count("<script") == 6
+    assert r.text.count('<script type="application/json"') == 2
     assert str(escape(HOSTILE)) in r.text
     [trace] = figures(r.text)["best-v1"]["data"]
     assert trace["name"] == html.escape(HOSTILE)  # Plotly reads HTML in names: escaped

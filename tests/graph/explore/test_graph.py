@@ -137,3 +137,13 @@ def test_console_values_are_a_table_only(client: TestClient) -> None:
     r = client.post("/cypher", data={"query": "MATCH (m:Model) RETURN m.id AS id LIMIT 3"})
     assert r.status_code == 200 and '<section id="lineage">' not in r.text
     assert "/static/graph/" not in r.text
+
+
+def test_family_page_draws_the_counted_members(client: TestClient) -> None:
+    data = drawn(client.get("/family/meta/Llama-7B").text)
+    # The root, its children and grandchildren (the deleted alice/old-llama left out, as the
+    # page's counts leave it out), and the hostile finetune of alice/llama-ft.
+    assert models(data) == {"meta/Llama-7B", "meta/llama-7b-chat", "alice/llama-ft",
+                            "carol/llama-lora", "thebloke/llama-ft-GGUF", "bob/llama-ft-ft",
+                            "bob/llama-chat-ft", EVIL}
+    assert ("carol/llama-lora", "meta/llama-7b", "adapter") in edges(data)
