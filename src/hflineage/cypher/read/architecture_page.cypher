@@ -45,13 +45,13 @@ RETURN a.name AS name, size(ms) AS described, stubs, deleted,
        size([o IN orgs WHERE o.name IS NOT NULL]) AS organizationCount,
        coalesce(head([o IN orgs WHERE o.name IS NULL | o.models]), 0) AS withoutOrganization,
        COLLECT { UNWIND ms AS m
+                 WITH m ORDER BY m.downloads IS NULL, m.downloads DESC, coalesce(m.id, m.key)
+                 LIMIT $limit
                  RETURN {id: coalesce(m.id, m.key),
                          organization: head(COLLECT { MATCH (o:Organization)-[:PUBLISHED]->(m)
                                                       RETURN coalesce(o.name, o.key) AS org
                                                       ORDER BY org }),
-                         parameters: m.parameters, downloads: m.downloads} AS model
-                 ORDER BY model.downloads IS NULL, model.downloads DESC, model.id
-                 LIMIT $limit } AS models,
+                         parameters: m.parameters, downloads: m.downloads} AS model } AS models,
        size([m IN ms WHERE m.downloads IS NOT NULL]) AS withDownloads,
        COLLECT { UNWIND ms AS m
                  MATCH (m)-[r:DERIVED_FROM]->(:Model)
