@@ -20,8 +20,10 @@ from tests.support.explore import small_graph
 from tests.support.proxy import TcpProxy, through
 from tests.support.server import TestServer
 
-#: Pages read from the graph: a model, an organization, a search, a named query, its API.
-HTML_PAGES = ["/model/alice/llama-ft", "/org/meta", "/?q=llama", "/queries/top_architectures"]
+#: Pages read from the graph: a model, an organization, a search, a named query, its API, a
+#: family, an architecture, a contributor.
+HTML_PAGES = ["/model/alice/llama-ft", "/org/meta", "/?q=llama", "/queries/top_architectures",
+              "/family/meta/Llama-7B", "/architecture/LlamaForCausalLM", "/contributor/hub/alice"]
 JSON_APIS = ["/api/query/top_architectures", "/api/search?q=llama"]
 CONSOLE = {"query": "MATCH (m:Model) RETURN count(m) AS n", "params": ""}
 #: What "quickly" means for a page during an outage: the serve driver gives up within
