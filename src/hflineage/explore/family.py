@@ -60,9 +60,7 @@ def _generation_rows(page: FamilyPage) -> list[dict[Hashable, Any]]:
     rows = []
     for g in page.generations.to_dict("records"):
         scores = page.scores[page.scores["generation"] == g["generation"]]
-        cells = {}
-        for s in scores.to_dict("records"):
-            cells[s["leaderboard"]] = s
+        cells = {s["leaderboard"]: s for s in scores.to_dict("records")}
         rows.append({**g, "relations": [(rel, g[rel]) for rel in page.relations if g[rel]],
                      "boards": [cells[b] for b in page.boards]})
     return rows
