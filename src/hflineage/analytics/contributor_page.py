@@ -22,27 +22,36 @@ from hflineage.loader.normalize.ids import key_of
 
 #: The kinds of contributor: a Hub account, or a git author name not linked to one.
 KINDS = ("hub", "git")
+#: Rows of each list (models, organizations).
+TOP = 500
 _MODELS = ["id", "organization", "commits", "firstCommit", "lastCommit", "stub", "deleted"]
+_ORGANIZATIONS = ["name", "models", "commits"]
 
 
 @dataclass(frozen=True)
 class ContributorPage:
-    """One contributor's page as plain values and DataFrames.
+    """One contributor's page as plain values and DataFrames, over every model it committed to
+    (deleted ones included).
 
     ``models``: id, organization (None when not known), commits, firstCommit, lastCommit (ISO
-    datetimes, UTC), stub, deleted; most commits first. ``organizations``: organization, models,
-    commits, summed over ``models`` (most models first). ``commits``, ``first_commit`` and
-    ``last_commit`` are over every model, deleted ones included (the times None when unknown).
+    datetimes, UTC; None when not known), stub, deleted; the top ``limit`` of ``model_count`` by
+    commits. ``organizations``: name, models, commits; the top ``limit`` of
+    ``organization_count`` by models (``without_organization`` models have no known
+    publisher). ``commits`` in all, and the ``first_commit`` and ``last_commit`` times.
     """
 
     name: str
     kind: str
     is_bot: bool
-    models: pd.DataFrame
-    organizations: pd.DataFrame
+    limit: int
+    model_count: int
     commits: int
     first_commit: str | None
     last_commit: str | None
+    models: pd.DataFrame
+    organizations: pd.DataFrame
+    organization_count: int
+    without_organization: int
 
 
 def similar_contributors(driver: neo4j.Driver, name: str, *, database: str = "neo4j",
@@ -57,21 +66,8 @@ def similar_contributors(driver: neo4j.Driver, name: str, *, database: str = "ne
     return [hit for k in close for hit in sorted(found[k])]
 
 
-def _organizations(models: pd.DataFrame) -> pd.DataFrame:
-    """Per organization of the models (None when not known): models and commits."""
-    tally: dict[str | None, list[int]] = {}
-    for m in models.to_dict("records"):
-        org = m["organization"] if isinstance(m["organization"], str) else None
-        counts = tally.setdefault(org, [0, 0])
-        counts[0] += 1
-        counts[1] += int(m["commits"] or 0)
-    rows = sorted(((org, n, c) for org, (n, c) in tally.items()),
-                  key=lambda r: (-r[1], -r[2], r[0] is None, r[0] or ""))
-    return pd.DataFrame(rows, columns=["organization", "models", "commits"])
-
-
 def contributor_page(driver: neo4j.Driver, kind: str, name: str, *, database: str = "neo4j",
-                     timeout: float | None = None) -> ContributorPage:
+                     timeout: float | None = None, limit: int = TOP) -> ContributorPage:
     """Everything the page of contributor ``kind``/``name`` (name case-insensitive) shows; an
     unknown kind or name raises ContributorNotFoundError (with "did you mean")."""
     if kind not in KINDS:
@@ -79,18 +75,19 @@ def contributor_page(driver: neo4j.Driver, kind: str, name: str, *, database: st
             f"no contributor kind {kind!r}: a contributor is hub (a Hub account) or git "
             "(a git author name not linked to a Hub account)")
     ensure_current(driver, database)
-    rows = read_records(driver, "read/contributor_page", {"kind": kind, "name": name},
-                        database, timeout)
+    rows = read_records(driver, "read/contributor_page",
+                        {"kind": kind, "name": name, "limit": limit}, database, timeout)
     if not rows:
         close = similar_contributors(driver, name, database=database, timeout=timeout, n=3)
         hint = f"; did you mean {', '.join(f'{n} ({k})' for k, n in close)}?" if close else ""
         raise ContributorNotFoundError(f"no {kind} contributor {name!r} in the graph{hint}")
     row = rows[0]
-    models = pd.DataFrame(row["models"], columns=_MODELS)
-    firsts = [t for t in models["firstCommit"] if isinstance(t, str)]
-    lasts = [t for t in models["lastCommit"] if isinstance(t, str)]
     return ContributorPage(
-        name=str(row["name"]), kind=str(row["kind"]), is_bot=bool(row["isBot"]), models=models,
-        organizations=_organizations(models), commits=int(models["commits"].sum()),
-        first_commit=min(firsts, default=None), last_commit=max(lasts, default=None),
+        name=str(row["name"]), kind=str(row["kind"]), is_bot=bool(row["isBot"]), limit=limit,
+        model_count=row["modelCount"], commits=row["commits"],
+        first_commit=row["firstCommit"], last_commit=row["lastCommit"],
+        models=pd.DataFrame(row["models"], columns=_MODELS),
+        organizations=pd.DataFrame(row["organizations"], columns=_ORGANIZATIONS),
+        organization_count=row["organizationCount"],
+        without_organization=row["withoutOrganization"],
     )

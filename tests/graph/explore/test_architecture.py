@@ -129,10 +129,11 @@ def test_derivatives_by_relation(llama: str) -> None:
 
 def test_parameter_sizes_with_coverage(llama: str) -> None:
     sizes = [m["parameters"] for m in described(LLAMA) if m.get("parameters") is not None]
-    html = section(llama, "parameters")
+    html = re.sub(r"<[^>]+>", "", section(llama, "parameters"))
     assert f"Median {statistics.median(sizes) / 1e9:,.2f} billion parameters" in html
     assert f"range {min(sizes) / 1e9:,.2f} to {max(sizes) / 1e9:,.2f} billion" in html
     assert f"{len(sizes)} of {len(described(LLAMA))} have a parameter count" in html
+    assert f'title="{min(sizes):,} parameters"' in section(llama, "parameters")
 
 
 def test_contributors_by_commits(llama: str) -> None:

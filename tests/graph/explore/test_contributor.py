@@ -60,7 +60,8 @@ def test_models_with_commits_and_dates(client: TestClient, name: str) -> None:
     mine = commits_of(f"hub:{name.lower()}")
     html = page_of(client, "hub", name)
     models = section(html, "models")
-    assert f"<p>{plural(len(mine), 'model')} committed to, most commits first.</p>" in models
+    assert f"<p>Top {len(mine)} of {plural(len(mine), 'model')} committed to, by commits.</p>" \
+        in models
     listed = re.findall(r'<tr><td><a href="/model/([^"]+)">', models)
     assert sorted(listed) == sorted(ID_OF[c["model"].lower()] for c in mine)
     counts = [int(n) for n in re.findall(r"<td>(\d+) commits?</td>", models)]
@@ -86,6 +87,7 @@ def test_organizations_with_counts(client: TestClient) -> None:
         commits[ORG_OF[c["model"].lower()]] += c["commits"]
     assert len(models) == 2  # bob committed to his own models and to alice's
     html = section(page_of(client, "hub", "bob"), "organizations")
+    assert "Top 2 of 2 organizations publishing those models" in html
     rows = re.findall(r'<tr><td><a href="/org/([^"]+)">[^<]+</a></td><td>(\d+) models?</td>'
                       r"<td>(\d+) commits?</td></tr>", html)
     assert {org: (int(n), int(c)) for org, n, c in rows} == {
@@ -113,7 +115,7 @@ def test_deleted_and_reference_only_models_and_unknown_times(client: TestClient)
     assert "<td>— (not known)</td><td>4 commits</td><td>— (not known)</td>" in models
     assert "— (no commit time known)" in section(ghost, "summary")
     orgs = section(ghost, "organizations")
-    assert "<tr><td>— (not known)</td><td>1 model</td><td>4 commits</td></tr>" in orgs
+    assert "0 organizations: the publisher of its 1 model is not known" in orgs
 
 
 def test_analytics_function(small: neo4j.Driver, neo4j_server: TestServer) -> None:
@@ -125,6 +127,11 @@ def test_analytics_function(small: neo4j.Driver, neo4j_server: TestServer) -> No
     assert page.first_commit is not None and page.first_commit[:10] == min(
         c["first"] for c in mine)
     assert page.last_commit is not None and page.last_commit[:10] == max(c["last"] for c in mine)
+    short = contributor_page(small, "hub", "bob", database=neo4j_server.database, limit=1)
+    assert (len(short.models), short.model_count) == (1, len(mine))
+    assert short.models["commits"][0] == max(c["commits"] for c in mine)
+    assert (len(short.organizations), short.organization_count) == (1, 2)
+    assert short.commits == page.commits
 
 
 def test_name_is_case_insensitive(client: TestClient) -> None:
