@@ -5,7 +5,13 @@ it is down, and the same app answers 200 again once it is back, without a restar
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 
 import neo4j
@@ -27,7 +33,7 @@ HTML_PAGES = ["/model/alice/llama-ft", "/org/meta", "/?q=llama", "/queries/top_a
 JSON_APIS = ["/api/query/top_architectures", "/api/search?q=llama"]
 CONSOLE = {"query": "MATCH (m:Model) RETURN count(m) AS n", "params": ""}
 #: What "quickly" means for a page during an outage: the serve driver gives up within
-#: seconds; this bound only catches a hang.
+#: seconds (it took 35 s before it had its own timeouts); this bound only catches a hang.
 QUICK = 30.0
 
 
@@ -106,3 +112,38 @@ def test_without_a_uri_the_page_still_says_the_database_is_unreachable(
         r = c.get("/org/meta")
     assert r.status_code == 503
     assert "The graph database is unreachable" in r.text
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def test_hflineage_serve_answers_an_outage_within_seconds_and_recovers(
+        proxy: TcpProxy, cli_env: dict[str, str]) -> None:
+    """The real command, with its own driver settings, over NEO4J_URI pointing at the proxy."""
+    proc = subprocess.Popen([sys.executable, "-m", "hflineage", "serve", "--port", "0",
+                             "--max-concurrent", "2"],
+                            env=os.environ | cli_env | {"NEO4J_URI": proxy.uri()},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip().removeprefix("serving on ")
+        assert fetch(f"{url}/org/meta")[0] == 200
+        proxy.stop()
+        start = time.monotonic()
+        status, html = fetch(f"{url}/org/meta")
+        assert time.monotonic() - start < QUICK
+        assert status == 503
+        assert f"The graph database at {proxy.uri()} is unreachable" in html
+        assert fetch(f"{url}/healthz")[0] == 503
+        proxy.start()
+        assert fetch(f"{url}/healthz")[0] == 200
+        assert fetch(f"{url}/org/meta")[0] == 200
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0
