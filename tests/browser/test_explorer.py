@@ -8,6 +8,7 @@ With HFLINEAGE_SCREENSHOTS=1 the screenshots (1280x800) go to docs/explorer/, el
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -19,6 +20,7 @@ from urllib.request import urlopen
 
 import neo4j
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from hflineage.analytics.search import await_search_index
 from hflineage.explore.app import create_app
@@ -157,6 +159,34 @@ def test_typeahead_suggests_and_the_keyboard_opens_a_model(tab: Tab, shots: Path
         box.press("Enter")
     assert urlsplit(tab.page.url).path == "/model/" + ZEPHYR
     assert text(tab, "h1") == ZEPHYR
+    assert not tab.problems()
+
+
+def test_a_stale_request_is_aborted_and_its_answer_never_shown(tab: Tab) -> None:
+    """The answer for "llama" is held back; typing on aborts it and only "zeph"'s hits show."""
+    held: list[Any] = []
+    failed: list[str] = []
+
+    def hold(route: Any) -> None:
+        if "q=llama" in route.request.url:
+            held.append(route)
+        else:
+            route.continue_()
+
+    tab.page.route("**/api/search?*", hold)
+    tab.page.on("requestfailed", lambda r: failed.append(r.url))
+    tab.goto("/")
+    box = tab.page.locator("#q")
+    with tab.page.expect_request(lambda r: "q=llama" in r.url):
+        box.fill("llama")
+    with tab.page.expect_request(lambda r: "q=zeph" in r.url):
+        box.fill("zeph")
+    tab.page.wait_for_selector("#suggestions:not([hidden]) [role=option]")
+    with contextlib.suppress(PlaywrightError):  # the page gave up on it already
+        held[0].continue_()
+    assert any("q=llama" in u for u in failed), failed
+    tab.page.wait_for_timeout(300)
+    assert set(options(tab)) == {ZEPHYR, ZEPHYRINE}
     assert not tab.problems()
 
 
