@@ -433,9 +433,16 @@ def best_over_time_figure(curves: dict[str, pd.DataFrame], board: Board, *,
         fig.update_layout(title_subtitle_text=_esc(f"Coverage: {coverage}"), margin_t=86)
     for root, df in curves.items():
         if not df.empty:
-            fig.add_scatter(x=df["month"], y=df["familyBest"], name=_esc(root), mode="lines",
-                            line_shape="hv")
+            fig.add_scatter(x=df["month"], y=df["familyBest"], name=_esc(root),
+                            mode="lines+markers", line_shape="hv")
+    # Months as months: one dated month would otherwise get a millisecond axis.
+    fig.update_xaxes(type="date", tickformat="%Y-%m", dtick="M1" if _months(curves) < 13 else None,
+                     title_text="month created (UTC)")
     return fig
+
+
+def _months(curves: dict[str, pd.DataFrame]) -> int:
+    return len({m for df in curves.values() if not df.empty for m in df["month"]})
 
 
 def best_over_time_section(curves: dict[str, pd.DataFrame], board: Board) -> Section:

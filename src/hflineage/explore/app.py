@@ -38,9 +38,9 @@ from hflineage.errors import (
     QueryParameterError,
     QueryTimeoutError,
 )
-from hflineage.explore import forms
+from hflineage.explore import forms, graph
 from hflineage.explore.architecture import ArchitectureView
-from hflineage.explore.charts import plotly_js
+from hflineage.explore.charts import plotly_js, plotly_style_ids, plotly_stylesheet
 from hflineage.explore.console import Console
 from hflineage.explore.contributor import ContributorView
 from hflineage.explore.family import FamilyView
@@ -50,6 +50,7 @@ from hflineage.explore.org import OrgView
 from hflineage.explore.outage import OUTAGE, handlers
 from hflineage.explore.search import SearchPages
 from hflineage.explore.security import SecurityHeaders, TokenGate
+from hflineage.viz.render import template_loader as viz_templates
 
 #: Rows a result page shows; the CSV and JSON downloads hold them all.
 PAGE_ROWS = 1000
@@ -82,8 +83,11 @@ def _downloads(name: str, given: dict[str, str]) -> dict[str, str]:
 
 
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("hflineage.explore", "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined)
+    loader = jinja2.ChoiceLoader([jinja2.PackageLoader("hflineage.explore", "templates"),
+                                  viz_templates()])  # the lineage panel, shared with viz
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals["plotly_style_ids"] = plotly_style_ids  # see explore.charts.plotly_css
+    return env
 
 
 class _Explorer:
@@ -179,7 +183,9 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
               ArchitectureView(driver, database, timeout, ex.pages).page),
         Route("/contributor/{kind}/{name:path}",
               ContributorView(driver, database, timeout, ex.pages).page),
+        Route("/static/graph/{name}", graph.asset),
         Route("/static/plotly.min.js", plotly_js),
+        Route("/static/plotly.css", plotly_stylesheet),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]
     return Starlette(routes=routes, middleware=middleware,

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 
 from hflineage.analytics.family_page import family_page
 from hflineage.errors import ModelNotFoundError
+from hflineage.explore.charts import plotly_style_ids
 from tests.support.explore import section, small_graph
 from tests.support.server import TestServer
 
@@ -203,3 +204,17 @@ def test_plotly_js_is_served(client: TestClient) -> None:
     assert "plotly.js" in r.text[:2000]
     charts = client.get("/static/charts.js")
     assert charts.status_code == 200 and "Plotly.newPlot" in charts.text
+
+
+def test_plotly_styles_are_a_stylesheet(client: TestClient) -> None:
+    """plotly.js inserts its style rules as inline <style> elements, which the CSP refuses:
+    the page links them as /static/plotly.css and marks them present, so plotly.js skips it."""
+    css = client.get("/static/plotly.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert ".js-plotly-plot .plotly .modebar{" in css.text  # plotly.js's own modebar rule
+    assert ".maplibregl-map{" in css.text  # the stylesheet it injects whole
+    page = client.get("/family/meta/Llama-7B").text
+    assert ('<link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles" '
+            'href="/static/plotly.css">') in page
+    for element_id in plotly_style_ids():
+        assert f'id="{element_id}"' in page
