@@ -16,12 +16,17 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from hflineage.analytics import output
 from hflineage.analytics.queries import run_cypher
+from hflineage.analytics.subgraph import rows_subgraph
 from hflineage.errors import HFLineageError, QueryParameterError, QueryTimeoutError
+from hflineage.explore import graph
 from hflineage.explore.model import View
 from hflineage.explore.outage import OUTAGE
 
 #: Rows the console shows.
 PAGE_ROWS = 1000
+DRAWN = ("The graph draws the rows' Model nodes, the DERIVED_FROM relationships of their paths "
+         "and child/parent columns, and the edges among the models; other nodes are in the "
+         "table only.")
 #: What a run may fail with: ours (a write, bad text or parameters) is the asker's fault,
 #: the driver's the database's.
 _FAILURES = (HFLineageError, neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError)
@@ -59,11 +64,19 @@ class Console(View):
     """The console endpoints, over one driver and database."""
 
     def _page(self, status: int = 200, **context: Any) -> HTMLResponse:
-        context = {"query": "", "params": "", "error": None, "df": None, "rows": []} | context
+        context = {"query": "", "params": "", "error": None, "df": None, "rows": [],
+                   "graph": None} | context
         return self._html("console.html", status, **context)
 
-    def _run(self, text: str, params: str) -> pd.DataFrame:
-        return run_cypher(self.driver, text, parse_params(params), self.database, self.timeout)
+    def _run(self, text: str, params: str) -> tuple[pd.DataFrame, graph.Graph | None]:
+        df = run_cypher(self.driver, text, parse_params(params), self.database, self.timeout)
+        rows = df.head(graph.PAGE_FETCH_LIMIT).to_dict("records")
+        if not any(isinstance(v, neo4j.graph.Node | neo4j.graph.Path)
+                   for row in rows for v in row.values()):
+            return df, None
+        return df, graph.draw(lambda: rows_subgraph(
+            self.driver, self.database, [{str(k): v for k, v in r.items()} for r in rows],
+            "Console result", [DRAWN]))
 
     async def page(self, request: Request) -> Response:
         if request.method != "POST":
@@ -75,10 +88,10 @@ class Console(View):
         if not text.strip():
             return self._page(400, params=params, error="give the Cypher to run")
         try:
-            df = await run_in_threadpool(self._run, text, params)
+            df, drawing = await run_in_threadpool(self._run, text, params)
         except OUTAGE:
             raise  # the app's outage page
         except _FAILURES as e:
             return self._page(_status(e), query=text, params=params, error=str(e))
         rows = [[output.cell(v) for v in row] for row in df.head(PAGE_ROWS).itertuples(index=False)]
-        return self._page(query=text, params=params, df=df, rows=rows)
+        return self._page(query=text, params=params, df=df, rows=rows, graph=drawing)
