@@ -7,10 +7,10 @@ health check and static files are never held back.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
-import anyio
 import jinja2
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -64,7 +64,7 @@ class ReadLimit:
             while not self._slots.acquire(blocking=False):
                 if time.monotonic() >= deadline:
                     return False
-                await anyio.sleep(_POLL)
+                await asyncio.sleep(_POLL)
         finally:
             self._count(waiting=-1)
         self._count(in_flight=1)
