@@ -125,9 +125,9 @@ def anchors(n: int) -> dict[str, Any]:
 
 
 # --- the server ---------------------------------------------------------------------------
-def server(heap: str, pagecache: str) -> ManagedNeo4j:
+def server(heap: str, pagecache: str, home: Path | None = None) -> ManagedNeo4j:
     s = get_settings()
-    inst = ManagedNeo4j(WORK / "neo4j", s.cache_dir, s.hflineage_neo4j_version,
+    inst = ManagedNeo4j(home or WORK / "neo4j", s.cache_dir, s.hflineage_neo4j_version,
                         Memory(heap=heap, pagecache=pagecache))
     inst.start(timeout=600)
     return inst
