@@ -37,6 +37,7 @@ EVIL = "evil/<img src=x onerror=alert(1)></script>"
 ZEPHYRINE = 'evil/<b onmouseover="x">zephyrine</b>'
 MARKUP = "<script>alert(1)</script>"
 EVIL_ORG = "<img src=x onerror=alert(3)>"
+EVIL_HAND = "<svg onload=alert(5)>"
 ZEPHYR = "HuggingFaceH4/zephyr-7b-beta"
 EXTRA: dict[str, list[dict[str, Any]]] = {
     "organizations": [{"name": "HuggingFaceH4", "kind": "org"},
@@ -51,6 +52,9 @@ EXTRA: dict[str, list[dict[str, Any]]] = {
     "derived": [{"child": ZEPHYR, "parent": "mistralai/Mistral-7B", "relation": "finetune"},
                 {"child": EVIL, "parent": "meta/Llama-7B", "relation": "finetune"}],
     "datasets": [{"model": EVIL, "dataset": "<script>alert(2)</script>"}],
+    "contributors": [{"name": EVIL_HAND, "kind": "hub"}],
+    "commits": [{"contributor": "hub:" + EVIL_HAND, "model": EVIL, "commits": 2,
+                 "first": "2023-07-01", "last": "2023-07-02"}],
 }
 DATA: dict[str, list[dict[str, Any]]] = json.loads((HERE / "small_graph.json").read_text())
 MODELS = DATA["models"] + EXTRA["models"]
@@ -338,7 +342,7 @@ def test_the_console_shows_a_read_as_a_table(tab: Tab) -> None:
 
 
 #: Elements the hostile strings would make if a page parsed them as markup.
-INJECTED = ("img[src=x]", "[onerror]", "[onmouseover]",
+INJECTED = ("img[src=x]", "[onerror]", "[onmouseover]", "[onload]",
             "script:not([src]):not([type='application/json'])")
 
 
@@ -350,6 +354,8 @@ def injected(tab: Tab) -> dict[str, int]:
 @pytest.mark.parametrize(("path", "shown"), [
     ("/model/" + quote(EVIL, safe="/"), EVIL),
     ("/org/" + quote(EVIL_ORG, safe=""), EVIL_ORG),
+    ("/architecture/" + quote(MARKUP, safe=""), MARKUP),
+    ("/contributor/hub/" + quote(EVIL_HAND, safe=""), EVIL_HAND),
     ("/model/" + quote(ZEPHYRINE, safe="/"), ZEPHYRINE),
     ("/?" + urlencode({"q": "zephyrine"}), ZEPHYRINE),
 ])
@@ -380,7 +386,9 @@ def test_typed_markup_finds_hostile_names_as_text(tab: Tab) -> None:
 
 @pytest.mark.parametrize("path", ["/", "/?q=llama", "/queries", "/queries/top_architectures",
                                   "/model/bob/mistral-merge", "/org/mistralai", "/cypher",
-                                  "/model/google/gemma-7b", "/org/" + quote(EVIL_ORG, safe="")])
+                                  "/model/google/gemma-7b", "/org/" + quote(EVIL_ORG, safe=""),
+                                  "/family/meta/Llama-7B", "/architecture/LlamaForCausalLM",
+                                  "/contributor/hub/alice", "/contributor/hub/sfconvertbot"])
 def test_every_page_stays_on_the_machine_without_errors(tab: Tab, path: str) -> None:
     response = tab.goto(path)
     assert response is not None and response.status == 200
