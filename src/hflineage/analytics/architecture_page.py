@@ -41,9 +41,11 @@ class ArchitecturePage:
     minimum and maximum over those (None when none has). ``contributors``: name, kind, isBot,
     commits, models (the top ``limit`` of ``contributor_count`` by commits; ``bots`` of them are
     bots). ``boards``: leaderboard, models (with a score on that board; one row per board).
+    ``spellings``: the other architectures whose names differ only in case.
     """
 
     name: str
+    spellings: tuple[str, ...]
     limit: int
     described: int
     stubs: int
@@ -67,10 +69,11 @@ class ArchitecturePage:
 def similar_architectures(driver: neo4j.Driver, name: str, *, database: str = "neo4j",
                           timeout: float | None = None, n: int = 5) -> list[str]:
     """Architecture names of the graph close to ``name``, closest first."""
-    rows = read_records(driver, "read/similar_architectures", {}, database, timeout)
-    by_lower = {str(r["name"]).lower(): str(r["name"]) for r in rows}
-    return [by_lower[k] for k in difflib.get_close_matches(name.lower(), list(by_lower), n=n,
-                                                           cutoff=0.5)]
+    spelt: dict[str, list[str]] = {}
+    for r in read_records(driver, "read/similar_architectures", {}, database, timeout):
+        spelt.setdefault(str(r["name"]).lower(), []).append(str(r["name"]))
+    close = difflib.get_close_matches(name.lower(), list(spelt), n=n, cutoff=0.5)
+    return [s for k in close for s in sorted(spelt[k])]
 
 
 def architecture_page(driver: neo4j.Driver, name: str, *, database: str = "neo4j",
@@ -86,8 +89,8 @@ def architecture_page(driver: neo4j.Driver, name: str, *, database: str = "neo4j
         raise ArchitectureNotFoundError(f"no architecture {name!r} in the graph{hint}")
     row = rows[0]
     return ArchitecturePage(
-        name=str(row["name"]), limit=limit, described=row["described"], stubs=row["stubs"],
-        deleted=row["deleted"],
+        name=str(row["name"]), spellings=tuple(row["spellings"]), limit=limit,
+        described=row["described"], stubs=row["stubs"], deleted=row["deleted"],
         organizations=pd.DataFrame(row["organizations"], columns=_ORGANIZATIONS),
         organization_count=row["organizationCount"],
         without_organization=row["withoutOrganization"],

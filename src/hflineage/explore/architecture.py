@@ -35,4 +35,5 @@ class ArchitectureView(View):
                                    "architectures")
         return self._html("architecture.html", 200, a=page, model_path=model_path,
                           org_path=org_path, contributor_path=contributor_path,
+                          architecture_path=architecture_path,
                           billions=billions, missing=MISSING)

@@ -25,13 +25,16 @@ from tests.support.server import TestServer
 LLAMA = "LlamaForCausalLM"
 MARKUP = "<script>alert(1)</script>"
 ODD = "Odd Arch/v2 ü"
+SHOUTY = "LLAMAforCausalLM"  # another architecture, differing only in case
 EXTRA: dict[str, list[dict[str, Any]]] = {
     "organizations": [{"name": "markupco", "kind": "org"}],
     "models": [{"id": "markupco/x", "org": "markupco", "architecture": MARKUP,
                 "parameters": 2000000000, "downloads": 7, "createdAt": "2024-01-01"},
                {"id": "ghost/llama-stub", "stub": True, "architecture": LLAMA},
                {"id": "carol/odd", "org": "carol", "architecture": ODD,
-                "createdAt": "2024-02-01"}],
+                "createdAt": "2024-02-01"},
+               {"id": "markupco/shouty", "org": "markupco", "architecture": SHOUTY,
+                "downloads": 3, "createdAt": "2024-02-02"}],
     "contributors": [{"name": MARKUP, "kind": "git"}],
     "commits": [{"contributor": f"git:{MARKUP}", "model": "markupco/x", "commits": 2,
                  "first": "2024-01-01", "last": "2024-01-02"}],
@@ -192,7 +195,7 @@ def test_unknown_name_is_a_404_with_suggestions(client: TestClient, small: neo4j
     assert "no architecture &#39;LlamaForCausalL&#39; in the graph" in r.text
     assert f'<a href="/architecture/{LLAMA}">{LLAMA}</a>' in r.text
     assert 'href="/?q=LlamaForCausalL"' in r.text
-    with pytest.raises(ArchitectureNotFoundError, match=f"did you mean {LLAMA}"):
+    with pytest.raises(ArchitectureNotFoundError, match=f"did you mean [^?]*{LLAMA}"):
         architecture_page(small, "LlamaForCausalL", database=neo4j_server.database)
 
 
@@ -236,3 +239,12 @@ def test_model_pages_link_here(client: TestClient) -> None:
     href = re.search(r'href="(/architecture/[^"]+)"', html)
     assert href and href.group(1) == f"/architecture/{LLAMA}"
     assert client.get(href.group(1)).status_code == 200
+
+
+def test_spellings_differing_in_case_are_told_apart(client: TestClient, llama: str) -> None:
+    assert f'<a href="/architecture/{SHOUTY}">{SHOUTY}</a>' in section(llama, "summary")
+    r = client.get(f"/architecture/{SHOUTY}")
+    assert r.status_code == 200
+    assert f"<h1>{SHOUTY}</h1>" in r.text
+    assert f"{plural(len(described(SHOUTY)), 'described model')} has this architecture" in r.text
+    assert f'<a href="/architecture/{LLAMA}">{LLAMA}</a>' in section(r.text, "summary")

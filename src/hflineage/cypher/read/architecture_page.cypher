@@ -1,15 +1,19 @@
 // One architecture's page: its models, organizations, most downloaded models, derivatives by relation, parameter sizes, contributors and leaderboard coverage.
-// $name: str -- an architecture name (case-insensitive; the exact spelling wins a tie)
+// $name: str -- an architecture name (case-insensitive; the exact spelling first, else the one with most models)
 // $limit: int = 50 -- rows of each top list (organizations, models, contributors)
-// returns: name, described, stubs, deleted, organizations, organizationCount, withoutOrganization, models, withDownloads, derivatives, withParameters, medianParameters, minParameters, maxParameters, contributors, contributorCount, bots, boards
+// returns: name, spellings, described, stubs, deleted, organizations, organizationCount, withoutOrganization, models, withDownloads, derivatives, withParameters, medianParameters, minParameters, maxParameters, contributors, contributorCount, bots, boards
 // Every figure but stubs and deleted is over the described models (neither reference-only
 // stubs nor deleted). organizations {name, models} most models first; models {id, organization,
 // parameters, downloads} most downloads first (unknown downloads last); derivatives {relation,
 // edges, children}: the DERIVED_FROM edges whose child is such a model, per relation;
 // contributors {name, kind, isBot, commits, models} most commits first; boards {leaderboard,
-// models} per leaderboard of the graph, the models with a score on it.
-MATCH (a:Architecture) WHERE toLower(a.name) = toLower($name)
-WITH a ORDER BY CASE WHEN a.name = $name THEN 0 ELSE 1 END, a.name LIMIT 1
+// models} per leaderboard of the graph, the models with a score on it. spellings: other
+// architectures whose names differ from this one's only in case.
+MATCH (x:Architecture) WHERE toLower(x.name) = toLower($name)
+WITH x ORDER BY CASE WHEN x.name = $name THEN 0 ELSE 1 END,
+                COUNT { (x)<-[:HAS_ARCHITECTURE]-(:Model) } DESC, x.name
+WITH collect(x) AS found WHERE size(found) > 0
+WITH found[0] AS a, [x IN found[1..] | x.name] AS spellings
 CALL (a) {
   MATCH (a)<-[:HAS_ARCHITECTURE]-(m:Model)
   RETURN collect(CASE WHEN NOT coalesce(m.stub, false) AND NOT coalesce(m.deleted, false)
@@ -40,7 +44,7 @@ CALL (ms) {
          collect({name: c.name, kind: c.kind, isBot: coalesce(c.isBot, false), commits: commits,
                   models: models})[..$limit] AS contributors
 }
-RETURN a.name AS name, size(ms) AS described, stubs, deleted,
+RETURN a.name AS name, spellings, size(ms) AS described, stubs, deleted,
        [o IN orgs WHERE o.name IS NOT NULL][..$limit] AS organizations,
        size([o IN orgs WHERE o.name IS NOT NULL]) AS organizationCount,
        coalesce(head([o IN orgs WHERE o.name IS NULL | o.models]), 0) AS withoutOrganization,
