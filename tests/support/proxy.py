@@ -20,19 +20,6 @@ from hflineage.db.connection import Connection
 from tests.support.server import TestServer
 
 
-def through(proxy: TcpProxy, server: TestServer) -> Connection:
-    """The test server's connection, reached through ``proxy``."""
-    return Connection(proxy.uri(), server.username, server.password, server.database)
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    """Wait until ``condition`` holds (a generous bound that only catches a hang)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
 class TcpProxy:
     """Forwards ``127.0.0.1:port`` to ``target``; the port stays the same across restarts."""
 
@@ -100,8 +87,8 @@ class TcpProxy:
                  _tb: TracebackType | None) -> None:
         self.stop()
 
-    def _spawn(self, target: object, *args: object) -> None:
-        t = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
+    def _spawn(self, target: Callable[..., None], *args: object) -> None:
+        t = threading.Thread(target=target, args=args, daemon=True)
         self._threads.append(t)
         t.start()
 
@@ -138,3 +125,16 @@ class TcpProxy:
             pass
         with contextlib.suppress(OSError):
             dst.shutdown(socket.SHUT_WR)
+
+
+def through(proxy: TcpProxy, server: TestServer) -> Connection:
+    """The test server's connection, reached through ``proxy``."""
+    return Connection(proxy.uri(), server.username, server.password, server.database)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Wait until ``condition`` holds (a generous bound that only catches a hang)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
