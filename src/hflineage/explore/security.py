@@ -16,7 +16,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # a ?token= URL never leaks to another page
+    # No referrer leaves the site (a ?token= URL is redirected away at once anyway); same-site
+    # requests keep theirs, so a form's POST carries the real Origin (no-referrer sends "null",
+    # which the console's same-origin check refuses).
+    "Referrer-Policy": "same-origin",
 }
 COOKIE = "hflineage_token"
 #: Paths answered without the token: the health check reveals nothing.

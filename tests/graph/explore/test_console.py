@@ -43,7 +43,7 @@ def test_a_read_shows_its_rows_escaped(client: TestClient) -> None:
     r = client.post("/cypher", data={"query": "MATCH (m:Model) WHERE m.id STARTS WITH 'evil/' "
                                               "RETURN m.id AS id"})
     assert r.status_code == 200, r.text
-    assert '<table class="results">' in r.text
+    assert '<table class="results sortable">' in r.text
     assert "<th>id</th>" in r.text
     assert f"<td>{escape(HOSTILE)}</td>" in r.text
     assert HOSTILE not in r.text
