@@ -249,13 +249,23 @@ def facts(res: dict[str, Any]) -> list[str]:
         f"({g['committedTo']:,} contributor–model links), {g['organizations']:,} organizations, "
         f"{g['scored']:,} SCORED links.",
         f"Pages: {', '.join(f'{len(v)} /{k}' for k, v in res['sample'].items())} (seed "
-        f"{res['seed']}); n = requests, p50/p95/max over the 200 answers (ms to the last byte).",
+        f"{res['seed']}); n = requests; p50, p95 and max in ms to the last byte of the body, over "
+        "the requests answered 200 (an error is any other answer).",
     ]
 
 
 def mode_name(round_: str, pass_: str) -> str:
     who = "sequential" if round_ == "sequential" else f"{WORKERS} concurrent"
     return f"{who}, {'first request' if pass_ == 'first' else 'again'}"
+
+
+def dump(res: dict[str, Any]) -> str:
+    """The result as JSON, one line per request."""
+    text = json.dumps({k: v for k, v in res.items() if k != "requests"}, indent=1, default=str)
+    if not res.get("requests"):
+        return text
+    lines = ",\n  ".join(json.dumps(r) for r in res["requests"])
+    return text[:-2] + f',\n "requests": [\n  {lines}\n ]\n}}\n'
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -335,7 +345,7 @@ def main() -> None:
     finally:
         out["loadavg"]["after"] = os.getloadavg()
         out["finished"] = datetime.now(UTC).isoformat()
-        dest.write_text(json.dumps(out, indent=1, default=str))
+        dest.write_text(dump(out))
         if inst is not None:
             inst.stop()
         shutil.rmtree(work, ignore_errors=True)
