@@ -429,11 +429,20 @@ def test_the_lineage_graph_draws_toggles_and_opens_a_model(tab: Tab) -> None:
     assert not tab.problems()
 
 
+#: Where the last table of the family page is, before any chart or graph is drawn.
+TABLE_TOP = ("() => { const t = [...document.querySelectorAll('main table')].pop();"
+             " return t.getBoundingClientRect().top + window.scrollY; }")
+
+
 def test_family_page_draws_its_graph_and_charts_within_the_csp(tab: Tab, shots: Path) -> None:
+    tab.page.add_init_script("document.addEventListener('DOMContentLoaded', () => {"
+                             f" window.__tableTop = ({TABLE_TOP})(); }});")
     tab.goto("/family/meta/Llama-7B")
     tab.page.wait_for_selector("body[data-drawn='1']", state="attached")
     blocks = tab.page.locator("script.plotly-figure").count()
     tab.page.wait_for_selector(".plotly-chart .main-svg")
+    before = tab.page.evaluate("() => window.__tableTop")
+    assert before is not None and tab.page.evaluate(TABLE_TOP) == before  # no layout jump
     assert blocks and tab.page.locator(".plotly-chart .main-svg").count() >= blocks
     assert tab.page.locator("style").count() == 0  # plotly.js inserted no inline style
     shoot(tab, shots, "family")

@@ -38,8 +38,10 @@ def figure_json(fig: go.Figure) -> str:
 
 
 def figure_block(fig: go.Figure, element_id: str) -> Markup:
-    """A ``<script type="application/json" class="plotly-figure">`` block for charts.js."""
-    return Markup('<script type="application/json" class="plotly-figure" id="{}">{}</script>'
+    """A ``<script type="application/json" class="plotly-figure">`` block for charts.js, after
+    the chart's box (its height held by the stylesheet, so drawing it moves nothing)."""
+    return Markup('<div class="plotly-chart" id="{0}-chart"></div>'
+                  '<script type="application/json" class="plotly-figure" id="{0}">{1}</script>'
                   ).format(escape(element_id), Markup(figure_json(fig)))
 
 

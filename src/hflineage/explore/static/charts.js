@@ -6,10 +6,13 @@
                 showSendToCloud: false, showEditInChartStudio: false};
   function draw(block) {
     var figure = JSON.parse(block.textContent);
-    var chart = document.createElement("div");
-    chart.className = "plotly-chart";
-    chart.id = block.id + "-chart";
-    block.parentNode.insertBefore(chart, block.nextSibling);
+    var chart = document.getElementById(block.id + "-chart");
+    if (!chart) {
+      chart = document.createElement("div");
+      chart.className = "plotly-chart";
+      chart.id = block.id + "-chart";
+      block.parentNode.insertBefore(chart, block);
+    }
     window.Plotly.newPlot(chart, figure.data || [], figure.layout || {}, config);
   }
   function drawAll() {
