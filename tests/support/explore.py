@@ -24,3 +24,13 @@ def section(html: str, name: str) -> str:
     found = re.search(rf'<section id="{name}">(.*?)</section>', html, re.S)
     assert found, f"no section {name}"
     return found.group(1)
+
+
+#: The scripts a page with a lineage graph loads: the viz package's own files, nothing inline.
+GRAPH_SCRIPTS = ['<script src="/static/graph/vis-network.min.js">',
+                 '<script src="/static/graph/lineage.js">']
+
+
+def script_tags(html: str) -> list[str]:
+    """The page's opening script tags, inert JSON data blocks left out."""
+    return [t for t in re.findall(r"<script[^>]*>", html) if "application/json" not in t]

@@ -156,7 +156,7 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
     ModelNotFoundError (with "did you mean")."""
     params = {"model": root, "maxDepth": max_depth}
     summary = run_query(driver, "family_summary", params, database, timeout).iloc[0]  # anchored
-    sub = fetch_family(driver, database, root, down=max_depth + 1)
+    sub = fetch_family(driver, database, root, down=max_depth + 1, timeout=timeout)
     g = family_tree(sub, max_depth)
     top = sub.models[key_of(root)]
     stats = tree_stats(g, top.id)
@@ -169,7 +169,8 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
                        params | {"benchmark": BENCHMARK}, database, timeout)
     return FamilyPage(
         root=top.id, key=top.key, stub=top.stub, deleted=top.deleted,
-        parents=tuple(sorted(m.id for m in model_details(driver, database, parents).values())),
+        parents=tuple(sorted(
+            m.id for m in model_details(driver, database, parents, timeout).values())),
         max_depth=max_depth, benchmark=BENCHMARK, size=int(stats["size"]),
         depth=int(stats["depth"]), width=tuple(stats["widthByGeneration"]),
         leaves=int(stats["leaves"]), max_branching=int(stats["maxBranching"]),

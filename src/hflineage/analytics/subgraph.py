@@ -73,9 +73,9 @@ class Subgraph:
     notes: list[str] = field(default_factory=list)
 
 
-def _read(driver: neo4j.Driver, database: str, name: str, params: dict[str, Any]
-          ) -> list[dict[str, Any]]:
-    return [r.data() for r in read_records(driver, f"read/{name}", params, database)]
+def _read(driver: neo4j.Driver, database: str, name: str, params: dict[str, Any],
+          timeout: float | None = None) -> list[dict[str, Any]]:
+    return [r.data() for r in read_records(driver, f"read/{name}", params, database, timeout)]
 
 
 def _batches(keys: Sequence[str]) -> Iterable[list[str]]:
@@ -97,12 +97,14 @@ def check_relations(relations: Iterable[str] | None,
     return list(dict.fromkeys(wanted)) or None
 
 
-def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str]
-                  ) -> dict[str, ModelInfo]:
-    """Details of the given models; keys not in the graph are left out."""
+def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str],
+                  timeout: float | None = None) -> dict[str, ModelInfo]:
+    """Details of the given models; keys not in the graph are left out. ``timeout`` (seconds)
+    bounds each read, here and in every fetcher below."""
     out: dict[str, ModelInfo] = {}
     for batch in _batches(sorted(set(keys))):
-        rows = _read(driver, database, "model_details", {"keys": batch, "benchmark": BENCHMARK})
+        rows = _read(driver, database, "model_details", {"keys": batch, "benchmark": BENCHMARK},
+                     timeout)
         for row in rows:
             out[row["key"]] = ModelInfo(
                 key=row["key"], id=row["id"] or row["key"], organization=row["organization"],
@@ -114,18 +116,19 @@ def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str]
 
 
 def _hop(driver: neo4j.Driver, database: str, name: str, keys: Sequence[str],
-         relations: list[str] | None) -> list[Link]:
+         relations: list[str] | None, timeout: float | None = None) -> list[Link]:
     links = []
     for batch in _batches(keys):
-        for row in _read(driver, database, name, {"keys": batch, "relations": relations}):
+        for row in _read(driver, database, name, {"keys": batch, "relations": relations},
+                         timeout):
             links.append(Link(row["child"], row["parent"], row["relation"] or "unknown",
                               row["source"], row["relationSource"]))
     return links
 
 
 def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int | None,
-           down: int | None, relations: list[str] | None, limit: int | None = FETCH_LIMIT
-           ) -> tuple[set[str], list[Link]]:
+           down: int | None, relations: list[str] | None, limit: int | None = FETCH_LIMIT,
+           timeout: float | None = None) -> tuple[set[str], list[Link]]:
     """Breadth-first walk up to ``up`` generations of parents and ``down`` of children.
 
     ``None`` walks until no new model turns up (to the roots, or to the leaves); a walk that
@@ -137,7 +140,7 @@ def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int
         frontier = sorted(set(start))
         level = 0
         while frontier and (depth is None or level < depth):
-            found = _hop(driver, database, name, frontier, relations)
+            found = _hop(driver, database, name, frontier, relations, timeout)
             new: set[str] = set()
             for link in found:
                 links.setdefault((link.child, link.parent), link)
@@ -163,8 +166,9 @@ def _describe(relations: list[str] | None, up: int | None, down: int | None) -> 
            f"down: {gens(down, 'to the leaves')}."
 
 
-def _require_model(driver: neo4j.Driver, database: str, model: str) -> ModelInfo:
-    found = model_details(driver, database, [key_of(model)])
+def _require_model(driver: neo4j.Driver, database: str, model: str,
+                   timeout: float | None = None) -> ModelInfo:
+    found = model_details(driver, database, [key_of(model)], timeout)
     if not found:
         require_anchors(driver, {"model": model}, database)
         raise ModelNotFoundError(f"no model {model!r} in the graph")
@@ -173,35 +177,37 @@ def _require_model(driver: neo4j.Driver, database: str, model: str) -> ModelInfo
 
 def fetch_lineage(driver: neo4j.Driver, database: str, model: str, *, up: int | None = None,
                   down: int | None = 2, relations: Iterable[str] | None = None,
-                  limit: int = FETCH_LIMIT) -> Subgraph:
+                  limit: int = FETCH_LIMIT, timeout: float | None = None) -> Subgraph:
     """A model's ancestors (``up`` generations) and descendants (``down``)."""
     rels = check_relations(relations)
-    focus = _require_model(driver, database, model)
+    focus = _require_model(driver, database, model, timeout)
     keys, links = expand(driver, database, [focus.key], up=up, down=down, relations=rels,
-                         limit=limit)
-    return Subgraph("lineage", f"Lineage of {focus.id}", model_details(driver, database, keys),
+                         limit=limit, timeout=timeout)
+    return Subgraph("lineage", f"Lineage of {focus.id}",
+                    model_details(driver, database, keys, timeout),
                     links, [focus.key], focus=focus.key, notes=[_describe(rels, up, down)])
 
 
 def family_members(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
-                   relations: list[str] | None = None, limit: int | None = FETCH_LIMIT
-                   ) -> tuple[ModelInfo, set[str], list[Link]]:
+                   relations: list[str] | None = None, limit: int | None = FETCH_LIMIT,
+                   timeout: float | None = None) -> tuple[ModelInfo, set[str], list[Link]]:
     """A family's root, the keys of its members (root and ``down`` generations of
     descendants) and its links, without the members' details."""
-    top = _require_model(driver, database, root)
+    top = _require_model(driver, database, root, timeout)
     keys, links = expand(driver, database, [top.key], up=0, down=down, relations=relations,
-                         limit=limit)
+                         limit=limit, timeout=timeout)
     return top, keys, links
 
 
 def fetch_family(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
-                 relations: Iterable[str] | None = None, limit: int | None = FETCH_LIMIT
-                 ) -> Subgraph:
+                 relations: Iterable[str] | None = None, limit: int | None = FETCH_LIMIT,
+                 timeout: float | None = None) -> Subgraph:
     """A model and everything derived from it."""
     rels = check_relations(relations)
     top, keys, links = family_members(driver, database, root, down=down, relations=rels,
-                                      limit=limit)
-    return Subgraph("family", f"Family of {top.id}", model_details(driver, database, keys),
+                                      limit=limit, timeout=timeout)
+    return Subgraph("family", f"Family of {top.id}",
+                    model_details(driver, database, keys, timeout),
                     links, [top.key], focus=top.key, notes=[_describe(rels, 0, down)])
 
 
@@ -212,18 +218,19 @@ def org_node(organization: str) -> str:
 
 def fetch_org(driver: neo4j.Driver, database: str, org: str, *, up: int | None = 1,
               down: int | None = 1, relations: Iterable[str] | None = None,
-              limit: int = FETCH_LIMIT) -> Subgraph:
+              limit: int = FETCH_LIMIT, timeout: float | None = None) -> Subgraph:
     """An organization's models, the models they build on, and the models built on them."""
     rels = check_relations(relations)
-    rows = _read(driver, database, "org_models", {"org": org})
+    rows = _read(driver, database, "org_models", {"org": org}, timeout)
     if not rows:
         raise OrganizationNotFoundError(f"organization or user {org!r} has no models in the graph")
     name = rows[0]["organization"] or org
     own = [r["key"] for r in rows]
-    keys, links = expand(driver, database, own, up=up, down=down, relations=rels, limit=limit)
+    keys, links = expand(driver, database, own, up=up, down=down, relations=rels, limit=limit,
+                         timeout=timeout)
     hub = org_node(name)
     published = [Link(m, hub, "published") for m in own]
-    return Subgraph("org", f"Models of {name}", model_details(driver, database, keys),
+    return Subgraph("org", f"Models of {name}", model_details(driver, database, keys, timeout),
                     published + links, [hub], organization=name,
                     notes=[_describe(rels, up, down)])
 
@@ -270,7 +277,7 @@ def rows_to_links(rows: list[dict[str, Any]]) -> tuple[list[str], list[Link]]:
 
 
 def rows_subgraph(driver: neo4j.Driver, database: str, rows: list[dict[str, Any]],
-                  title: str, notes: list[str]) -> Subgraph:
+                  title: str, notes: list[str], timeout: float | None = None) -> Subgraph:
     """The models and links in result rows (see :func:`rows_to_links`), with their details;
     rows without links are joined by the DERIVED_FROM edges among their models."""
     keys, links = rows_to_links(rows)
@@ -280,9 +287,9 @@ def rows_subgraph(driver: neo4j.Driver, database: str, rows: list[dict[str, Any]
             "parent, paths, Model nodes, or ids in a column named model, id or key")
     if not links:
         wanted = set(keys)
-        links = [link for link in _hop(driver, database, "parent_links", keys, None)
+        links = [link for link in _hop(driver, database, "parent_links", keys, None, timeout)
                  if link.parent in wanted]
-    found = model_details(driver, database, keys)
+    found = model_details(driver, database, keys, timeout)
     models = {k: found.get(k) or ModelInfo(k, k, missing=True) for k in keys}
     return Subgraph("query", title, models, links, [], notes=notes)
 

@@ -76,7 +76,7 @@ class Console(View):
             return df, None
         return df, graph.draw(lambda: rows_subgraph(
             self.driver, self.database, [{str(k): v for k, v in r.items()} for r in rows],
-            "Console result", [DRAWN]))
+            "Console result", [DRAWN], self.timeout))
 
     async def page(self, request: Request) -> Response:
         if request.method != "POST":

@@ -15,7 +15,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from hflineage.analytics.subgraph import Subgraph
-from hflineage.errors import NotDrawableError, QueryParameterError, ViewTooLargeError
+from hflineage.errors import (
+    NotDrawableError,
+    QueryParameterError,
+    QueryTimeoutError,
+    ViewTooLargeError,
+)
 from hflineage.viz.render import ASSETS, LineageNetwork, build_network, graph_data
 
 #: Models a page's graph may reach before it asks for a narrower view.
@@ -43,6 +48,8 @@ def draw(fetch: Callable[[], Subgraph], max_nodes: int = PAGE_MAX_NODES) -> Grap
         net: LineageNetwork = build_network(fetch(), max_nodes=max_nodes)
     except (ViewTooLargeError, NotDrawableError) as e:
         return Graph(note=str(e))
+    except QueryTimeoutError as e:
+        return Graph(note=f"The graph is not drawn: {e}")
     return Graph(page=net.page, data=graph_data(net) | {"link": "/model/"})
 
 

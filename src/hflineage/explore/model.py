@@ -123,7 +123,7 @@ class ModelView(View):
             return self._not_found(model, e, [(model_path(s), s) for s in similar], "model ids")
         lineage = graph.draw(lambda: fetch_lineage(
             self.driver, self.database, page.id, up=up, down=down,
-            limit=graph.PAGE_FETCH_LIMIT))
+            limit=graph.PAGE_FETCH_LIMIT, timeout=self.timeout))
         return self._html("model.html", 200, m=page, boards=boards(page),
                           graph=lineage, up=graph.depth_text(up), down=graph.depth_text(down),
                           depths=graph.DEPTHS,

@@ -31,6 +31,7 @@ class OrgView(View):
                                             timeout=self.timeout)
             return self._not_found(org, e, [(org_path(s), s) for s in similar], "organizations")
         network = graph.draw(lambda: fetch_org(self.driver, self.database, page.name,
-                                               limit=graph.PAGE_FETCH_LIMIT))
+                                               limit=graph.PAGE_FETCH_LIMIT,
+                                               timeout=self.timeout))
         return self._html("org.html", 200, o=page, graph=network, model_path=model_path,
                           org_path=org_path, segment=segment, billions=billions, missing=MISSING)

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from hflineage.analytics import org_page
 from hflineage.errors import OrganizationNotFoundError
 from tests.fixtures.analytics.graph import HERE
-from tests.support.explore import section, small_graph
+from tests.support.explore import GRAPH_SCRIPTS, script_tags, section, small_graph
 from tests.support.server import TestServer
 
 MARKUP = "<script>alert(1)</script>"
@@ -128,7 +128,7 @@ def test_unknown_org_is_a_404_with_suggestions(client: TestClient, small: neo4j.
 def test_markup_is_escaped(client: TestClient) -> None:
     r = client.get("/org/markupco")
     assert r.status_code == 200
-    assert "<script" not in r.text
+    assert "<script>" not in r.text and script_tags(r.text) == GRAPH_SCRIPTS
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
     assert "No flows out" in section(r.text, "flows-out")
     assert "0 contributors" in section(r.text, "contributors")

@@ -97,6 +97,7 @@ def test_figure_json_cannot_end_its_script_element() -> None:
     assert not {"<", ">", "&"} & set(text)
     assert json.loads(text)["data"][0]["name"] == hostile
     block = str(figure_block(fig, 'x"><script>'))
-    assert block.startswith('<script type="application/json" class="plotly-figure" '
+    assert block.startswith('<div class="plotly-chart" id="x&#34;&gt;&lt;script&gt;-chart"></div>'
+                            '<script type="application/json" class="plotly-figure" '
                             'id="x&#34;&gt;&lt;script&gt;">')
-    assert block.count("<") == 2
+    assert block.count("<") == 4  # the chart's box and the data block, nothing else
