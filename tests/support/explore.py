@@ -10,6 +10,9 @@ import neo4j
 from hflineage.db.schema import init_schema, wipe_database
 from tests.fixtures.analytics.graph import build
 
+#: Where the tests' client addresses the explorer: a loopback name, as a browser on this machine.
+LOCAL = "http://127.0.0.1"
+
 
 def small_graph(driver: neo4j.Driver, database: str,
                 extra: dict[str, list[dict[str, Any]]] | None = None) -> neo4j.Driver:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import webbrowser
+from urllib.parse import urlencode
 
 import click
 
@@ -44,7 +45,7 @@ def serve(app: AppContext, host: str, port: int, token: str | None, open_browser
     def ready(url: str) -> None:
         click.echo(f"serving on {url}")
         if open_browser:
-            webbrowser.open(f"{url}/?token={token}" if token else url)
+            webbrowser.open(f"{url}/?{urlencode({'token': token})}" if token else url)
 
     limit = max_concurrent or app.settings.hflineage_max_concurrent
     with explorer_driver(app.conn, limit, retry_time=app.settings.hflineage_retry_time) as drv:

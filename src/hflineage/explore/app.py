@@ -6,6 +6,7 @@ query runner with the driver the caller owns.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlencode
 
@@ -49,7 +50,7 @@ from hflineage.explore.model import ModelView
 from hflineage.explore.org import OrgView
 from hflineage.explore.outage import OUTAGE, handlers
 from hflineage.explore.search import SearchPages
-from hflineage.explore.security import SecurityHeaders, TokenGate
+from hflineage.explore.security import LOOPBACK_HOSTS, HostGate, SecurityHeaders, TokenGate
 from hflineage.viz.render import template_loader as viz_templates
 
 #: Rows a result page shows; the CSV and JSON downloads hold them all.
@@ -82,7 +83,8 @@ def _downloads(name: str, given: dict[str, str]) -> dict[str, str]:
             for fmt in forms.FORMATS}
 
 
-def _templates() -> jinja2.Environment:
+def templates() -> jinja2.Environment:
+    """The explorer's Jinja environment: its own templates and the viz lineage panel."""
     loader = jinja2.ChoiceLoader([jinja2.PackageLoader("hflineage.explore", "templates"),
                                   viz_templates()])  # the lineage panel, shared with viz
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
@@ -97,7 +99,7 @@ class _Explorer:
         self.driver = driver
         self.database = database
         self.timeout = timeout
-        self.pages = _templates()
+        self.pages = templates()
 
     def _run(self, name: str, given: dict[str, str]) -> pd.DataFrame:
         bound = bind_query(name, forms.as_params(given))  # public names only
@@ -155,9 +157,11 @@ class _Explorer:
 
 def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float | None = None,
                token: str | None = None, uri: str | None = None,
-               limit: ReadLimit | None = None) -> Starlette:
+               limit: ReadLimit | None = None,
+               hosts: Collection[str] = LOOPBACK_HOSTS) -> Starlette:
     """The explorer over ``driver`` (owned by the caller). With ``token``, every page but
-    ``/healthz`` needs it (see :class:`~hflineage.explore.security.TokenGate`).
+    ``/healthz`` needs it (see :class:`~hflineage.explore.security.TokenGate`); without one,
+    only requests addressed to ``hosts`` are answered (:class:`HostGate`).
 
     ``limit`` bounds the requests reading at once (default :class:`ReadLimit`); while Neo4j
     (at ``uri``, named on the error page) is unreachable, pages answer 503."""
@@ -166,6 +170,8 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
     middleware = [Middleware(SecurityHeaders)]
     if token:
         middleware.append(Middleware(TokenGate, token=token))
+    else:
+        middleware.append(Middleware(HostGate, hosts=frozenset(h.lower() for h in hosts)))
     middleware.append(Middleware(LimitReads, limit=limit or ReadLimit(), pages=ex.pages))
     routes = [
         Route("/", finder.page),

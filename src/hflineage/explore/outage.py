@@ -31,7 +31,7 @@ def unavailable(request: Request, pages: jinja2.Environment, title: str, message
     headers = {"Retry-After": str(retry_after)}
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": message}, 503, headers=headers)
-    retry = request.url.path + (f"?{request.url.query}" if request.method == "GET"
+    retry = "/" + request.url.path.lstrip("/") + (f"?{request.url.query}" if request.method == "GET"
                                 and request.url.query else "")
     html = pages.get_template("error.html").render(title=title, error=message, retry=retry)
     return HTMLResponse(html, 503, headers=headers)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -24,6 +24,30 @@ HEADERS = {
 COOKIE = "hflineage_token"
 #: Paths answered without the token: the health check reveals nothing.
 OPEN_PATHS = frozenset({"/healthz"})
+#: The names this machine answers to on loopback.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header, without its port (``[::1]:8765`` is ``::1``)."""
+    return (urlsplit("//" + header).hostname or "").lower()
+
+
+class HostGate(BaseHTTPMiddleware):
+    """Answers only requests addressed to one of ``hosts`` (400 otherwise).
+
+    Without a token the app trusts any page of this machine's browser; a site that rebinds its
+    own name to 127.0.0.1 would otherwise pass as same-origin and read every page."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        super().__init__(app)
+        self._hosts = hosts
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if host_name(request.headers.get("host", "")) not in self._hosts:
+            return PlainTextResponse("unknown Host: open the explorer at the address "
+                                     "hflineage serve printed\n", 400)
+        return await call_next(request)
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

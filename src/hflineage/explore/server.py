@@ -17,6 +17,7 @@ from hflineage.db.connection import Connection, open_driver
 from hflineage.errors import ConfigError, PortInUseError
 from hflineage.explore.app import create_app
 from hflineage.explore.limits import MAX_CONCURRENT, ReadLimit
+from hflineage.explore.security import LOOPBACK_HOSTS
 
 #: Seconds a page waits for an unreachable Neo4j (connecting, then retrying) before its 503.
 OUTAGE_WAIT = 5.0
@@ -95,7 +96,8 @@ def serve(  # noqa: PLR0913 (keyword-only serve options, one per CLI option)
     check_exposure(host, token)
     with bind(host, port) as sock:
         app = create_app(driver, database, timeout=timeout, token=token, uri=uri,
-                         limit=ReadLimit(max_concurrent))
+                         limit=ReadLimit(max_concurrent),
+                         hosts=LOOPBACK_HOSTS | {host.strip("[]").lower()})
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = _Server(config, functools.partial(on_ready, url_of(sock)) if on_ready else None)
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled

@@ -9,10 +9,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from hflineage.explore.app import create_app
+from tests.support.explore import LOCAL
 from tests.support.server import TestServer
 
 
 @pytest.fixture
 def client(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
-    with TestClient(create_app(small, neo4j_server.database, timeout=30)) as c:
+    with TestClient(create_app(small, neo4j_server.database, timeout=30), base_url=LOCAL) as c:
         yield c

@@ -16,7 +16,7 @@ from hflineage.cypher import registry
 from hflineage.db.connection import Connection, open_driver
 from hflineage.explore import create_app
 from hflineage.explore.security import CSP
-from tests.support.explore import small_graph
+from tests.support.explore import LOCAL, small_graph
 from tests.support.server import TestServer
 
 #: A model whose architecture is markup: every page must show it as text.
@@ -47,7 +47,7 @@ def test_healthz_answers_ok_when_neo4j_answers(client: TestClient) -> None:
 
 def test_healthz_answers_503_when_neo4j_does_not() -> None:
     with open_driver(Connection("bolt://127.0.0.1:1", "neo4j", "x"), verify=False) as drv:
-        r = TestClient(create_app(drv, "neo4j")).get("/healthz")
+        r = TestClient(create_app(drv, "neo4j"), base_url=LOCAL).get("/healthz")
     assert r.status_code == 503
     assert r.headers["content-security-policy"] == CSP
 
@@ -158,3 +158,26 @@ def test_token_guards_every_page_but_health(small: neo4j.Driver,
         assert r.headers["location"] == "/queries/graph_stats?x=1"  # the token leaves the URL
         assert "httponly" in r.headers["set-cookie"].lower()
         assert browser.get("/queries").status_code == 200  # the cookie carries it now
+
+
+@pytest.mark.parametrize("host", ["evil.example:8765", "evil.example", "127.0.0.1.evil.example",
+                                  "192.168.1.7:8765", ""])
+def test_a_foreign_host_is_refused(client: TestClient, host: str) -> None:
+    """A site that rebinds its own name to 127.0.0.1 sends its own name as Host (and as Origin,
+    so the console's same-origin check alone would let it through)."""
+    headers = {"host": host, "origin": f"http://{host}"}
+    r = client.post("/cypher", data={"query": "MATCH (m:Model) RETURN m.id"}, headers=headers)
+    assert r.status_code == 400 and "unknown Host" in r.text
+    assert client.get("/queries", headers={"host": host}).status_code == 400
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:8765", "LOCALHOST", "[::1]:8765"])
+def test_loopback_names_are_answered(client: TestClient, host: str) -> None:
+    assert client.get("/queries", headers={"host": host}).status_code == 200
+
+
+def test_with_a_token_any_host_is_answered(small: neo4j.Driver,
+                                           neo4j_server: TestServer) -> None:
+    app = create_app(small, neo4j_server.database, token="s3cret")
+    with TestClient(app, base_url="http://explorer.lan:8765") as c:
+        assert c.get("/queries", headers={"Authorization": "Bearer s3cret"}).status_code == 200

@@ -18,7 +18,7 @@ import hflineage
 from hflineage.explore import create_app
 from hflineage.explore.server import explorer_driver
 from hflineage.loader import load_snapshot
-from tests.support.explore import small_graph
+from tests.support.explore import LOCAL, small_graph
 from tests.support.server import TestServer
 
 SAMPLE = Path(hflineage.__file__).parent / "data" / "sample"
@@ -37,7 +37,7 @@ MAX_LOADS = 10
 def client(driver: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TestClient]:
     small_graph(driver, neo4j_server.database)
     with explorer_driver(neo4j_server.connection()) as drv, TestClient(
-            create_app(drv, neo4j_server.database, timeout=30)) as c:
+            create_app(drv, neo4j_server.database, timeout=30), base_url=LOCAL) as c:
         yield c
 
 

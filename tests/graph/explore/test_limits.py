@@ -20,7 +20,7 @@ from hflineage.config import get_settings
 from hflineage.explore import create_app
 from hflineage.explore.limits import MAX_CONCURRENT, ReadLimit
 from hflineage.explore.server import explorer_driver
-from tests.support.explore import small_graph
+from tests.support.explore import LOCAL, small_graph
 from tests.support.proxy import TcpProxy, through, wait_for
 from tests.support.server import TestServer
 
@@ -42,7 +42,8 @@ def proxy(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TcpProxy]:
 @contextmanager
 def app(proxy: TcpProxy, server: TestServer, limit: ReadLimit) -> Iterator[TestClient]:
     with explorer_driver(through(proxy, server), limit.max_concurrent) as drv, TestClient(
-            create_app(drv, server.database, timeout=30, limit=limit)) as c:
+            create_app(drv, server.database, timeout=30, limit=limit),
+            base_url=LOCAL) as c:
         yield c
 
 

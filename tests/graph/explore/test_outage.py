@@ -16,13 +16,16 @@ from collections.abc import Iterator
 
 import neo4j
 import pytest
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from hflineage.db.connection import Connection
 from hflineage.explore import create_app
+from hflineage.explore.app import templates
+from hflineage.explore.outage import unavailable
 from hflineage.explore.security import CSP
 from hflineage.explore.server import explorer_driver
-from tests.support.explore import small_graph
+from tests.support.explore import LOCAL, small_graph
 from tests.support.proxy import TcpProxy, through
 from tests.support.server import TestServer
 
@@ -52,7 +55,8 @@ def proxy(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TcpProxy]:
 def app(proxy: TcpProxy, neo4j_server: TestServer) -> Iterator[TestClient]:
     """The explorer over ``hflineage serve``'s own driver, reaching Neo4j through the proxy."""
     with explorer_driver(through(proxy, neo4j_server), 4, retry_time=1.0) as drv, TestClient(
-            create_app(drv, neo4j_server.database, timeout=30, uri=proxy.uri())) as c:
+            create_app(drv, neo4j_server.database, timeout=30, uri=proxy.uri()),
+            base_url=LOCAL) as c:
         yield c
 
 
@@ -108,7 +112,7 @@ def test_without_a_uri_the_page_still_says_the_database_is_unreachable(
         small: neo4j.Driver, neo4j_server: TestServer) -> None:
     conn = Connection("bolt://127.0.0.1:1", "neo4j", "x", neo4j_server.database)
     with explorer_driver(conn, 2, verify=False) as drv, TestClient(
-            create_app(drv, neo4j_server.database)) as c:
+            create_app(drv, neo4j_server.database), base_url=LOCAL) as c:
         r = c.get("/org/meta")
     assert r.status_code == 503
     assert "The graph database is unreachable" in r.text
@@ -147,3 +151,12 @@ def test_hflineage_serve_answers_an_outage_within_seconds_and_recovers(
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         proc.communicate(timeout=30)
     assert proc.returncode == 0
+
+
+def test_the_retry_link_stays_on_this_site() -> None:
+    """A path that starts with // would be a link to another host."""
+    scope = {"type": "http", "method": "GET", "path": "//evil.example/x", "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1")]}
+    r = unavailable(Request(scope), templates(), "down", "unreachable")
+    body = bytes(r.body).decode()
+    assert r.status_code == 503 and '<a href="/evil.example/x">Retry</a>' in body
