@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from hflineage.cli import cli
 from hflineage.cypher import registry
 from hflineage.db.connection import Connection, open_driver
+from hflineage.explore import app as explore_app
 from hflineage.explore import create_app
 from hflineage.explore.security import CSP
 from tests.support.explore import LOCAL, small_graph
@@ -181,3 +182,14 @@ def test_with_a_token_any_host_is_answered(small: neo4j.Driver,
     app = create_app(small, neo4j_server.database, token="s3cret")
     with TestClient(app, base_url="http://explorer.lan:8765") as c:
         assert c.get("/queries", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+
+def test_a_long_result_says_what_the_table_holds(client: TestClient,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(explore_app, "PAGE_ROWS", 2)
+    r = client.get("/queries/family_edges", params={"model": "meta/Llama-7B"})
+    rows = client.get("/api/query/family_edges", params={"model": "meta/Llama-7B"}).json()
+    assert len(rows) > 2
+    assert (f"{len(rows)} rows, the first 2 shown: sorting and paging act on those, the "
+            "downloads hold all.") in r.text
+    assert r.text.count("<tr><td>") == 2
