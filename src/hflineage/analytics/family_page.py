@@ -16,7 +16,7 @@ import neo4j
 import networkx as nx
 import pandas as pd
 
-from hflineage.analytics.graphs import family_tree, tree_stats
+from hflineage.analytics.graphs import counted, family_tree, tree_stats
 from hflineage.analytics.queries import read_records, run_query
 from hflineage.analytics.report import RELATION_COLUMNS
 from hflineage.analytics.subgraph import (
@@ -39,15 +39,17 @@ COVERAGE_COLUMNS = ["leaderboard", "models", "scored", "dated"]
 class FamilyPage:
     """One family's page as plain values and DataFrames.
 
-    The family is ``root`` and its descendants within ``max_depth`` generations, deleted ones
-    left out; a member's generation is its shortest distance from the root (0 = the root).
+    The family is ``root`` and every model reachable below it within ``max_depth``
+    generations, walking through deleted models but never counting them; a member's generation
+    is its shortest distance from the root through any models (0 = the root).
     ``parents``: ids of the models the root itself derives from (the family is counted from the
-    root downward). ``deeper``: members found one generation past ``max_depth`` (not counted).
+    root downward). ``deeper``: models that would count, found at generation ``max_depth`` + 1
+    (not counted).
     ``generations``: see :func:`generations`; ``scores``: see :func:`generation_scores`.
     ``curves``: ``family_best_score_over_time`` on ``benchmark``, every board (never pooled).
     ``coverage``: per board, the members (``models``), those scored on it and those scored
     with a creation date (``dated``, the ones the increasing maximum can place in time).
-    ``drawing``: the members and the links among them, to draw.
+    ``drawing``: the members, the deleted models that connect them, and the links among them.
     """
 
     root: str
@@ -83,8 +85,9 @@ def _frame(rows: list[list[Any]], columns: list[str], nullable: set[str]) -> pd.
 
 
 def generation_of(g: nx.DiGraph, root: str) -> dict[str, int]:
-    """Each member's shortest distance below ``root`` (edges point child → parent)."""
-    return dict(nx.single_source_shortest_path_length(g.reverse(copy=False), root))
+    """Each counted member's generation below ``root`` (graphs.counted: deleted models left
+    out, distances walked through them; edges point child → parent)."""
+    return counted(g, root)
 
 
 def _relations(g: nx.DiGraph, model: str) -> set[str]:
@@ -93,18 +96,21 @@ def _relations(g: nx.DiGraph, model: str) -> set[str]:
 
 
 def generations(g: nx.DiGraph, root: str, models: dict[str, ModelInfo]) -> pd.DataFrame:
-    """Per generation: ``models``; per relation, the members whose links to parents in the
-    family have it (a member with links of two relations counts under both); the median
-    parameter count over ``withParameters`` members that have one, leaving out the
-    ``quantizedLeftOut`` members with a quantized link (their count is of packed storage).
-    ``models`` maps a member's id to its details; a median of no member is None."""
+    """Per generation of counted members: ``models``; per relation, the members whose links
+    to parents in the family (deleted parents too) have it (a member with links of two
+    relations counts under both); the median parameter count over the ``withParameters``
+    members used, leaving out the ``quantizedLeftOut`` members that have a count but a
+    quantized link or ``quantized_storage`` (their count is of packed storage): "n of N used;
+    k quantized left out". ``models`` maps a member's id to its details; a median of no member
+    is None."""
     by_generation: dict[int, list[str]] = {}
     for model, gen in generation_of(g, root).items():
         by_generation.setdefault(gen, []).append(model)
     rows: list[list[Any]] = []
     for gen, members in sorted(by_generation.items()):
         links = {m: _relations(g, m) for m in members}
-        quantized = [m for m in members if "quantized" in links[m]]
+        quantized = [m for m in members
+                     if "quantized" in links[m] or models[m].quantized_storage]
         sized = [p for m in members if m not in quantized
                  and (p := models[m].parameters) is not None]
         rows.append([gen, len(members), *(sum(rel in links[m] for m in members)
@@ -178,18 +184,30 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
         relations={rel: int(summary[col]) for rel, col in RELATION_COLUMNS.items()},
         organizations=tuple(summary["organizationNames"]),
         contributors=int(summary["contributors"]),
-        deeper=sum(1 for m in sub.models.values() if m.id not in g and not m.deleted),
+        deeper=beyond_depth(sub, g),
         generations=generations(g, top.id, by_id), scores=generation_scores(g, top.id, by_id),
         boards=boards, curves=curves, coverage=board_coverage(members, boards),
-        drawing=_drawing(sub, {m.key for m in members}, max_depth),
+        drawing=_drawing(sub, g, max_depth),
     )
 
 
-def _drawing(sub: Subgraph, keys: set[str], max_depth: int) -> Subgraph:
-    """The fetched family cut to its counted members (the extra generation and deleted
-    descendants left out)."""
+def beyond_depth(sub: Subgraph, g: nx.DiGraph) -> int:
+    """The models of ``sub`` (fetched one generation past ``g``) at generation max_depth + 1
+    that would count: not in ``g``, not deleted."""
+    return sum(1 for m in sub.models.values() if m.id not in g and not m.deleted)
+
+
+def _drawing(sub: Subgraph, g: nx.DiGraph, max_depth: int) -> Subgraph:
+    """The fetched family cut to its members and the deleted models that connect a member to
+    the root (drawn as deleted, not counted); the extra generation and deleted models with no
+    live descendant in the family are left out."""
+    root = g.graph["root"]
+    ids = set(counted(g, root))
+    ids |= {n for n in g if n not in ids and ids & nx.ancestors(g, n)}
+    keys = {k for k, m in sub.models.items() if m.id in ids}
     return Subgraph(sub.kind, sub.title, {k: m for k, m in sub.models.items() if k in keys},
                     [link for link in sub.links if link.child in keys and link.parent in keys],
                     sub.anchors, focus=sub.focus,
-                    notes=[f"Relations followed: all. Down: {max_depth} generations; deleted "
-                           "descendants left out."])
+                    notes=[f"Relations followed: all. Down: {max_depth} generations, through "
+                           "deleted models: those that connect counted models are drawn "
+                           "(not counted), other deleted models left out."])

@@ -29,9 +29,13 @@ def derivation_digraph(edges: pd.DataFrame, nodes: list[str] | None = None) -> n
 
 
 def family_tree(sub: Subgraph, max_depth: int = 10) -> nx.DiGraph:
-    """A fetched family as a DiGraph by model id, as ``family_edges`` answers: the root and its
-    descendants within ``max_depth`` generations (deleted descendants left out), and the edges
-    between them. ``sub`` must reach one generation further (or to the leaves)."""
+    """A fetched family as a DiGraph by model id: the root and every model reachable below it
+    within ``max_depth`` generations, walking through deleted models, and the edges among them.
+
+    Deleted models other than the root stay as nodes with ``deleted=True`` (they connect their
+    live descendants) and are never counted (see :func:`counted`); every node has ``deleted``.
+    A member's generation is its shortest distance from the root through any models, as in
+    ``family_summary``. ``sub`` must reach one generation further (or to the leaves)."""
     if sub.focus is None:
         raise ValueError("a family subgraph has its root as focus")
     children: dict[str, list[str]] = {}
@@ -43,23 +47,50 @@ def family_tree(sub: Subgraph, max_depth: int = 10) -> nx.DiGraph:
         frontier = list(dict.fromkeys(c for p in frontier for c in children.get(p, [])
                                       if c not in generation))
         generation.update((c, depth) for c in frontier)
-    members = {k for k in generation if k == sub.focus or not sub.models[k].deleted}
     g = nx.DiGraph()
-    root = sub.models[sub.focus].id
-    g.add_node(root)
+    for key in generation:
+        g.add_node(sub.models[key].id, deleted=key != sub.focus and sub.models[key].deleted)
     for link in sub.links:
-        if link.child in members and link.parent in members:
+        if link.child in generation and link.parent in generation:
             g.add_edge(sub.models[link.child].id, sub.models[link.parent].id,
                        relation=link.relation)
-    g.graph["root"] = root
+    g.graph["root"] = sub.models[sub.focus].id
     return g
 
 
 def family_digraph(driver: neo4j.Driver, model: str, database: str = "neo4j",
                    max_depth: int = 10) -> nx.DiGraph:
-    """The family below ``model`` (it and its descendants) as a DiGraph, fetched by Cypher."""
+    """The family below ``model`` as a DiGraph (see :func:`family_tree`: deleted models kept
+    as ``deleted=True`` nodes, never counted by :func:`tree_stats`), fetched by Cypher."""
     return family_tree(fetch_family(driver, database, model, down=max_depth + 1, limit=None),
                        max_depth)
+
+
+def counted(g: nx.DiGraph, root: str) -> dict[str, int]:
+    """The counted members below ``root`` and their generations: the root and every model
+    reachable below it, not marked ``deleted``; a generation is the shortest distance from the
+    root through any models (deleted ones too)."""
+    generation = nx.single_source_shortest_path_length(g.reverse(copy=False), root)
+    return {n: d for n, d in generation.items()
+            if n == root or not g.nodes[n].get("deleted", False)}
+
+
+def derivatives(g: nx.DiGraph, model: str) -> set[str]:
+    """A model's derivatives as counted: the models derived from it directly, or through deleted
+    models only, that are not deleted themselves."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    stack = list(g.predecessors(model))
+    while stack:
+        child = stack.pop()
+        if child in seen:
+            continue
+        seen.add(child)
+        if g.nodes[child].get("deleted", False):
+            stack.extend(g.predecessors(child))
+        else:
+            found.add(child)
+    return found
 
 
 def org_digraph(driver: neo4j.Driver, org: str, database: str = "neo4j") -> nx.DiGraph:
@@ -75,19 +106,25 @@ def org_digraph(driver: neo4j.Driver, org: str, database: str = "neo4j") -> nx.D
 
 
 def tree_stats(g: nx.DiGraph, root: str) -> dict[str, Any]:
-    """Depth and branching of the derivation tree below ``root`` (shortest generations)."""
-    generation = nx.single_source_shortest_path_length(g.reverse(copy=False), root)
-    children = [g.in_degree(n) for n in generation]
+    """Size, depth and branching of the family below ``root`` over its counted members (see
+    :func:`counted`; nodes marked ``deleted`` connect but are not counted). ``size``: counted
+    members; ``depth``: their largest generation; ``widthByGeneration``: counted members per
+    generation 0..depth (0 where only deleted models lie); a member's branching is the number of
+    its :func:`derivatives` (direct, or through deleted models only) among the members;
+    ``leaves``: members with none; ``meanBranching``: over members with any (0.0 if none)."""
+    generation = counted(g, root)
+    children = [len(derivatives(g, n) & generation.keys()) for n in generation]
     internal = [c for c in children if c > 0]
     width = Counter(generation.values())
+    depth = max(generation.values())
     return {
         "root": root,
         "size": len(generation),
-        "depth": max(generation.values()),
+        "depth": depth,
         "leaves": len(children) - len(internal),
         "maxBranching": max(children),
         "meanBranching": sum(internal) / len(internal) if internal else 0.0,
-        "widthByGeneration": [width[d] for d in range(max(generation.values()) + 1)],
+        "widthByGeneration": [width[d] for d in range(depth + 1)],
     }
 
 

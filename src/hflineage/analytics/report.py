@@ -525,8 +525,14 @@ def _sentence_first(df: pd.DataFrame, fmt: Callable[[pd.Series], str], empty: st
     return empty if df.empty else fmt(df.iloc[0])
 
 
+FAMILY_RULE = ("A family is its root and every model reachable below it within 10 generations, "
+               "walking through deleted models but never counting them; a member's generation "
+               "is its shortest distance from the root through any models.")
+
+
 def family_sections(driver: neo4j.Driver, database: str, roots: list[str], out: Path,
                     timeout: float | None) -> Section:
+    """The largest families by FAMILY_RULE (``family_summary``, ``graphs.tree_stats``)."""
     rows, links = [], []
     viz = importlib.util.find_spec("hflineage.viz") is not None
     for root in roots:
@@ -535,7 +541,8 @@ def family_sections(driver: neo4j.Driver, database: str, roots: list[str], out: 
         g = graphs.family_tree(sub)
         stats = graphs.tree_stats(g, g.graph["root"])
         rank = graphs.influence(g)
-        inner = rank[rank["model"] != g.graph["root"]]
+        inner = rank[rank["model"].isin(graphs.counted(g, g.graph["root"]))
+                     & (rank["model"] != g.graph["root"])]
         rows.append({**summary.iloc[0].to_dict(), "leaves": stats["leaves"],
                      "maxBranching": stats["maxBranching"],
                      "meanBranching": stats["meanBranching"],
@@ -548,7 +555,8 @@ def family_sections(driver: neo4j.Driver, database: str, roots: list[str], out: 
     sentence = ("No model has derivatives yet." if table.empty else
                 "The largest families: " + "; ".join(
                     f"{r['root']} ({_n(r['size'])} models, depth {_n(r['depth'])}, "
-                    f"{_n(r['organizations'])} organizations)" for r in rows) + ".")
+                    f"{_n(r['organizations'])} organizations)" for r in rows) + ". "
+                + FAMILY_RULE)
     return Section("families", "Largest families: size, depth, branching, influence", sentence,
                    table, None, links)
 

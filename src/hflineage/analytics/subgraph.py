@@ -43,6 +43,8 @@ class ModelInfo:
     created: str | None = None
     stub: bool = False
     deleted: bool = False
+    quantized_storage: bool = False
+    """The loader's ``quantizedStorage``: its parameter count is of packed storage."""
     scores: tuple[tuple[str, float], ...] = ()
     """The score on BENCHMARK per leaderboard, as (leaderboard, score), v1 first."""
     missing: bool = False
@@ -111,6 +113,7 @@ def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str],
                 architecture=row["architecture"], parameters=row["parameters"],
                 license=row["license"], downloads=row["downloads"], likes=row["likes"],
                 created=row["createdAt"], stub=bool(row["stub"]), deleted=bool(row["deleted"]),
+                quantized_storage=bool(row["quantizedStorage"]),
                 scores=tuple((s["leaderboard"], s["score"]) for s in row["scores"]))
     return out
 

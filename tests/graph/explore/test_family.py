@@ -19,18 +19,36 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from hflineage.analytics.family_page import family_page
+from hflineage.analytics.queries import run_query
 from hflineage.errors import ModelNotFoundError
 from hflineage.explore.charts import plotly_style_ids
 from tests.support.explore import section, small_graph
 from tests.support.server import TestServer
 
 HOSTILE = 'markupco/</script><script>alert("x&y")</script>'
-EXTRA: dict[str, list[dict[str, Any]]] = {"organizations": [{"name": "markupco", "kind": "org"}],
-         "models": [{"id": HOSTILE, "org": "markupco", "createdAt": "2024-01-01"},
-                    {"id": "markupco/child", "org": "markupco", "createdAt": "2024-02-01"}],
-         "derived": [{"child": "markupco/child", "parent": HOSTILE, "relation": "finetune"}],
-         "scores": [{"model": HOSTILE, "benchmark": "Average", "score": 30.0},
-                    {"model": "markupco/child", "benchmark": "Average", "score": 31.0}]}
+# gapco/root's finetune goneco/gone is deleted, with live children grandco/grandchild
+# (finetune, 6B, v1 50) and grandco/grandchild-q (adapter, 2B, quantizedStorage);
+# sibco/sibling (finetune, 7B) is the root's live child, goneco/gone-leaf a deleted leaf.
+GAP = [("gapco/root", None, {"parameters": 7_000_000_000}),
+       ("goneco/gone", ("gapco/root", "finetune"), {"deleted": True}),
+       ("goneco/gone-leaf", ("gapco/root", "finetune"), {"deleted": True}),
+       ("sibco/sibling", ("gapco/root", "finetune"), {"parameters": 7_000_000_000}),
+       ("grandco/grandchild", ("goneco/gone", "finetune"), {"parameters": 6_000_000_000}),
+       ("grandco/grandchild-q", ("goneco/gone", "adapter"),
+        {"parameters": 2_000_000_000, "quantizedStorage": True})]
+EXTRA: dict[str, list[dict[str, Any]]] = {
+    "organizations": [{"name": name, "kind": "org"}
+                      for name in ("markupco", "gapco", "goneco", "sibco", "grandco")],
+    "models": [{"id": HOSTILE, "org": "markupco", "createdAt": "2024-01-01"},
+               {"id": "markupco/child", "org": "markupco", "createdAt": "2024-02-01"},
+               *({"id": model, "org": model.split("/")[0], "createdAt": "2024-03-01", **props}
+                 for model, _, props in GAP)],
+    "derived": [{"child": "markupco/child", "parent": HOSTILE, "relation": "finetune"},
+                *({"child": model, "parent": link[0], "relation": link[1]}
+                  for model, link, _ in GAP if link)],
+    "scores": [{"model": HOSTILE, "benchmark": "Average", "score": 30.0},
+               {"model": "markupco/child", "benchmark": "Average", "score": 31.0},
+               {"model": "grandco/grandchild", "benchmark": "Average", "score": 50.0}]}
 BLOCK = re.compile(r'<script type="application/json" class="plotly-figure" id="([^"]*)">'
                    r"(.*?)</script>", re.S)
 
@@ -218,3 +236,41 @@ def test_plotly_styles_are_a_stylesheet(client: TestClient) -> None:
             'href="/static/plotly.css">') in page
     for element_id in plotly_style_ids():
         assert f'id="{element_id}"' in page
+
+
+def test_family_walks_through_a_deleted_model(client: TestClient, small: neo4j.Driver,
+                                              neo4j_server: TestServer) -> None:
+    """gapco/root: generation 1 is sibco/sibling (goneco/gone and gone-leaf are deleted, not
+    counted); generation 2 is gone's live children, so the family has 4 models, depth 2."""
+    r = client.get("/family/gapco/root")
+    assert r.status_code == 200, r.text
+    assert rows(r.text) == [
+        ["0", "1", "— (the root)", "7.00 billion (1 of 1)", "— (0 of 1 scored)", "—"],
+        ["1", "1", "finetune 1", "7.00 billion (1 of 1)", "— (0 of 1 scored)", "—"],
+        ["2", "2", "finetune 1, adapter 1", "6.00 billion (1 of 2; 1 quantized left out)",
+         "50.00 (1 of 2 scored)", "50.00 grandco/grandchild"],
+    ]
+    facts = section(r.text, "summary")
+    assert "4 models (the root and 3 derivatives)" in facts
+    assert "1, 1, 2 (models in generation 0 to 2)" in facts
+    assert "3 models without a derivative in the family" in facts
+    assert "at most 3 direct derivatives of one model; 3.00 on average" in facts
+    assert "finetune 2, adapter 1, quantized 0, merge 0, unknown 0" in facts
+    assert 'id="deeper"' not in r.text
+    db = neo4j_server.database
+    page = family_page(small, "gapco/root", database=db)
+    summary = run_query(small, "family_summary", {"model": "gapco/root"}, db).iloc[0]
+    assert (page.size, page.depth, page.width) == (summary["size"], summary["depth"],
+                                                   tuple(summary["widthByGeneration"]))
+    assert (page.size, page.depth, page.width, page.deeper) == (4, 2, (1, 1, 2), 0)
+    assert (page.leaves, page.max_branching, page.mean_branching) == (3, 3, 3.0)
+    assert page.organizations == ("gapco", "grandco", "sibco")
+    assert page.coverage.to_dict("records") == [
+        {"leaderboard": "v1", "models": 4, "scored": 1, "dated": 1}]
+    assert sorted(page.drawing.models) == ["gapco/root", "goneco/gone", "grandco/grandchild",
+                                           "grandco/grandchild-q", "sibco/sibling"]
+    assert page.drawing.models["goneco/gone"].deleted
+    one = family_page(small, "gapco/root", database=db, max_depth=1)
+    assert (one.size, one.depth, one.width, one.deeper) == (2, 1, (1, 1), 2)
+    assert run_query(small, "family_summary", {"model": "gapco/root", "maxDepth": 1},
+                     db).iloc[0]["size"] == 2

@@ -1,6 +1,6 @@
 """The family page's pure parts over a hand-made tree: per-generation counts, relations,
-parameters and scores; board coverage; the shared increasing-maximum figure; the JSON figure
-block that no Hub text can break out of."""
+parameters and scores; a family walked through deleted models; board coverage; the shared
+increasing-maximum figure; the JSON figure block that no Hub text can break out of."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ import json
 import networkx as nx
 import pandas as pd
 
-from hflineage.analytics.family_page import board_coverage, generation_scores, generations
+from hflineage.analytics.family_page import (
+    board_coverage,
+    generation_of,
+    generation_scores,
+    generations,
+)
+from hflineage.analytics.graphs import family_tree, tree_stats
 from hflineage.analytics.report import Board, best_over_time_figure
-from hflineage.analytics.subgraph import ModelInfo
+from hflineage.analytics.subgraph import Link, ModelInfo, Subgraph
 from hflineage.explore.charts import figure_block, figure_json
 
 DAY = "2023-01-01"
@@ -101,3 +107,43 @@ def test_figure_json_cannot_end_its_script_element() -> None:
                             '<script type="application/json" class="plotly-figure" '
                             'id="x&#34;&gt;&lt;script&gt;">')
     assert block.count("<") == 4  # the chart's box and the data block, nothing else
+
+
+# R has a deleted child D (finetune) with live children G (finetune, 6) and P (adapter, quantized
+# storage, 2); S (finetune, quantized storage, 4) and T (finetune, 8) are R's live children; X
+# is a deleted leaf. Generations: S, T, D, X 1; G, P 2; counted: R, S, T, G, P.
+GAP = {k: ModelInfo(k.lower(), k, parameters=p, deleted=k in "DX", quantized_storage=k in "SP")
+       for k, p in (("R", 10), ("D", 7), ("S", 4), ("T", 8), ("G", 6), ("P", 2), ("X", 1))}
+GAP_LINKS = [Link("d", "r", "finetune"), Link("s", "r", "finetune"), Link("t", "r", "finetune"),
+             Link("x", "r", "finetune"), Link("g", "d", "finetune"), Link("p", "d", "adapter")]
+
+
+def gap_tree(max_depth: int = 10) -> nx.DiGraph:
+    sub = Subgraph("family", "Family of R", {m.key: m for m in GAP.values()}, GAP_LINKS, ["r"],
+                   focus="r")
+    return family_tree(sub, max_depth)
+
+
+def test_family_walks_through_deleted_models_without_counting_them() -> None:
+    g = gap_tree()
+    assert sorted(g) == ["D", "G", "P", "R", "S", "T", "X"]
+    assert [n for n in sorted(g) if g.nodes[n]["deleted"]] == ["D", "X"]
+    assert generation_of(g, "R") == {"R": 0, "S": 1, "T": 1, "G": 2, "P": 2}
+    # R's derivatives: S, T, and G, P through D; the others have none.
+    assert tree_stats(g, "R") == {
+        "root": "R", "size": 5, "depth": 2, "leaves": 4, "maxBranching": 4,
+        "meanBranching": 4.0, "widthByGeneration": [1, 2, 2]}
+    assert tree_stats(gap_tree(1), "R")["widthByGeneration"] == [1, 2]
+
+
+def test_generations_through_a_deleted_model_leave_quantized_storage_out() -> None:
+    got = generations(gap_tree(), "R", GAP)
+    assert got.to_dict("records") == [
+        {"generation": 0, "models": 1, "finetune": 0, "adapter": 0, "quantized": 0, "merge": 0,
+         "unknown": 0, "medianParameters": 10, "withParameters": 1, "quantizedLeftOut": 0},
+        {"generation": 1, "models": 2, "finetune": 2, "adapter": 0, "quantized": 0, "merge": 0,
+         "unknown": 0, "medianParameters": 8, "withParameters": 1, "quantizedLeftOut": 1},
+        {"generation": 2, "models": 2, "finetune": 1, "adapter": 1, "quantized": 0, "merge": 0,
+         "unknown": 0, "medianParameters": 6, "withParameters": 1, "quantizedLeftOut": 1},
+    ]
+    assert generation_scores(gap_tree(), "R", GAP).empty

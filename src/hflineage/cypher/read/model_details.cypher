@@ -1,7 +1,8 @@
 // Details of the given models for subgraphs (lineage pages, the report): organization, architecture, size, licence, counts, leaderboard Average per board.
 // $keys: list[str] -- Hub model ids (case-insensitive)
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- the benchmark whose scores are shown
-// returns: key, id, organization, architecture, parameters, license, downloads, likes, createdAt, stub, deleted, scores
+// returns: key, id, organization, architecture, parameters, license, downloads, likes, createdAt, stub, deleted, quantizedStorage, scores
+// quantizedStorage: the loader found the parameter count is of packed (quantized) storage.
 // scores lists the model's score on each leaderboard ({leaderboard, score}, v1 first); boards are never mixed.
 UNWIND $keys AS k
 MATCH (m:Model {key: toLower(k)})
@@ -15,4 +16,5 @@ WITH m,
 RETURN m.key AS key, coalesce(m.id, m.key) AS id, coalesce(org, m.author) AS organization,
        arch AS architecture, m.parameters AS parameters, coalesce(lic, m.license) AS license,
        m.downloads AS downloads, m.likes AS likes, toString(m.createdAt) AS createdAt,
-       coalesce(m.stub, false) AS stub, coalesce(m.deleted, false) AS deleted, scores
+       coalesce(m.stub, false) AS stub, coalesce(m.deleted, false) AS deleted,
+       coalesce(m.quantizedStorage, false) AS quantizedStorage, scores
