@@ -174,6 +174,18 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("descendant", 1, "thebloke/llama-ft-GGUF", "quantized",
          ["alice/llama-ft", "thebloke/llama-ft-GGUF"], False, False),
     ]),
+    ("model_lineage", {"model": "ALICE/Llama-FT", "direction": "up"}, [
+        ("ancestor", -1, "meta/Llama-7B", "finetune", ["alice/llama-ft", "meta/Llama-7B"],
+         False, False),
+        ("self", 0, "alice/llama-ft", None, ["alice/llama-ft"], False, False),
+    ]),
+    ("model_lineage", {"model": "ALICE/Llama-FT", "direction": "down"}, [
+        ("self", 0, "alice/llama-ft", None, ["alice/llama-ft"], False, False),
+        ("descendant", 1, "bob/llama-ft-ft", "finetune", ["alice/llama-ft", "bob/llama-ft-ft"],
+         False, False),
+        ("descendant", 1, "thebloke/llama-ft-GGUF", "quantized",
+         ["alice/llama-ft", "thebloke/llama-ft-GGUF"], False, False),
+    ]),
     ("model_lineage", {"model": "bob/mistral-merge"}, [
         ("ancestor", -1, "alice/mistral-ft", "merge", ["bob/mistral-merge", "alice/mistral-ft"],
          False, False),
