@@ -21,7 +21,7 @@ from hflineage.errors import ArchitectureNotFoundError
 #: Rows of each top list (organizations, models, contributors).
 TOP = 50
 _ORGANIZATIONS = ["name", "models"]
-_MODELS = ["id", "organization", "parameters", "downloads"]
+_MODELS = ["id", "organization", "parameters", "downloads", "quantized"]
 _DERIVATIVES = ["relation", "edges", "children"]
 _CONTRIBUTORS = ["name", "kind", "isBot", "commits", "models"]
 _BOARDS = ["leaderboard", "models"]
@@ -35,12 +35,14 @@ class ArchitecturePage:
     deleted (``deleted``); every other figure is over those described models.
     ``organizations``: name, models (the top ``limit`` of ``organization_count``; models with no
     known publisher are ``without_organization``). ``models``: id, organization, parameters,
-    downloads, most downloaded first (the top ``limit``; ``with_downloads`` have a count).
-    ``derivatives``: relation, edges (DERIVED_FROM edges whose child is one of these models),
-    children (distinct such models). Parameters: ``with_parameters`` have a count; median,
-    minimum and maximum over those (None when none has). ``contributors``: name, kind, isBot,
-    commits, models (the top ``limit`` of ``contributor_count`` by commits; ``bots`` of them are
-    bots). ``boards``: leaderboard, models (with a score on that board; one row per board).
+    downloads, quantized, most downloaded first (the top ``limit``; ``with_downloads`` have a
+    count). ``derivatives``: relation, edges (DERIVED_FROM edges whose child is one of these
+    models), children (distinct such models). Parameters: ``with_parameters`` have a count,
+    ``quantized_parameters`` of them are quantized (a quantized edge or quantizedStorage: packed
+    storage); median, minimum and maximum over the others (None when there are none).
+    ``contributors``: name, kind, isBot, commits, models (the top ``limit`` of
+    ``contributor_count`` by commits; ``bots`` of them are bots). ``boards``: leaderboard,
+    models (with a score on that board; one row per board).
     ``spellings``: the other architectures whose names differ only in case.
     """
 
@@ -57,6 +59,7 @@ class ArchitecturePage:
     with_downloads: int
     derivatives: pd.DataFrame
     with_parameters: int
+    quantized_parameters: int
     median_parameters: float | None
     min_parameters: int | None
     max_parameters: int | None
@@ -96,7 +99,8 @@ def architecture_page(driver: neo4j.Driver, name: str, *, database: str = "neo4j
         without_organization=row["withoutOrganization"],
         models=pd.DataFrame(row["models"], columns=_MODELS), with_downloads=row["withDownloads"],
         derivatives=pd.DataFrame(row["derivatives"], columns=_DERIVATIVES),
-        with_parameters=row["withParameters"], median_parameters=row["medianParameters"],
+        with_parameters=row["withParameters"], quantized_parameters=row["quantizedParameters"],
+        median_parameters=row["medianParameters"],
         min_parameters=row["minParameters"], max_parameters=row["maxParameters"],
         contributors=pd.DataFrame(row["contributors"], columns=_CONTRIBUTORS),
         contributor_count=row["contributorCount"], bots=row["bots"],

@@ -26,6 +26,12 @@ _RELATIVES = ["id", "relation", "stub"]
 _CONTRIBUTORS = ["name", "kind", "isBot", "commits", "firstCommit", "lastCommit"]
 _SCORES = ["leaderboard", "benchmark", "score"]
 _COMPARISONS = ["leaderboard", "benchmark", "score", "against", "model", "other_score", "delta"]
+#: What the loader's ``parametersFlag`` values mean (a count not to be taken as the model's size).
+PARAMETER_FLAGS = {
+    "below-10M": "below 10 million, too few for a real model",
+    "disagrees-with-name": "more than 10× away from the size the model's name states",
+    "disagrees-with-leaderboard": "safetensors and the leaderboard's #Params more than 10× apart",
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,9 @@ class ModelPage:
     the ids from this model up to it. ``scores``: leaderboard, benchmark, score (the model's
     own). ``comparisons``: per own score and per direct parent and root (``against``), that
     model's score on the same leaderboard and benchmark and ``delta`` = score - other_score;
-    both are NaN (never 0) when the other model has no such score.
+    both are NaN (never 0) when the other model has no such score. ``quantized``: a quantized
+    edge to a parent or the loader's quantizedStorage mark (``parameters`` is then a count of
+    packed storage); ``parameters_flag``: the loader's suspect-count flag (see PARAMETER_FLAGS).
     """
 
     id: str
@@ -46,6 +54,8 @@ class ModelPage:
     architecture: str | None
     parameters: int | None
     parameters_source: str | None
+    parameters_flag: str | None
+    quantized: bool
     license: str | None
     license_category: str | None
     gated: str | None
@@ -114,6 +124,7 @@ def model_page(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
         id=row["id"], key=row["key"], hub_url=HUB + row["id"],
         organization=row["organization"], architecture=row["architecture"],
         parameters=row["parameters"], parameters_source=row["parametersSource"],
+        parameters_flag=row["parametersFlag"], quantized=row["quantized"],
         license=lic, license_category=license_category(lic) if lic else None,
         gated=row["gated"], created=row["createdAt"], last_modified=row["lastModified"],
         deleted_at=row["deletedAt"], downloads=row["downloads"], likes=row["likes"],

@@ -18,7 +18,10 @@ import pandas as pd
 from hflineage.analytics.queries import read_records, run_query
 from hflineage.loader.normalize.ids import key_of
 
-_MODELS = ["id", "architecture", "parameters", "downloads", "stub", "deleted"]
+#: Rows of the models list (most downloaded first) and of the contributors list (most commits).
+MODELS = 500
+CONTRIBUTORS = 200
+_MODELS = ["id", "architecture", "parameters", "quantized", "downloads", "stub", "deleted"]
 _CONTRIBUTORS = ["name", "kind", "isBot", "commits", "models"]
 
 
@@ -26,21 +29,30 @@ _CONTRIBUTORS = ["name", "kind", "isBot", "commits", "models"]
 class OrgPage:
     """One organization's page as plain values and DataFrames.
 
-    ``models``: id, architecture, parameters, downloads, stub, deleted (by id).
+    ``models``: id, architecture, parameters, quantized, downloads, stub, deleted, most downloads
+    first (unknown last), then by id: the top ``model_limit`` of ``model_count``, of which
+    ``with_parameters`` and ``with_downloads`` have the count. ``quantized``: a quantized edge
+    or the loader's quantizedStorage mark (the parameter count is of packed storage).
     ``flows_out``: per other organization publishing derivatives of these models and per
     relation, the number of such derivatives; ``flows_in``: per other organization whose models
     these models derive from and per relation, the number of these models (``organization`` is
     None when the parent's publisher is not known). Deleted models are left out of both.
     ``contributors``: name, kind, isBot, commits and models, summed over the organization's
-    models (most commits first).
+    models (most commits first): the top ``contributor_limit`` of ``contributor_count``.
     """
 
     name: str
     kind: str | None
     models: pd.DataFrame
+    model_count: int
+    with_parameters: int
+    with_downloads: int
+    model_limit: int
     flows_out: pd.DataFrame
     flows_in: pd.DataFrame
     contributors: pd.DataFrame
+    contributor_count: int
+    contributor_limit: int
 
 
 def similar_organizations(driver: neo4j.Driver, org: str, *, database: str = "neo4j",
@@ -72,16 +84,22 @@ def _flows(edges: pd.DataFrame, own: str, mine: str, theirs: str) -> pd.DataFram
 
 
 def org_page(driver: neo4j.Driver, org: str, *, database: str = "neo4j",
-             timeout: float | None = None) -> OrgPage:
+             timeout: float | None = None, model_limit: int = MODELS,
+             contributor_limit: int = CONTRIBUTORS) -> OrgPage:
     """Everything the page of ``org`` shows; a name not in the graph raises
     OrganizationNotFoundError (with "did you mean")."""
     edges = run_query(driver, "org_neighbourhood", {"org": org}, database, timeout)  # anchored
-    row = read_records(driver, "read/org_page", {"org": org}, database, timeout)[0]
+    row = read_records(driver, "read/org_page", {"org": org, "modelLimit": model_limit,
+                                                 "contributorLimit": contributor_limit},
+                       database, timeout)[0]
     name = str(row["name"])
     return OrgPage(
         name=name, kind=row["kind"],
-        models=pd.DataFrame(row["models"], columns=_MODELS),
+        models=pd.DataFrame(row["models"], columns=_MODELS), model_count=row["modelCount"],
+        with_parameters=row["withParameters"], with_downloads=row["withDownloads"],
+        model_limit=model_limit,
         flows_out=_flows(edges, name, "parentOrganization", "childOrganization"),
         flows_in=_flows(edges, name, "childOrganization", "parentOrganization"),
         contributors=pd.DataFrame(row["contributors"], columns=_CONTRIBUTORS),
+        contributor_count=row["contributorCount"], contributor_limit=contributor_limit,
     )

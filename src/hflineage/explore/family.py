@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 from markupsafe import Markup
@@ -25,16 +24,11 @@ from hflineage.analytics.report import LEADERBOARDS, Board, best_over_time_figur
 from hflineage.errors import ModelNotFoundError, ViewTooLargeError
 from hflineage.explore import graph
 from hflineage.explore.charts import figure_block
-from hflineage.explore.model import MISSING, View, billions, model_path, score
+from hflineage.explore.model import MISSING, View, billions, family_path, model_path, score
 from hflineage.explore.org import org_path
 
 #: The unit of every leaderboard score on the page.
 POINTS = "points 0–100"
-
-
-def family_path(model_id: str) -> str:
-    """The page of the family below a model."""
-    return "/family/" + quote(model_id, safe="/")
 
 
 def board_name(key: str) -> str:

@@ -19,7 +19,12 @@ import pandas as pd
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from hflineage.analytics.model_page import ModelPage, model_page, similar_model_ids
+from hflineage.analytics.model_page import (
+    PARAMETER_FLAGS,
+    ModelPage,
+    model_page,
+    similar_model_ids,
+)
 from hflineage.analytics.subgraph import fetch_lineage
 from hflineage.errors import ModelNotFoundError, QueryParameterError
 from hflineage.explore import graph
@@ -35,6 +40,11 @@ def segment(value: Any) -> str:
 def model_path(model_id: str) -> str:
     """The page of a model: its id's slash stays, everything else unusual is encoded."""
     return "/model/" + quote(model_id, safe="/")
+
+
+def family_path(model_id: str) -> str:
+    """The page of the family below a model."""
+    return "/family/" + quote(model_id, safe="/")
 
 
 def score(value: Any) -> str:
@@ -128,5 +138,6 @@ class ModelView(View):
                           graph=lineage, up=graph.depth_text(up), down=graph.depth_text(down),
                           depths=graph.DEPTHS,
                           parents=relations(page.parents), children=relations(page.children),
-                          model_path=model_path, segment=segment, score=score, delta=delta,
-                          billions=billions, day=day, missing=MISSING)
+                          model_path=model_path, family_path=family_path, segment=segment,
+                          score=score, delta=delta, billions=billions, day=day, missing=MISSING,
+                          parameter_flags=PARAMETER_FLAGS)

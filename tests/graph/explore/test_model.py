@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import neo4j
 import pytest
@@ -13,13 +14,18 @@ from starlette.testclient import TestClient
 
 from hflineage.analytics import model_page
 from hflineage.errors import ModelNotFoundError
+from hflineage.explore import model
 from tests.fixtures.analytics.graph import HERE
 from tests.support.explore import GRAPH_SCRIPTS, script_tags, section, small_graph
 from tests.support.server import TestServer
 
 MARKUP = "<script>alert(1)</script>"
-EXTRA = {"models": [{"id": "meta/markup-model", "org": "meta", "architecture": MARKUP,
-                     "createdAt": "2024-01-01"}]}
+PACKED = "(packed storage of a quantized model: not comparable with unquantized sizes)"
+EXTRA: dict[str, list[dict[str, Any]]] = {"models": [
+    {"id": "meta/markup-model", "org": "meta", "architecture": MARKUP, "createdAt": "2024-01-01"},
+    # the loader's marks: quantized storage (no quantized edge) and a flagged count
+    {"id": "dave/llama-7b-4bit", "parameters": 500000000, "quantizedStorage": True,
+     "parametersFlag": "disagrees-with-name", "createdAt": "2024-02-01"}]}
 #: The fixture's scores: (model id lower-cased, leaderboard, benchmark) -> score.
 SCORES = {(s["model"].lower(), s.get("leaderboard", "v1"), s["benchmark"]): s["score"]
           for s in json.loads((HERE / "small_graph.json").read_text())["scores"]}
@@ -168,3 +174,38 @@ def test_stub_model_renders(client: TestClient) -> None:
     assert "No parents: a root model." in r.text
     assert '<a href="/model/bob/gemma-ft">bob/gemma-ft</a>' in section(r.text, "children")
     assert "No leaderboard scores" in r.text
+
+
+def test_quantized_counts_are_marked_as_packed_storage(client: TestClient, small: neo4j.Driver,
+                                                      neo4j_server: TestServer) -> None:
+    gguf = section(client.get("/model/thebloke/llama-ft-GGUF").text, "facts")  # quantized edge
+    assert f'<span title="3500000000 parameters">3.50 billion</span> <span class="note">{PACKED}' \
+        in gguf
+    assert "suspect count" not in gguf
+    marked = section(client.get("/model/dave/llama-7b-4bit").text, "facts")  # quantizedStorage
+    assert '<span title="500000000 parameters">0.50 billion</span>' in marked and PACKED in marked
+    assert ("(suspect count, disagrees-with-name: more than 10× away from the size the "
+            "model&#39;s name states)") in marked
+    plain = section(client.get("/model/alice/llama-ft").text, "facts")  # a finetune
+    assert PACKED not in plain and "suspect count" not in plain
+    pages = {m: model_page(small, m, database=neo4j_server.database)
+             for m in ["thebloke/llama-ft-GGUF", "dave/llama-7b-4bit", "alice/llama-ft"]}
+    assert {m: (p.quantized, p.parameters_flag) for m, p in pages.items()} == {
+        "thebloke/llama-ft-GGUF": (True, None),
+        "dave/llama-7b-4bit": (True, "disagrees-with-name"),
+        "alice/llama-ft": (False, None)}
+
+
+def test_missing_dates_are_not_known(client: TestClient) -> None:
+    stub = section(client.get("/model/google/gemma-7b").text, "facts")
+    assert "<tr><th>Created</th><td>— (not known)</td></tr>" in stub
+    assert "<tr><th>Last modified</th><td>— (not known)</td></tr>" in stub
+    assert "UTC date" not in stub
+
+
+def test_family_links_go_to_the_family_pages(client: TestClient) -> None:
+    chain = section(client.get("/model/bob/llama-ft-ft").text, "ancestry")
+    assert '<a class="family" href="/family/bob/llama-ft-ft">' in chain
+    assert '<a href="/family/meta/Llama-7B">its family</a>' in chain
+    assert client.get("/family/meta/Llama-7B").status_code == 200
+    assert model.family_path("a b/c?d") == "/family/a%20b/c%3Fd"

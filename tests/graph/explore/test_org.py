@@ -5,6 +5,7 @@ contributors, 404s with suggestions, case-insensitive names, escaping."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -19,9 +20,15 @@ from tests.support.explore import GRAPH_SCRIPTS, script_tags, section, small_gra
 from tests.support.server import TestServer
 
 MARKUP = "<script>alert(1)</script>"
-EXTRA = {"organizations": [{"name": "markupco", "kind": "org"}],
-         "models": [{"id": "markupco/x", "org": "markupco", "architecture": MARKUP,
-                     "createdAt": "2024-01-01"}]}
+PACKED = "(packed storage of a quantized model: not comparable with unquantized sizes)"
+EXTRA: dict[str, list[dict[str, Any]]] = {
+    "organizations": [{"name": "markupco", "kind": "org"}],
+    "models": [{"id": "markupco/x", "org": "markupco", "architecture": MARKUP,
+                "createdAt": "2024-01-01"},
+               # ties bob/llama-ft-ft's 10 downloads (the id decides); marked quantized storage
+               {"id": "bob/llama-ft-ft-GPTQ", "org": "bob", "parameters": 1500000000,
+                "downloads": 10, "quantizedStorage": True, "createdAt": "2024-02-01"},
+               {"id": "bob/unknown-size", "org": "bob", "createdAt": "2024-02-02"}]}
 DATA: dict[str, list[dict[str, Any]]] = json.loads((HERE / "small_graph.json").read_text())
 ORG_OF = {m["id"].lower(): m.get("org") for m in DATA["models"]}
 DELETED = {m["id"].lower() for m in DATA["models"] if m.get("deleted")}
@@ -63,7 +70,9 @@ def test_models_are_listed_with_units(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     html = section(r.text, "models")
     own = [m for m in DATA["models"] if m.get("org") == "meta"]
-    assert f"<p>{plural(len(own), 'model')}.</p>" in html
+    assert f"<p>Top {len(own)} of {plural(len(own), 'model')} by downloads" in html
+    assert f"{len(own)} of {len(own)} have a parameter count; {len(own)} of {len(own)} have a " \
+        "download count" in html
     for m in own:
         assert f'<a href="/model/{m["id"]}">{m["id"]}</a>' in html
         assert f"{m['parameters'] / 1e9:,.2f} billion" in html
@@ -97,7 +106,7 @@ def test_flows_out_and_in_are_counted(client: TestClient, small: neo4j.Driver,
 def test_contributors_with_commit_counts(client: TestClient) -> None:
     html = section(client.get("/org/meta").text, "contributors")
     expected = commits("meta")
-    assert f"<p>{plural(len(expected), 'contributor')}.</p>" in html
+    assert f"<p>Top {len(expected)} of {plural(len(expected), 'contributor')} by commits" in html
     for key, n in expected.items():
         kind, _, _ = key.partition(":")
         name = next(c["name"] for c in DATA["contributors"]
@@ -134,3 +143,37 @@ def test_markup_is_escaped(client: TestClient) -> None:
     assert "0 contributors" in section(r.text, "contributors")
     missing = client.get("/org/%3Cscript%3Ealert(1)")
     assert missing.status_code == 404 and "<script" not in missing.text
+
+
+#: bob's models (fixture plus EXTRA) by downloads, then id, worked out by hand: 10, 10 (the
+#: longer id second), 5, 2, 0, and the one with no download count last.
+BOB = ["bob/llama-ft-ft", "bob/llama-ft-ft-GPTQ", "bob/mistral-merge", "bob/llama-chat-ft",
+       "bob/gemma-ft", "bob/unknown-size"]
+
+
+def test_models_by_downloads_with_coverage_and_reasons(client: TestClient) -> None:
+    html = section(client.get("/org/bob").text, "models")
+    assert re.findall(r'<tr><td><a href="/model/([^"]+)">', html) == BOB
+    assert "Top 6 of 6 models by downloads (last 30 days), then by id" in html
+    assert "5 of 6 have a parameter count; 5 of 6 have a download count" in html
+    assert ('<a href="/model/bob/unknown-size">bob/unknown-size</a></td><td>—</td><td>—</td>'
+            "<td>—</td></tr>") in html
+    assert '<p class="note">—: not known.</p>' in html
+    assert f'<td>1.50 billion <span class="note">{PACKED}</span></td>' in html  # quantizedStorage
+    assert html.count(PACKED) == 1  # the finetunes are not marked
+    bloke = section(client.get("/org/thebloke").text, "models")  # a quantized edge
+    assert f'<td>3.50 billion <span class="note">{PACKED}</span></td>' in bloke
+
+
+def test_lists_are_capped_with_exact_totals(small: neo4j.Driver,
+                                            neo4j_server: TestServer) -> None:
+    page = org_page(small, "bob", database=neo4j_server.database, model_limit=3)
+    assert list(page.models["id"]) == BOB[:3]
+    assert (page.model_count, page.with_parameters, page.with_downloads) == (6, 5, 5)
+    assert list(page.models["quantized"]) == [False, True, False]
+    meta = org_page(small, "meta", database=neo4j_server.database, contributor_limit=1)
+    # meta's commits: metadev 5 + 2, SFconvertbot 1
+    assert meta.contributor_count == 2
+    assert meta.contributors[["name", "commits", "models"]].to_dict("records") == [
+        {"name": "metadev", "commits": 7, "models": 2}]
+

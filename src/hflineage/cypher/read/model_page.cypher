@@ -1,8 +1,10 @@
 // One model's page: its facts, parents and children by relation, roots and contributors.
 // $model: str -- a Hub model id (case-insensitive)
-// returns: key, id, organization, architecture, parameters, parametersSource, license, gated, createdAt, lastModified, deletedAt, downloads, likes, stub, deleted, parents, children, roots, contributors
+// returns: key, id, organization, architecture, parameters, parametersSource, parametersFlag, quantized, license, gated, createdAt, lastModified, deletedAt, downloads, likes, stub, deleted, parents, children, roots, contributors
 // parents and children list {id, relation, stub} (ordered by relation, then id); roots the ids of
 // the ancestors without parents; contributors {name, kind, isBot, commits, firstCommit, lastCommit}.
+// quantized: a quantized DERIVED_FROM edge to a parent or the loader's quantizedStorage mark (its
+// parameter count is then of packed storage); parametersFlag: the loader's suspect-count flag.
 MATCH (m:Model {key: toLower($model)})
 WITH m,
      head(COLLECT { MATCH (o:Organization)-[:PUBLISHED]->(m) RETURN o.name ORDER BY o.name }) AS org,
@@ -10,6 +12,9 @@ WITH m,
      head(COLLECT { MATCH (m)-[:LICENSED_UNDER]->(l:License) RETURN l.id ORDER BY l.id }) AS lic
 RETURN m.key AS key, coalesce(m.id, m.key) AS id, coalesce(org, m.author) AS organization,
        arch AS architecture, m.parameters AS parameters, m.parametersSource AS parametersSource,
+       m.parametersFlag AS parametersFlag,
+       EXISTS { (m)-[:DERIVED_FROM {relation: 'quantized'}]->(:Model) }
+         OR coalesce(m.quantizedStorage, false) AS quantized,
        coalesce(lic, m.license) AS license, toString(m.gated) AS gated,
        toString(m.createdAt) AS createdAt, toString(m.lastModified) AS lastModified,
        toString(m.deletedAt) AS deletedAt, m.downloads AS downloads, m.likes AS likes,
