@@ -201,9 +201,13 @@ def _drawing(sub: Subgraph, g: nx.DiGraph, max_depth: int) -> Subgraph:
     """The fetched family cut to its members and the deleted models that connect a member to
     the root (drawn as deleted, not counted); the extra generation and deleted models with no
     live descendant in the family are left out."""
-    root = g.graph["root"]
-    ids = set(counted(g, root))
-    ids |= {n for n in g if n not in ids and ids & nx.ancestors(g, n)}
+    ids = set(counted(g, g.graph["root"]))
+    stack = [p for n in ids for p in g.successors(n) if p not in ids]
+    while stack:  # up from the members through deleted parents only
+        p = stack.pop()
+        if p not in ids:
+            ids.add(p)
+            stack.extend(q for q in g.successors(p) if q not in ids)
     keys = {k for k, m in sub.models.items() if m.id in ids}
     return Subgraph(sub.kind, sub.title, {k: m for k, m in sub.models.items() if k in keys},
                     [link for link in sub.links if link.child in keys and link.parent in keys],
