@@ -29,6 +29,11 @@ class ReadOnlyViolationError(DatabaseError):
     """A user query tried to write in read-only mode."""
 
 
+class ConsoleRefusedError(ReadOnlyViolationError):
+    """A user query's plan reaches beyond reading the graph (LOAD CSV, SHOW or TERMINATE, a
+    procedure outside the allowed ones, another database): refused before it runs."""
+
+
 class QueryTimeoutError(DatabaseError):
     """A query ran longer than its transaction timeout and was stopped."""
 

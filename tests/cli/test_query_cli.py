@@ -182,7 +182,16 @@ def test_user_cypher_cannot_write(small: neo4j.Driver, database: str, write: str
 def test_user_cypher_cannot_read_local_files(small: neo4j.Driver) -> None:
     result = invoke("query", "cypher", "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row")
     assert result.exit_code == 1
+    assert result.output.startswith("Error: this query was refused and nothing was run: ")
     assert "root:" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text", ["SHOW TRANSACTIONS", "CALL dbms.listConfig()"])
+def test_user_cypher_beyond_a_read_is_one_line_error(small: neo4j.Driver, text: str) -> None:
+    result = invoke("query", "cypher", text)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("Error: this query was refused and nothing was run: ")
 
 
 def test_user_cypher_stops_at_its_timeout(small: neo4j.Driver) -> None:

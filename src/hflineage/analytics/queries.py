@@ -21,6 +21,7 @@ import pandas as pd
 from hflineage.cypher import Query, load, registry
 from hflineage.db.schema import ensure_current
 from hflineage.errors import (
+    ConsoleRefusedError,
     DatabaseError,
     ModelNotFoundError,
     OrganizationNotFoundError,
@@ -32,6 +33,26 @@ from hflineage.loader.normalize.ids import key_of
 
 QueryFunction = Callable[..., pd.DataFrame]
 T = TypeVar("T")
+
+#: What user Cypher may call: the read-only catalog and full-text search procedures.
+ALLOWED_PROCEDURES = ("db.labels", "db.relationshipTypes", "db.propertyKeys",
+                      "db.schema.visualization", "db.schema.nodeTypeProperties",
+                      "db.schema.relTypeProperties", "db.index.fulltext.queryNodes",
+                      "db.index.fulltext.queryRelationships")
+#: Plan operators user Cypher may not use (by name prefix), and why.
+_REFUSED_OPERATORS = {
+    "LoadCSV": "a LOAD CSV would make the server read a URL or file",
+    "Show": "a SHOW command (transactions, settings, users, ...) is not a graph read",
+    "Terminate": "a TERMINATE TRANSACTIONS would stop other transactions",
+    "AdministrationCommand": "administration commands are not graph reads",
+    "Transaction": "a CALL { ... } IN TRANSACTIONS needs its own transactions",
+}
+#: Server errors that mean a command cannot even be planned as a query.
+_UNPLANNABLE = ("Neo.ClientError.Statement.UnsupportedAdministrationCommand",
+                "Neo.ClientError.Statement.NotSystemDatabaseError")
+_EXPLAIN = "EXPLAIN "
+_WRITE_REFUSED = ("this query writes to the graph, but queries run read-only: "
+                  "it was refused and nothing was changed")
 
 
 def _to_df(result: neo4j.Result) -> pd.DataFrame:
@@ -54,9 +75,7 @@ def _execute(driver: neo4j.Driver, text: str, params: dict[str, Any] | None, dat
     except neo4j.exceptions.ClientError as e:
         code = e.code or ""
         if code == "Neo.ClientError.Statement.AccessMode":
-            raise ReadOnlyViolationError(
-                "this query writes to the graph, but queries run read-only: "
-                "it was refused and nothing was changed") from e
+            raise ReadOnlyViolationError(_WRITE_REFUSED) from e
         if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
             raise QueryTimeoutError(
                 f"the query ran longer than its {timeout:g} s timeout and was stopped "
@@ -176,10 +195,60 @@ def read_records(driver: neo4j.Driver, name: str | BoundQuery,
     return read_query(driver, name, params, database, timeout, _to_records)[1]
 
 
+def _operators(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [plan] + [op for child in plan.get("children", []) for op in _operators(child)]
+
+
+def _refusal(summary: neo4j.ResultSummary, database: str) -> str | None:
+    """Why a planned user query is more than a read of ``database``, or None."""
+    for op in _operators(summary.plan or {}):
+        name, _, on = str(op.get("operatorType", "")).partition("@")
+        if "ProcedureCall" in name:
+            details = str(op.get("args", {}).get("Details", ""))
+            procedure = details.split("(", 1)[0].strip()
+            if procedure not in ALLOWED_PROCEDURES:
+                return (f"procedure {procedure or '?'} may not be called; the allowed ones are "
+                        + ", ".join(ALLOWED_PROCEDURES))
+        for prefix, reason in _REFUSED_OPERATORS.items():
+            if name.startswith(prefix):
+                return reason
+        if on and on.lower() != database.lower():
+            return f"it runs on database {on!r}, but queries read {database!r} only"
+    if summary.query_type != "r" or summary.plan is None:
+        return "schema, administration and dbms commands are not graph reads"
+    return None
+
+
+def _check_plan(driver: neo4j.Driver, text: str, params: dict[str, Any] | None, database: str,
+                timeout: float | None) -> None:
+    """Plan the user's text with EXPLAIN (nothing runs) and refuse what is not a plain read."""
+    try:
+        summary = _execute(driver, _EXPLAIN + text, params, database, timeout,
+                           neo4j.Result.consume)
+    except DatabaseError as e:
+        cause = e.__cause__
+        if isinstance(cause, neo4j.exceptions.ClientError) and cause.code in _UNPLANNABLE:
+            raise ConsoleRefusedError(
+                "this query was refused and nothing was run: administration commands are "
+                "not graph reads") from e
+        raise
+    if summary.query_type in ("w", "rw"):
+        raise ReadOnlyViolationError(_WRITE_REFUSED)
+    reason = _refusal(summary, summary.database or database)
+    if reason is not None:
+        raise ConsoleRefusedError(f"this query was refused and nothing was run: {reason}")
+
+
 def run_cypher(driver: neo4j.Driver, text: str, params: dict[str, Any] | None = None,
                database: str = "neo4j", timeout: float | None = None) -> pd.DataFrame:
-    """Run a user's own Cypher read-only; parameters are passed as parameters, never spliced."""
+    """Run a user's own Cypher read-only; parameters are passed as parameters, never spliced.
+
+    The text is planned first and refused (ConsoleRefusedError) unless it only reads the graph:
+    no LOAD CSV, SHOW or TERMINATE command, other database, or procedure outside
+    :data:`ALLOWED_PROCEDURES`.
+    """
     ensure_current(driver, database)
+    _check_plan(driver, text, params, database, timeout)
     return read_dataframe(driver, text, params, database, timeout)
 
 

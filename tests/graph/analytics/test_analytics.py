@@ -14,6 +14,7 @@ from hflineage import analytics
 from hflineage.cypher import registry
 from hflineage.db.schema import init_schema, node_count, wipe_database
 from hflineage.errors import (
+    ConsoleRefusedError,
     ModelNotFoundError,
     OrganizationNotFoundError,
     QueryParameterError,
@@ -100,6 +101,39 @@ def test_user_cypher_is_read_only_and_bounded(small: neo4j.Driver, database: str
     with pytest.raises(QueryTimeoutError):
         analytics.run_cypher(small, "UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 "
                              "RETURN count(*)", database=database, timeout=0.5)
+
+
+def test_user_cypher_beyond_a_read_is_refused_before_it_runs(small: neo4j.Driver,
+                                                             database: str) -> None:
+    """A read transaction would run these: the plan check refuses them, one line each."""
+    with small.session(database=database) as session, session.begin_transaction() as tx:
+        tx.run("MATCH (m:Model) RETURN count(m)").consume()
+        ids = [r["transactionId"] for r in small.execute_query(
+            "SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+            "WHERE NOT currentQuery STARTS WITH 'SHOW' RETURN transactionId",
+            database_=database).records]
+        assert ids
+        with pytest.raises(ConsoleRefusedError, match="TERMINATE TRANSACTIONS"):
+            analytics.run_cypher(small, "TERMINATE TRANSACTIONS $ids", {"ids": ids}, database)
+        assert tx.run("RETURN 2 AS two").value() == [2]  # still alive
+    for text, says in [("SHOW USERS", "administration"), ("SHOW TRANSACTIONS", "SHOW command"),
+                       ("CALL dbms.listConfig() YIELD name RETURN name", "dbms.listConfig"),
+                       ("CALL db.clearQueryCaches()", "db.clearQueryCaches"),
+                       ("LOAD CSV FROM $url AS row RETURN row", "LOAD CSV")]:
+        with pytest.raises(ConsoleRefusedError, match=says) as refused:
+            analytics.run_cypher(small, text, {"url": "http://127.0.0.1:1/"}, database)
+        assert "\n" not in str(refused.value)
+    with pytest.raises(ReadOnlyViolationError, match="nothing was changed"):
+        analytics.run_cypher(small, "CALL db.createLabel('Evil')", database=database)
+
+
+def test_user_cypher_may_call_catalog_procedures(small: neo4j.Driver, database: str) -> None:
+    keys = analytics.run_cypher(small, "CALL db.propertyKeys() YIELD propertyKey "
+                                "WHERE propertyKey IN $wanted RETURN propertyKey ORDER BY "
+                                "propertyKey", {"wanted": ["id", "relation"]}, database)
+    assert keys["propertyKey"].tolist() == ["id", "relation"]
+    types = analytics.run_cypher(small, "CALL db.relationshipTypes()", database=database)
+    assert "DERIVED_FROM" in types["relationshipType"].tolist()
 
 
 def test_tree_stats_pure() -> None:
