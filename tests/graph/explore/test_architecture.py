@@ -26,6 +26,9 @@ LLAMA = "LlamaForCausalLM"
 MARKUP = "<script>alert(1)</script>"
 ODD = "Odd Arch/v2 ü"
 SHOUTY = "LLAMAforCausalLM"  # another architecture, differing only in case
+MISTRAL = "MistralForCausalLM"
+PACKED_ONLY = "PackedOnlyForCausalLM"
+PACKED = "(packed storage of a quantized model: not comparable with unquantized sizes)"
 EXTRA: dict[str, list[dict[str, Any]]] = {
     "organizations": [{"name": "markupco", "kind": "org"}],
     "models": [{"id": "markupco/x", "org": "markupco", "architecture": MARKUP,
@@ -34,8 +37,20 @@ EXTRA: dict[str, list[dict[str, Any]]] = {
                {"id": "carol/odd", "org": "carol", "architecture": ODD,
                 "createdAt": "2024-02-01"},
                {"id": "markupco/shouty", "org": "markupco", "architecture": SHOUTY,
-                "downloads": 3, "createdAt": "2024-02-02"}],
+                "downloads": 3, "createdAt": "2024-02-02"},
+               {"id": "thebloke/Mistral-7B-packed", "org": "thebloke", "architecture": MISTRAL,
+                "parameters": 1200000000, "downloads": 300, "createdAt": "2023-09-10"},
+               {"id": "carol/mistral-4bit", "org": "carol", "architecture": MISTRAL,
+                "parameters": 1100000000, "quantizedStorage": True, "downloads": 4,
+                "createdAt": "2023-09-11"},
+               {"id": "carol/mistral-3b", "org": "carol", "architecture": MISTRAL,
+                "parameters": 3000000000, "downloads": 3, "createdAt": "2023-09-12"},
+               {"id": "carol/packed-only", "org": "carol", "architecture": PACKED_ONLY,
+                "parameters": 1000000000, "quantizedStorage": True, "createdAt": "2023-09-13"}],
     "contributors": [{"name": MARKUP, "kind": "git"}],
+    # Mistral's quantized models: one by a quantized edge, one by the quantizedStorage mark
+    "derived": [{"child": "thebloke/Mistral-7B-packed", "parent": "mistralai/Mistral-7B",
+                 "relation": "quantized"}],
     "commits": [{"contributor": f"git:{MARKUP}", "model": "markupco/x", "commits": 2,
                  "first": "2024-01-01", "last": "2024-01-02"}],
 }
@@ -248,3 +263,32 @@ def test_spellings_differing_in_case_are_told_apart(client: TestClient, llama: s
     assert f"<h1>{SHOUTY}</h1>" in r.text
     assert f"{plural(len(described(SHOUTY)), 'described model')} has this architecture" in r.text
     assert f'<a href="/architecture/{LLAMA}">{LLAMA}</a>' in section(r.text, "summary")
+
+
+def test_quantized_counts_are_left_out_of_the_sizes(client: TestClient) -> None:
+    r = client.get(f"/architecture/{MISTRAL}")
+    assert r.status_code == 200, r.text
+    # Mistral's 6 described models: 7.2B three times and 3.0B, plus 1.2B (quantized edge) and
+    # 1.1B (quantizedStorage) left out: median 7.2, range 3.0 to 7.2 (5.1 and 1.1 with them).
+    text = re.sub(r"<[^>]+>", "", section(r.text, "parameters"))
+    assert "Median 7.20 billion parameters; range 3.00 to 7.20 billion." in text
+    assert "6 of 6 have a parameter count; 2 quantized left out." in text
+    models = section(r.text, "models")
+    for packed in ["thebloke/Mistral-7B-packed", "carol/mistral-4bit"]:
+        row = re.search(rf'<tr><td><a href="/model/{packed}">.*?</tr>', models)
+        assert row and PACKED in row.group(0), packed
+    assert models.count(PACKED) == 2
+    only = client.get(f"/architecture/{PACKED_ONLY}").text
+    assert "Median —: 1 of 1 have a parameter count; 1 quantized left out." in \
+        section(only, "parameters")
+
+
+def test_analytics_counts_the_quantized_apart(small: neo4j.Driver,
+                                             neo4j_server: TestServer) -> None:
+    page = architecture_page(small, MISTRAL, database=neo4j_server.database)
+    assert (page.with_parameters, page.quantized_parameters) == (6, 2)
+    assert (page.median_parameters, page.min_parameters, page.max_parameters) == (
+        7200000000, 3000000000, 7200000000)
+    packed = architecture_page(small, PACKED_ONLY, database=neo4j_server.database)
+    assert (packed.with_parameters, packed.quantized_parameters, packed.median_parameters) == (
+        1, 1, None)
