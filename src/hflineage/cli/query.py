@@ -139,8 +139,11 @@ def query_cypher(app: AppContext, text: str | None, file: Path | None,
                  timeout: float | None) -> None:
     """Run your own Cypher read-only, with parameters passed as parameters.
 
-    Writes are refused by Neo4j and leave the graph unchanged. A --param value is
-    read as JSON when it parses (10, true, ["a","b"]), else as text.
+    Writes are refused by Neo4j and leave the graph unchanged. Anything beyond a read
+    of the graph (LOAD CSV, SHOW, TERMINATE, dbms and administration commands, another
+    database, procedures other than the catalog and full-text ones) is refused before
+    it runs. A --param value is read as JSON when it parses (10, true, ["a","b"]), else
+    as text.
 
     \b
     Examples:
