@@ -60,7 +60,8 @@ def test_query_list_names_every_query_with_its_parameters() -> None:
     rows = json.loads(invoke("query", "list", "--json").output)
     assert [r["name"] for r in rows] == list(registry())
     lineage = next(r for r in rows if r["name"] == "model_lineage")
-    assert lineage["params"] == "model: str required, maxDepth: int = 10"
+    assert lineage["params"] == ("model: str required, maxDepth: int = 10, "
+                                 'direction: enum(both|up|down) = "both"')
     assert "model_lineage" in invoke("query", "list").output
 
 

@@ -112,8 +112,9 @@ def model_page(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
                timeout: float | None = None) -> ModelPage:
     """Everything the page of ``model`` shows; a model not in the graph raises
     ModelNotFoundError (with "did you mean")."""
-    lineage = run_query(driver, "model_lineage", {"model": model, "maxDepth": MAX_DEPTH},
-                        database, timeout)  # anchored: checks the schema and the id first
+    lineage = run_query(driver, "model_lineage",  # anchored: checks the schema and the id first
+                        {"model": model, "maxDepth": MAX_DEPTH, "direction": "up"},
+                        database, timeout)
     row = read_records(driver, "read/model_page", {"model": model}, database, timeout)[0]
     scores = [dict(r) for r in
               read_records(driver, "read/model_scores", {"model": model}, database, timeout)]

@@ -25,7 +25,8 @@ DUMMY = {"str": "x", "int": 1, "float": 1.0, "bool": False, "list[str]": ["x"], 
 
 
 def explain_params(q: Query) -> dict[str, Any]:
-    return {p.name: DUMMY[p.type] if p.required else p.default for p in q.params}
+    return {p.name: (p.choices[0] if p.choices else DUMMY[p.type]) if p.required else p.default
+            for p in q.params}
 
 
 def normal(value: Any) -> Any:

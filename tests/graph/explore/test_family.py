@@ -112,7 +112,8 @@ def test_summary_facts(client: TestClient) -> None:
     assert "2 generations below the root" in facts
     assert "1, 3, 3 (models in generation 0 to 2)" in facts
     assert "4 models without a derivative in the family" in facts
-    assert "at most 3 direct derivatives of one model; 2.00 on average" in facts
+    assert ("at most 3 derivatives of one model (its own, or through deleted models only); "
+            "2.00 on average") in facts
     assert "finetune 4, adapter 1, quantized 1, merge 0, unknown 0" in facts
     for org in ("alice", "bob", "carol", "meta", "thebloke"):
         assert f'<a href="/org/{org}">{org}</a>' in facts
@@ -254,7 +255,8 @@ def test_family_walks_through_a_deleted_model(client: TestClient, small: neo4j.D
     assert "4 models (the root and 3 derivatives)" in facts
     assert "1, 1, 2 (models in generation 0 to 2)" in facts
     assert "3 models without a derivative in the family" in facts
-    assert "at most 3 direct derivatives of one model; 3.00 on average" in facts
+    assert ("at most 3 derivatives of one model (its own, or through deleted models only); "
+            "3.00 on average") in facts
     assert "finetune 2, adapter 1, quantized 0, merge 0, unknown 0" in facts
     assert 'id="deeper"' not in r.text
     db = neo4j_server.database
