@@ -10,8 +10,14 @@ from starlette.responses import Response
 
 from hflineage.analytics.architecture_page import architecture_page, similar_architectures
 from hflineage.errors import ArchitectureNotFoundError
-from hflineage.explore.contributor import contributor_path
-from hflineage.explore.model import MISSING, View, billions, model_path, segment
+from hflineage.explore.model import (
+    MISSING,
+    View,
+    billions,
+    contributor_path,
+    model_path,
+    segment,
+)
 from hflineage.explore.org import org_path
 
 

@@ -10,13 +10,8 @@ from starlette.responses import Response
 
 from hflineage.analytics.contributor_page import contributor_page, similar_contributors
 from hflineage.errors import ContributorNotFoundError
-from hflineage.explore.model import MISSING, View, day, model_path, segment
+from hflineage.explore.model import MISSING, View, contributor_path, day, model_path
 from hflineage.explore.org import org_path
-
-
-def contributor_path(kind: str, name: str) -> str:
-    """The page of a contributor."""
-    return f"/contributor/{segment(kind)}/{segment(name)}"
 
 
 class ContributorView(View):

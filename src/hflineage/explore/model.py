@@ -42,6 +42,11 @@ def model_path(model_id: str) -> str:
     return "/model/" + quote(model_id, safe="/")
 
 
+def contributor_path(kind: str, name: str) -> str:
+    """The page of a contributor."""
+    return f"/contributor/{segment(kind)}/{segment(name)}"
+
+
 def family_path(model_id: str) -> str:
     """The page of the family below a model."""
     return "/family/" + quote(model_id, safe="/")

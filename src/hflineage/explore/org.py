@@ -11,7 +11,14 @@ from hflineage.analytics.org_page import org_page, similar_organizations
 from hflineage.analytics.subgraph import fetch_org
 from hflineage.errors import OrganizationNotFoundError
 from hflineage.explore import graph
-from hflineage.explore.model import MISSING, View, billions, model_path, segment
+from hflineage.explore.model import (
+    MISSING,
+    View,
+    billions,
+    contributor_path,
+    model_path,
+    segment,
+)
 
 
 def org_path(name: str) -> str:
@@ -34,4 +41,5 @@ class OrgView(View):
                                                limit=graph.PAGE_FETCH_LIMIT,
                                                timeout=self.timeout))
         return self._html("org.html", 200, o=page, graph=network, model_path=model_path,
-                          org_path=org_path, segment=segment, billions=billions, missing=MISSING)
+                          org_path=org_path, contributor_path=contributor_path, segment=segment,
+                          billions=billions, missing=MISSING)

@@ -33,12 +33,6 @@ def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
     return small_graph(driver, neo4j_server.database)
 
 
-@pytest.fixture
-def proxy(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TcpProxy]:
-    with TcpProxy.to(neo4j_server.uri) as p:
-        yield p
-
-
 @contextmanager
 def app(proxy: TcpProxy, server: TestServer, limit: ReadLimit) -> Iterator[TestClient]:
     with explorer_driver(through(proxy, server), limit.max_concurrent) as drv, TestClient(

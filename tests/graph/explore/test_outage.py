@@ -46,12 +46,6 @@ def small(driver: neo4j.Driver, neo4j_server: TestServer) -> neo4j.Driver:
 
 
 @pytest.fixture
-def proxy(small: neo4j.Driver, neo4j_server: TestServer) -> Iterator[TcpProxy]:
-    with TcpProxy.to(neo4j_server.uri) as p:
-        yield p
-
-
-@pytest.fixture
 def app(proxy: TcpProxy, neo4j_server: TestServer) -> Iterator[TestClient]:
     """The explorer over ``hflineage serve``'s own driver, reaching Neo4j through the proxy."""
     with explorer_driver(through(proxy, neo4j_server), 4, retry_time=1.0) as drv, TestClient(
