@@ -40,6 +40,7 @@ from hflineage.db.schema import (
     schema_versions,
     wipe_database,
 )
+from hflineage.db.version import bump_epoch, graph_version
 from hflineage.errors import (
     ConfigError,
     DatabaseError,
@@ -203,9 +204,10 @@ def known_rejects(crawl_dir: Path, rejects_dirs: Sequence[Path]) -> list[Path]:
 def reset_graph(driver: neo4j.Driver, database: str, *, crawl_dir: Path,
                 rejects_dirs: Sequence[Path], confirm: Confirm,
                 instance: ManagedNeo4j | None = None) -> ResetResult:
-    """Delete every node (LoadRuns included), run ``db init``, and remove the crawl checkpoints
-    in ``crawl_dir``; rejects files stay. ``instance`` (the managed server) adds its load lock
-    and clears an interrupted restore. Nothing changes unless ``confirm`` says yes."""
+    """Delete every node (LoadRuns included), run ``db init``, bump the graph epoch past the one
+    read before the wipe, and remove the crawl checkpoints in ``crawl_dir``; rejects files stay.
+    ``instance`` (the managed server) adds its load lock and clears an interrupted restore.
+    Nothing changes unless ``confirm`` says yes."""
     guard = (no_load_running(instance.load_lock_file, "reset") if instance
              else contextlib.nullcontext())
     with guard:
@@ -214,8 +216,10 @@ def reset_graph(driver: neo4j.Driver, database: str, *, crawl_dir: Path,
         if not confirm(f"Delete all {nodes:,} nodes of database {database!r} (LoadRuns "
                        f"included) and {len(checkpoints)} crawl checkpoint(s)?"):
             raise NotConfirmedError("nothing was changed")
+        epoch = graph_version(driver, database).epoch
         wipe_database(driver, database)
         init_schema(driver, database)
+        bump_epoch(driver, database, at_least=epoch)
         for folder in checkpoints:
             _remove_checkpoint(folder)
         if instance is not None:
@@ -277,7 +281,8 @@ def restore_graph(instance: ManagedNeo4j, file: Path, *, database: str = "neo4j"
     """Replace the managed graph with FILE's. Asks ``confirm`` when the graph holds data; refused
     while a load runs and for a schema newer than this hflineage's. From the server's stop until
     the restored counts match the manifest, a marker makes every command refuse the graph, so an
-    interrupted restore never reads as complete; FILE is only read."""
+    interrupted restore never reads as complete; FILE is only read. A complete restore bumps the
+    graph epoch past both the replaced graph's and the restored one's."""
     file = Path(file)
     manifest = read_manifest(file)
     if manifest.schema_version is not None and manifest.schema_version > SCHEMA_VERSION:
@@ -288,7 +293,7 @@ def restore_graph(instance: ManagedNeo4j, file: Path, *, database: str = "neo4j"
     began = time.monotonic()
     with no_load_running(instance.load_lock_file, "restore"):
         instance.start(timeout=start_timeout)
-        held = _data_nodes(instance, database)
+        held, epoch = _data_nodes(instance, database)
         question = (f"Replace the graph of database {database!r} ({held:,} nodes) with "
                     f"{file}'s?" if held is not None else
                     f"Database {database!r} cannot be read; replace it with {file}'s graph?")
@@ -302,23 +307,25 @@ def restore_graph(instance: ManagedNeo4j, file: Path, *, database: str = "neo4j"
                      f"--from-path={work}", "--overwrite-destination=true")
         with instance.driver() as drv:
             counts = graph_counts(drv, database)
-        if counts != manifest.counts:
-            raise RestoreIncompleteError(
-                f"the restored graph holds {counts['nodes']:,} nodes and "
-                f"{counts['relationships']:,} relationships, the dump's manifest "
-                f"{manifest.counts['nodes']:,} and {manifest.counts['relationships']:,}; "
-                f"{file} is unchanged: restore it again")
+            if counts != manifest.counts:
+                raise RestoreIncompleteError(
+                    f"the restored graph holds {counts['nodes']:,} nodes and "
+                    f"{counts['relationships']:,} relationships, the dump's manifest "
+                    f"{manifest.counts['nodes']:,} and {manifest.counts['relationships']:,}; "
+                    f"{file} is unchanged: restore it again")
+            bump_epoch(drv, database, at_least=epoch)
         instance.restore_marker.unlink()
     return RestoreResult(file, time.monotonic() - began, manifest)
 
 
-def _data_nodes(instance: ManagedNeo4j, database: str) -> int | None:
-    """Nodes other than the schema node, or None when the database cannot be read."""
+def _data_nodes(instance: ManagedNeo4j, database: str) -> tuple[int | None, int]:
+    """Nodes other than the schema and epoch nodes, and the graph epoch; (None, 0) when the
+    database cannot be read (the token a bump draws still keeps the next version new)."""
     try:
         with instance.driver() as drv:
-            return data_node_count(drv, database)
+            return data_node_count(drv, database), graph_version(drv, database).epoch
     except (DatabaseError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
-        return None
+        return None, 0
 
 
 def _offline(instance: ManagedNeo4j, start_timeout: float, *args: str) -> None:

@@ -1,8 +1,9 @@
 """A graph's fingerprint: counts per label and type plus a hash of ids, edges and properties.
 
 Two graphs with equal fingerprints hold the same nodes, relationships and property values.
-Bookkeeping that differs by nature between loads (``LoadRun`` and ``Schema`` nodes, load-run ids and
-timestamps written on data) is left out, so a clean load and a crashed-then-rerun load compare.
+Bookkeeping that differs by nature between loads (``LoadRun``, ``Schema`` and ``GraphEpoch`` nodes,
+load-run ids and timestamps written on data) is left out, so a clean load and a crashed-then-rerun
+load compare.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hflineage.cypher import statement
 
 VOLATILE = frozenset({"loadRun", "lastLoadRun", "firstLoadRun", "loadedAt", "updatedAt",
                       "createdInRun", "runId"})
-SKIP_LABELS = ("LoadRun", "Schema")
+SKIP_LABELS = ("LoadRun", "Schema", "GraphEpoch")
 
 
 @dataclass(frozen=True)

@@ -77,5 +77,5 @@ def wipe_database(driver: neo4j.Driver, database: str = "neo4j") -> None:
 
 
 def data_node_count(driver: neo4j.Driver, database: str = "neo4j") -> int:
-    """Nodes other than the ``(:Schema)`` node."""
+    """Nodes other than the ``(:Schema)`` and ``(:GraphEpoch)`` nodes."""
     return _count(driver, database, "read/count_data_nodes")

@@ -33,6 +33,7 @@ from hflineage.db.admin import MANIFEST, dump_graph, read_manifest, restore_grap
 from hflineage.db.fingerprint import Fingerprint, fingerprint
 from hflineage.db.runtime import ManagedNeo4j
 from hflineage.db.schema import init_schema, wipe_database
+from hflineage.db.version import GraphVersion, graph_version
 from hflineage.errors import GraphBusyError, RuntimeUnavailableError
 from hflineage.loader import load_leaderboard, load_snapshot
 from hflineage.synth import generate
@@ -65,6 +66,10 @@ class Own:
     def fingerprint(self) -> Fingerprint:
         with self.driver() as drv:
             return fingerprint(drv)
+
+    def version(self) -> GraphVersion:
+        with self.driver() as drv:
+            return graph_version(drv)
 
     def count(self, cypher: str) -> int:
         with self.driver() as drv:
@@ -160,8 +165,10 @@ def test_dump_reset_restore_gives_the_same_graph(own: Own, dumped: Dumped) -> No
     assert "removed 1 crawl checkpoint" in reset.stdout
     assert "kept rejects" in reset.stdout and str(crawl) in reset.stdout
     assert sorted(p.name for p in crawl.iterdir()) == ["rejects.jsonl"]
-    assert own.count("MATCH (n) WHERE NOT n:Schema RETURN count(n)") == 0
+    assert own.count("MATCH (n) WHERE NOT n:Schema AND NOT n:GraphEpoch RETURN count(n)") == 0
     assert own.count("MATCH (s:Schema) RETURN count(s)") == 1
+    after_reset = own.version()
+    assert after_reset.epoch >= 1 and after_reset.run_id is None
     assert own.count("SHOW CONSTRAINTS YIELD name WHERE name = 'model_key' RETURN count(*)") == 1
 
     restored = own.cli("db", "restore", str(dumped.file))  # an empty graph: nothing to ask
@@ -169,6 +176,8 @@ def test_dump_reset_restore_gives_the_same_graph(own: Own, dumped: Dumped) -> No
     assert "restored" in restored.stdout and "note:" not in restored.stdout
     assert own.fingerprint() == dumped.expected
     assert not own.inst.restore_marker.exists() and sha(dumped.file) == dumped.sha
+    after_restore = own.version()  # past the reset's epoch, though the dump holds none
+    assert after_restore.epoch == after_reset.epoch + 1 and after_restore.run_id is not None
 
     again = own.cli("db", "restore", str(dumped.file))  # non-empty now: asks, no terminal
     assert again.returncode == 1 and "pass --yes" in again.stderr and "Replace" in again.stderr
@@ -361,7 +370,8 @@ def test_paper_2024_survives_dump_reset_restore(own: Own, shared_data: Path, tmp
         timings[step] = time.monotonic() - t0
         assert proc.returncode == 0, proc.stderr
         if step == "reset":
-            assert own.count("MATCH (n) WHERE NOT n:Schema RETURN count(n)") == 0
+            assert own.count("MATCH (n) WHERE NOT n:Schema AND NOT n:GraphEpoch "
+                             "RETURN count(n)") == 0
     assert own.fingerprint() == before
     size = file.stat().st_size
     print(f"\npaper-2024: {before.nodes.get('Model', 0):,} models, dump {size / 1e6:.1f} MB; "

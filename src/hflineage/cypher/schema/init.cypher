@@ -13,6 +13,7 @@ CREATE CONSTRAINT dataset_key IF NOT EXISTS FOR (d:Dataset) REQUIRE d.key IS UNI
 CREATE CONSTRAINT benchmark_key IF NOT EXISTS FOR (b:Benchmark) REQUIRE b.key IS UNIQUE;
 CREATE CONSTRAINT loadrun_id IF NOT EXISTS FOR (r:LoadRun) REQUIRE r.id IS UNIQUE;
 CREATE CONSTRAINT schema_version IF NOT EXISTS FOR (s:Schema) REQUIRE s.version IS UNIQUE;
+CREATE CONSTRAINT graph_epoch_id IF NOT EXISTS FOR (e:GraphEpoch) REQUIRE e.id IS UNIQUE;
 CREATE INDEX derived_relation IF NOT EXISTS FOR ()-[d:DERIVED_FROM]-() ON (d.relation);
 // Search (the explorer's `/`): model ids and organization, architecture and contributor names,
 // case-insensitive (the default analyzer lowercases). It populates in the background.
