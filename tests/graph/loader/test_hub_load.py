@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from hflineage.cli import cli
+from hflineage.db.version import graph_version
 from hflineage.loader import load_model_records
 from hflineage.loader.write.events import fold_renamed
 from tests.support.hub import FAMILY_ROOT, fixture_commits, fixture_models, ids
@@ -114,8 +115,11 @@ def test_refresh_folds_a_rename_into_the_live_model_and_marks_a_deletion(
     assert run(hub, tmp_path, "--family", FAMILY_ROOT, "--with-commits").exit_code == 0
     hub.rename("alice/base-7b-chat", "alice/base-7b-chat-v1")
     hub.delete("carol/base-7b-lora")
+    before = graph_version(graph, database)
     result = run(hub, tmp_path, "--refresh")
     assert result.exit_code == 0, result.output
+    after = graph_version(graph, database)  # the renames and deletions came after the run
+    assert after.epoch == before.epoch + 1 and after.run_id != before.run_id
     assert "(1 renamed, 1 deleted)" in result.output
     live = rows(graph, database, "MATCH (m:Model) WHERE 'alice/base-7b-chat' IN m.aliases "
                                  "RETURN m.id AS id, m.stub AS stub, m.deleted AS deleted")

@@ -10,6 +10,7 @@ import neo4j
 
 from hflineage.cypher import statement
 from hflineage.db.lock import load_lock
+from hflineage.db.version import bump_epoch
 from hflineage.loader.normalize.ids import key_of
 from hflineage.loader.sources.crawl import Crawl, read_jsonl
 from hflineage.loader.sources.hub import CrawlSpec
@@ -22,8 +23,9 @@ from hflineage.loader.write.stages import run_stages
 def load_crawl(driver: neo4j.Driver, crawl: Crawl, *, database: str,
                rejects: Path | str | None = None, batch_size: int = 5000,
                progress: bool = False, lock: Path | None = None) -> LoadSummary:
-    """Load a fetched crawl in one Hub LoadRun, then apply its renames and deletions, holding
-    ``lock`` (the managed server's load lock) throughout."""
+    """Load a fetched crawl in one Hub LoadRun, then apply its renames and deletions (and bump
+    the graph epoch, so the graph version changes after them too), holding ``lock`` (the
+    managed server's load lock) throughout."""
     folder = crawl.folder
     with load_lock(lock):
         summary = run_stages(driver, snapshot_stages(folder, "hub"), source="hub",
@@ -34,6 +36,7 @@ def load_crawl(driver: neo4j.Driver, crawl: Crawl, *, database: str,
                              {"id": summary.run_id, "at": crawl.state.started_at,
                               "scope": crawl.spec.scope()}, database_=database)
         apply_events(driver, database, folder, batch_size)
+        bump_epoch(driver, database)  # the events land after the run finished: a new version
     crawl.mark("loaded")
     return summary
 
