@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import neo4j
 
-from hflineage.analytics.queries import read_records
 from hflineage.cypher import statement
 
 
@@ -36,6 +35,9 @@ class GraphVersion:
 def graph_version(driver: neo4j.Driver, database: str = "neo4j",
                   timeout: float | None = None) -> GraphVersion:
     """The graph's version now (one small read)."""
+    # Imported here: the loader bumps the epoch, and analytics imports the loader.
+    from hflineage.analytics.queries import read_records
+
     row = read_records(driver, "read/graph_version", None, database, timeout)[0]
     return GraphVersion(epoch=int(row["epoch"]), token=row["token"], run_id=row["runId"],
                         run_finished_at=row["runFinishedAt"], run_status=row["runStatus"])
