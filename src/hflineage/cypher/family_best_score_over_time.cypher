@@ -3,18 +3,29 @@
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $maxDepth: int = 10 -- generations to follow (at most 32)
+// $architecture: str = null -- only family members (the root too) with this architecture (exact name); null: every architecture
+// $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only family members (the root too) of this licence category (no licence: unknown); null: every category
+// $since: str = null -- first creation month of the family member, YYYY-MM; null: no lower bound (when set, members without createdAt are left out)
+// $until: str = null -- last creation month of the family member, YYYY-MM; null: no upper bound (when set, members without createdAt are left out)
+// $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: members reached from the root by a chain whose every edge has it (the root itself always is one); null: every relation
 // returns: leaderboard, month, scoredModels, monthBest, familyBest, bestModel
 // familyBest is the best score of any family member created up to that month, on the row's board.
+// The filters choose the members (undated members never count: a month is a creation month).
 MATCH (r:Model {key: toLower($model)})
 CALL (r) {
   RETURN r AS member
   UNION
-  MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
+  MATCH p = ANY SHORTEST
+    (r)<-[e:DERIVED_FROM WHERE $relation IS NULL OR e.relation = $relation]-{1,32}(d)
   WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
   RETURN d AS member
 }
 MATCH (member)-[s:SCORED]->(b:Benchmark {name: $benchmark})
 WHERE member.createdAt IS NOT NULL AND ($leaderboard IS NULL OR b.leaderboard = $leaderboard)
+  AND ($architecture IS NULL OR EXISTS { (member)-[:HAS_ARCHITECTURE]->(:Architecture {name: $architecture}) })
+  AND ($licenseCategory IS NULL OR coalesce(head([(member)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unknown') = $licenseCategory)
+  AND ($since IS NULL OR substring(toString(member.createdAt), 0, 7) >= $since)
+  AND ($until IS NULL OR substring(toString(member.createdAt), 0, 7) <= $until)
 WITH b.leaderboard AS leaderboard, substring(toString(member.createdAt), 0, 7) AS month,
      member.id AS model, s.score AS score
 ORDER BY leaderboard, month, score DESC, model

@@ -1,6 +1,10 @@
 // Size–accuracy frontier: parameters against score for every scored model, with the Pareto front marked overall, per architecture and as it stood when the model was released.
 // $benchmark: enum(Average|ARC|HellaSwag|MMLU|TruthfulQA|Winogrande|GSM8K|IFEval|BBH|MATH Lvl 5|GPQA|MUSR|MMLU-PRO) = 'Average' -- a benchmark name
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
+// $architecture: str = null -- only scored models with this architecture (the architecture column: the model's own, else its parent's; exact name); null: every architecture
+// $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only scored models of this licence category (no licence: unknown); null: every category
+// $since: str = null -- first creation month of the scored model, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
+// $until: str = null -- last creation month of the scored model, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
 // returns: leaderboard, model, architecture, parameters, score, month, onFront, onArchitectureFront, onFrontWhenReleased
 // A model is on a front when every other model there with at most as many parameters scores lower
 // (of models equal in both, the first by id). onFront compares all scored models;
@@ -8,19 +12,26 @@
 // model's month or earlier (null when its creation date is unknown; undated models are nobody's
 // rivals there). Architecture is the model's own, else its parent's. Every front is per board:
 // a model's rivals are the models scored on the same leaderboard. Models whose parameter count is
-// flagged (parametersFlag) are left out: they are not real points.
+// flagged (parametersFlag) are left out: they are not real points. Every front is recomputed among
+// the models the filters keep: a model left out is nobody's rival, so a filtered front is the
+// front of that subset, not the overall front cut down.
 MATCH (b:Benchmark {name: $benchmark})
 WHERE $leaderboard IS NULL OR b.leaderboard = $leaderboard
 // One board at a time (grouping the points by board in one pipeline ran out of transaction memory).
 CALL (b) {
   MATCH (m:Model)-[s:SCORED]->(b)
   WHERE m.parameters > 0 AND m.parametersFlag IS NULL AND NOT coalesce(m.deleted, false)
+    AND ($licenseCategory IS NULL OR coalesce(head([(m)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unknown') = $licenseCategory)
+    AND ($since IS NULL OR substring(toString(m.createdAt), 0, 7) >= $since)
+    AND ($until IS NULL OR substring(toString(m.createdAt), 0, 7) <= $until)
   WITH m, max(s.score) AS score
   WITH m, score,
        coalesce(head([(m)-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]),
                 head([(m)-[:DERIVED_FROM]->()-[:HAS_ARCHITECTURE]->(a:Architecture) | a.name]))
          AS architecture,
        substring(toString(m.createdAt), 0, 7) AS month
+  WHERE $architecture IS NULL OR architecture = $architecture
+  WITH m, score, architecture, month
   ORDER BY m.parameters, score DESC, m.id
   WITH collect({m: m, score: score, architecture: architecture, month: month}) AS points,
        collect(DISTINCT month) AS months
