@@ -1,6 +1,11 @@
 // Openness spectrum: licence category and gating of base models against derivative activity and contributors.
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
 // $byGating: bool = true -- one row per licence category and gating state; false: per licence category
+// $architecture: str = null -- only base models with this architecture (exact name); null: every architecture
+// $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown), so only that category's rows; null: every category
+// $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
+// $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
+// $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: derivatives reached from a base model through chains whose every edge has it (direct ones by such an edge); null: every relation
 // returns: licenseCategory, gated, baseModels, basesWithDerivatives, directDerivatives, transitiveDerivatives, derivativesPerBase, derivativesPerDerivedBase, meanBaseContributors, derivativeContributors
 // Base models are models without a parent (deleted ones left out; stubs count). A base without a
 // licence is 'unknown'; gated is false, auto, manual or unknown (no source said), and null when
@@ -9,6 +14,10 @@
 // basesWithDerivatives. Contributors exclude bots.
 MATCH (r:Model)
 WHERE NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
+  AND ($architecture IS NULL OR EXISTS { (r)-[:HAS_ARCHITECTURE]->(:Architecture {name: $architecture}) })
+  AND ($licenseCategory IS NULL OR coalesce(head([(r)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unknown') = $licenseCategory)
+  AND ($since IS NULL OR substring(toString(r.createdAt), 0, 7) >= $since)
+  AND ($until IS NULL OR substring(toString(r.createdAt), 0, 7) <= $until)
 WITH r, coalesce(head([(r)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unknown')
           AS licenseCategory,
      CASE WHEN $byGating THEN toString(coalesce(r.gated, 'unknown')) END AS gated,
@@ -16,7 +25,7 @@ WITH r, coalesce(head([(r)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unkno
              RETURN DISTINCT c } AS baseContributors
 CALL (r) {
   WITH r WHERE EXISTS { (r)<-[:DERIVED_FROM]-() }
-  MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
+  MATCH p = ANY SHORTEST (r)<-[e:DERIVED_FROM WHERE $relation IS NULL OR e.relation = $relation]-{1,32}(d)
   WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
   RETURN count(CASE WHEN length(p) = 1 THEN d END) AS direct, count(d) AS transitive,
          collect(CASE WHEN length(p) = 1 THEN d END) AS children

@@ -2,6 +2,11 @@
 // $limit: int = 25 -- architectures to return; the row of models with no architecture comes after them, outside the limit
 // $maxDepth: int = 10 -- deepest generation counted as a derivative (at most 32)
 // $rankBy: enum(derivatives|contributors|commits) = derivatives -- the column architectures are ranked by
+// $architecture: str = null -- only base models with this architecture (exact name), and only that architecture's row; null: every architecture
+// $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown); null: every category
+// $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
+// $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
+// $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: derivatives reached from a base model through chains whose every edge has it, the relation columns counting edges of this relation only; null: every relation
 // returns: architecture, baseModels, derivatives, contributors, commits, derivativeOrganizations, outsideOrgShare, directDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation, finetunes, adapters, quantized, merges, unknownRelation
 // One row per architecture. A base model is a model without a parent (stubs included, deleted
 // models excluded); derivatives are its descendants up to $maxDepth generations, each attributed
@@ -14,10 +19,15 @@
 // whose organizations are both known.
 MATCH (r:Model)
 WHERE NOT (r)-[:DERIVED_FROM]->() AND NOT coalesce(r.deleted, false)
+  AND ($architecture IS NULL OR EXISTS { (r)-[:HAS_ARCHITECTURE]->(:Architecture {name: $architecture}) })
+  AND ($licenseCategory IS NULL OR coalesce(head([(r)-[:LICENSED_UNDER]->(l:License) | l.category]), 'unknown') = $licenseCategory)
+  AND ($since IS NULL OR substring(toString(r.createdAt), 0, 7) >= $since)
+  AND ($until IS NULL OR substring(toString(r.createdAt), 0, 7) <= $until)
 OPTIONAL MATCH (r)-[:HAS_ARCHITECTURE]->(a:Architecture)
+WHERE $architecture IS NULL OR a.name = $architecture
 CALL (r) {
   WITH r WHERE EXISTS { (r)<-[:DERIVED_FROM]-() }
-  MATCH p = ANY SHORTEST (r)<-[:DERIVED_FROM]-{1,32}(d)
+  MATCH p = ANY SHORTEST (r)<-[e:DERIVED_FROM WHERE $relation IS NULL OR e.relation = $relation]-{1,32}(d)
   WHERE length(p) <= $maxDepth AND NOT coalesce(d.deleted, false)
   RETURN d, length(p) AS depth
   UNION
@@ -26,8 +36,10 @@ CALL (r) {
 WITH a.name AS architecture, r, d, depth,
      head([(r)<-[:PUBLISHED]-(o:Organization) | o.key]) AS rootOrg,
      head([(d)<-[:PUBLISHED]-(o:Organization) | o.key]) AS derivativeOrg,
-     [(d)-[e:DERIVED_FROM]->() | e.relation] AS relations,
-     [(d)-[e:DERIVED_FROM]->(r) | e.relation] AS rootRelations
+     [(d)-[e:DERIVED_FROM]->() WHERE $relation IS NULL OR e.relation = $relation | e.relation]
+       AS relations,
+     [(d)-[e:DERIVED_FROM]->(r) WHERE $relation IS NULL OR e.relation = $relation | e.relation]
+       AS rootRelations
 WITH architecture,
      count(DISTINCT r) AS baseModels,
      collect(DISTINCT d) AS derivatives,
