@@ -6,6 +6,7 @@ and every Hub-provided string is HTML-escaped (in tables, sentences and chart la
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib.util
 import numbers
@@ -574,6 +575,162 @@ def _lineage_page(sub: Subgraph, root: str, out: Path) -> str | None:
     return name
 
 
+Query = Callable[..., pd.DataFrame]
+
+
+class Inputs:
+    """What several sections read, each read once: coverage, derivative counts, the top base
+    models and the roots of the largest families. ``q(name, **params)`` runs a named query."""
+
+    def __init__(self, q: Query, benchmark: str = "Average", families: int = 5) -> None:
+        self.q, self.benchmark, self.families = q, benchmark, families
+
+    @functools.cached_property
+    def cov(self) -> Coverage:
+        return Coverage.of(self.q("coverage"))
+
+    @functools.cached_property
+    def counts(self) -> pd.Series:
+        return self.q("derivative_counts").iloc[0]
+
+    @functools.cached_property
+    def growth(self) -> pd.DataFrame:
+        return self.q("growth_per_month")
+
+    @functools.cached_property
+    def bases(self) -> pd.DataFrame:
+        return self.q("top_base_models", limit=max(4 * self.families, 20))
+
+    @functools.cached_property
+    def roots(self) -> list[str]:
+        return list(self.bases[self.bases["isRoot"].astype(bool)]["model"].head(self.families))
+
+
+def new_contributors_section(df: pd.DataFrame, cov: Coverage) -> Section:
+    """New human contributors (by first commit) and new publishing organizations (by first
+    dated model) per month, from ``growth_per_month``."""
+    fig = _fig("New human contributors and publishing organizations per month",
+               barmode="group", yaxis_title="new per month")
+    if not df.empty:
+        fig.add_bar(x=df["month"], y=df["newContributors"], name="new human contributors")
+        fig.add_bar(x=df["month"], y=df["newOrganizations"], name="new organizations")
+    if df.empty or not (df["newContributors"].sum() or df["newOrganizations"].sum()):
+        sentence = "No dated commit or dated model is loaded."
+    else:
+        people, orgs = _top(df, "newContributors"), _top(df, "newOrganizations")
+        sentence = (f"{_n(int(df['newContributors'].sum()))} human contributors (dated by their "
+                    f"first commit) and {_n(int(df['newOrganizations'].sum()))} publishing "
+                    "organizations (dated by their first dated model) appeared; most new "
+                    f"contributors in {people['month']} ({_n(people['newContributors'])}), "  # type: ignore[index]
+                    f"most new organizations in {orgs['month']} "  # type: ignore[index]
+                    f"({_n(orgs['newOrganizations'])}).")  # type: ignore[index]
+    table = df[["month", "newContributors", "newOrganizations", "totalContributors",
+                "totalOrganizations"]] if not df.empty else df
+    return Section("new_contributors_per_month", "New contributors and organizations per month",
+                   sentence, table, fig, coverage=f"{cov.models('commits')}; "
+                   f"{cov.models('organization')}")
+
+
+def _growth(i: Inputs) -> list[Section]:
+    return [growth_section(i.growth, i.cov)]
+
+
+def _new_contributors(i: Inputs) -> list[Section]:
+    return [new_contributors_section(i.growth, i.cov)]
+
+
+def _architectures(i: Inputs) -> list[Section]:
+    return [architectures_section(i.q("top_architectures", limit=1_000_000), i.counts)]
+
+
+def _base_models(i: Inputs) -> list[Section]:
+    return [replace(base_models_section(i.bases), coverage=i.cov.parents())]
+
+
+def _activity(i: Inputs) -> list[Section]:
+    return [replace(activity_section(i.q("derivatives_per_month"), i.counts),
+                    coverage=i.cov.derivatives("createdAt"))]
+
+
+def _size(i: Inputs) -> list[Section]:
+    return [size_section(i.q("size_ratio_pairs", tolerance=SIZE_TOLERANCE),
+                         i.q("size_ratio_per_hop", tolerance=SIZE_TOLERANCE),
+                         i.q("size_ratio_to_root", tolerance=SIZE_TOLERANCE), i.cov)]
+
+
+def _scores(i: Inputs) -> list[Section]:
+    return score_sections(i.q, i.benchmark, i.roots)
+
+
+def _contributors(i: Inputs) -> list[Section]:
+    return [replace(contributors_section(i.q("contributors_per_model"),
+                                         i.q("contributor_summary")),
+                    coverage=i.cov.models("commits"))]
+
+
+def _top_contributors(i: Inputs) -> list[Section]:
+    df = i.q("top_contributors", limit=50)
+    return [simple_section("top_contributors", "Top contributors", df, _sentence_first(
+        df, lambda r: f"{r['contributor']} committed to the most models ({_n(r['models'])}).",
+        "No commits are loaded."), bar=("contributor", "models"),
+        coverage=i.cov.models("commits"))]
+
+
+def _popularity(i: Inputs) -> list[Section]:
+    df = i.q("popularity_vs_parent")
+    return [simple_section("popularity_vs_parent", "Likes and downloads of derivatives against "
+                           "their parents", df, _sentence_first(
+                               df, lambda r: "Median downloads, child against parent: "
+                               + ", ".join(f"{p.relation} {_n(p.medianChildDownloads)} vs "
+                                           f"{_n(p.medianParentDownloads)}"
+                                           for p in df.itertuples()) + ".",
+                               "No parent–child pair has download counts."),
+                           coverage=i.cov.derivatives("downloads"))]
+
+
+def _first_derivative(i: Inputs) -> list[Section]:
+    return [first_derivative_section(i.q("time_to_first_derivative", limit=1_000_000), i.cov)]
+
+
+def _org_flows(i: Inputs) -> list[Section]:
+    df = i.q("org_flows", limit=200)
+    return [simple_section("org_flows", "Cross-organization flows", df, _sentence_first(
+        df, lambda r: f"The largest flow: {r['toOrganization']} published "
+        f"{_n(r['derivatives'])} derivatives of {r['fromOrganization']}'s models.",
+        "No derivative crosses organizations."), bar=None,
+        coverage=i.cov.models("organization"))]
+
+
+def _openness(i: Inputs) -> list[Section]:
+    return [openness_section(i.q("openness_spectrum"), i.q("openness_spectrum", byGating=False),
+                             i.cov)]
+
+
+def _datasets(i: Inputs) -> list[Section]:
+    df = i.q("top_datasets", limit=50)
+    return [simple_section("top_datasets", "Most-used training datasets", df, _sentence_first(
+        df, lambda r: f"{r['dataset']} is declared by the most models ({_n(r['models'])}).",
+        "No model declares a training dataset."), bar=("dataset", "models"),
+        coverage=i.cov.models("datasets"))]
+
+
+def _graph_stats(i: Inputs) -> list[Section]:
+    return [simple_section("graph_stats", "Graph statistics", i.q("graph_stats"),
+                           "Counts per label and relationship type, stubs, deleted models and "
+                           "load runs (with rejected records).")]
+
+
+#: Every section of the report, in order, by group: each group reads through ``Inputs.q`` only,
+#: so the report and the explorer's dashboards (which pass a filtered, cached ``q``) draw the same.
+SECTIONS: dict[str, Callable[[Inputs], list[Section]]] = {
+    "growth": _growth, "new_contributors": _new_contributors, "architectures": _architectures,
+    "base_models": _base_models, "activity": _activity, "size": _size, "scores": _scores,
+    "contributors": _contributors, "top_contributors": _top_contributors,
+    "popularity": _popularity, "first_derivative": _first_derivative, "org_flows": _org_flows,
+    "openness": _openness, "datasets": _datasets, "graph_stats": _graph_stats,
+}
+
+
 def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = None,
             benchmark: str = "Average", families: int = 5,
             timeout: float | None = None) -> list[Section]:
@@ -582,57 +739,12 @@ def collect(driver: neo4j.Driver, database: str = "neo4j", out: Path | None = No
     def q(name: str, **params: Any) -> pd.DataFrame:
         return run_query(driver, name, params, database, timeout)
 
-    bases = q("top_base_models", limit=max(4 * families, 20))
-    roots = bases[bases["isRoot"].astype(bool)]["model"].head(families).tolist()
-    flows = q("org_flows", limit=200)
-    datasets = q("top_datasets", limit=50)
-    cov = Coverage.of(q("coverage"))
-    popularity = q("popularity_vs_parent")
-    stats = q("graph_stats")
-    contributors = q("top_contributors", limit=50)
-    counts = q("derivative_counts").iloc[0]
-    sections = [
-        growth_section(q("growth_per_month"), cov),
-        architectures_section(q("top_architectures", limit=1_000_000), counts),
-        replace(base_models_section(bases), coverage=cov.parents()),
-        replace(activity_section(q("derivatives_per_month"), counts),
-                coverage=cov.derivatives("createdAt")),
-        size_section(q("size_ratio_pairs", tolerance=SIZE_TOLERANCE),
-                     q("size_ratio_per_hop", tolerance=SIZE_TOLERANCE),
-                     q("size_ratio_to_root", tolerance=SIZE_TOLERANCE), cov),
-        *score_sections(q, benchmark, roots),
-        replace(contributors_section(q("contributors_per_model"), q("contributor_summary")),
-                coverage=cov.models("commits")),
-        simple_section("top_contributors", "Top contributors", contributors,
-                       _sentence_first(contributors, lambda r: (
-                           f"{r['contributor']} committed to the most models "
-                           f"({_n(r['models'])})."), "No commits are loaded."),
-                       bar=("contributor", "models"), coverage=cov.models("commits")),
-        simple_section("popularity_vs_parent", "Likes and downloads of derivatives against "
-                       "their parents", popularity, _sentence_first(
-                           popularity, lambda r: "Median downloads, child against parent: "
-                           + ", ".join(f"{p.relation} {_n(p.medianChildDownloads)} vs "
-                                       f"{_n(p.medianParentDownloads)}"
-                                       for p in popularity.itertuples()) + ".",
-                           "No parent–child pair has download counts."),
-                       coverage=cov.derivatives("downloads")),
-        first_derivative_section(q("time_to_first_derivative", limit=1_000_000), cov),
-        simple_section("org_flows", "Cross-organization flows", flows, _sentence_first(
-            flows, lambda r: f"The largest flow: {r['toOrganization']} published "
-            f"{_n(r['derivatives'])} derivatives of {r['fromOrganization']}'s models.",
-            "No derivative crosses organizations."), bar=None,
-            coverage=cov.models("organization")),
-        openness_section(q("openness_spectrum"), q("openness_spectrum", byGating=False), cov),
-        simple_section("top_datasets", "Most-used training datasets", datasets, _sentence_first(
-            datasets, lambda r: f"{r['dataset']} is declared by the most models "
-            f"({_n(r['models'])}).", "No model declares a training dataset."),
-            bar=("dataset", "models"), coverage=cov.models("datasets")),
-    ]
-    if out is not None:
-        sections.append(family_sections(driver, database, roots, out, timeout))
-    sections.append(simple_section("graph_stats", "Graph statistics", stats,
-                                   "Counts per label and relationship type, stubs, deleted "
-                                   "models and load runs (with rejected records)."))
+    inputs = Inputs(q, benchmark, families)
+    sections: list[Section] = []
+    for key, build in SECTIONS.items():
+        if key == "graph_stats" and out is not None:
+            sections.append(family_sections(driver, database, inputs.roots, out, timeout))
+        sections += build(inputs)
     return sections
 
 
@@ -712,15 +824,23 @@ def _state_missing(fig: go.Figure) -> None:
                 trace[attr] = _stated(trace[attr])
 
 
-def _section_html(s: Section, csv: str) -> str:
-    parts = [f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>']
-    if s.figure is not None:
+def finish_figure(s: Section) -> go.Figure | None:
+    """The section's chart as shown: missing labels stated, the coverage as its subtitle (the
+    report and the explorer's dashboards show it so). Idempotent."""
+    if s.figure is not None and not s.figure.layout.meta:
         _state_missing(s.figure)
         if s.coverage:
             lines = textwrap.wrap(f"Coverage: {s.coverage}", 140)
             s.figure.update_layout(title_subtitle_text="<br>".join(map(_esc, lines)),
                                    margin_t=70 + 16 * len(lines))
-        parts.append(s.figure.to_html(full_html=False, include_plotlyjs=False,
+        s.figure.update_layout(meta={"finished": True})
+    return s.figure
+
+
+def _section_html(s: Section, csv: str) -> str:
+    parts = [f'<section id="{s.key}"><h2>{html.escape(s.title)}</h2>']
+    if (fig := finish_figure(s)) is not None:
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=False,
                                       config={"displaylogo": False, "responsive": True}))
     parts.append(f'<p class="what">{html.escape(s.sentence)}'
                  + (f' <span class="coverage">Coverage: {html.escape(s.coverage)}.</span>'

@@ -6,7 +6,8 @@ query runner with the driver the caller owns.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from hflineage.analytics import output
+from hflineage.analytics.dashboard import QueryMemo
 from hflineage.analytics.queries import bind_query, run_query
 from hflineage.cypher import load, registry
 from hflineage.errors import (
@@ -39,8 +41,9 @@ from hflineage.errors import (
     QueryParameterError,
     QueryTimeoutError,
 )
-from hflineage.explore import forms, graph
+from hflineage.explore import dashboard, forms, graph
 from hflineage.explore.architecture import ArchitectureView
+from hflineage.explore.cache import VersionedCache
 from hflineage.explore.charts import plotly_js, plotly_style_ids, plotly_stylesheet
 from hflineage.explore.console import Console
 from hflineage.explore.contributor import ContributorView
@@ -89,6 +92,7 @@ def templates() -> jinja2.Environment:
                                   viz_templates()])  # the lineage panel, shared with viz
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals["plotly_style_ids"] = plotly_style_ids  # see explore.charts.plotly_css
+    dashboard.register(env)
     return env
 
 
@@ -158,14 +162,21 @@ class _Explorer:
 def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float | None = None,
                token: str | None = None, uri: str | None = None,
                limit: ReadLimit | None = None,
-               hosts: Collection[str] = LOOPBACK_HOSTS) -> Starlette:
+               hosts: Collection[str] = LOOPBACK_HOSTS,
+               cache: VersionedCache | None = None,
+               dashboard_wait: float = dashboard.WAIT_SECONDS) -> Starlette:
     """The explorer over ``driver`` (owned by the caller). With ``token``, every page but
     ``/healthz`` needs it (see :class:`~hflineage.explore.security.TokenGate`); without one,
     only requests addressed to ``hosts`` are answered (:class:`HostGate`).
 
     ``limit`` bounds the requests reading at once (default :class:`ReadLimit`); while Neo4j
-    (at ``uri``, named on the error page) is unreachable, pages answer 503."""
+    (at ``uri``, named on the error page) is unreachable, pages answer 503. The dashboards'
+    results are kept in ``cache`` (one per app by default, its workers stopped with the app)."""
     ex = _Explorer(driver, database, timeout)
+    owned = cache is None
+    results = cache or VersionedCache()
+    boards = dashboard.DashboardView(driver, database, timeout, ex.pages, results, QueryMemo(),
+                                     dashboard_wait)
     finder = SearchPages(driver, database, timeout, ex.pages)
     middleware = [Middleware(SecurityHeaders)]
     if token:
@@ -189,10 +200,21 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
               ArchitectureView(driver, database, timeout, ex.pages).page),
         Route("/contributor/{kind}/{name:path}",
               ContributorView(driver, database, timeout, ex.pages).page),
+        Route("/dashboard", boards.page),
+        Route("/dashboard/{page}", boards.page),
+        Route("/api/dashboard", boards.api),
+        Route("/api/dashboard/{page}", boards.api),
         Route("/static/graph/{name}", graph.asset),
         Route("/static/plotly.min.js", plotly_js),
         Route("/static/plotly.css", plotly_stylesheet),
         Mount("/static", StaticFiles(packages=[("hflineage.explore", "static")]), name="static"),
     ]
-    return Starlette(routes=routes, middleware=middleware,
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if owned:
+            results.close(wait=False)
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers=handlers(ex.pages, uri))

@@ -15,10 +15,12 @@
     }
     window.Plotly.newPlot(chart, figure.data || [], figure.layout || {}, config);
   }
-  function drawAll() {
+  function drawIn(root) {
     if (!window.Plotly) { return; }
-    document.querySelectorAll("script.plotly-figure").forEach(draw);
+    root.querySelectorAll("script.plotly-figure").forEach(draw);
   }
+  function drawAll() { drawIn(document); }
+  window.hflineageCharts = drawIn;  // for content swapped in later (dashboard.js)
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
   } else {

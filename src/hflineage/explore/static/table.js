@@ -89,5 +89,9 @@
     show();
   }
 
-  document.querySelectorAll("table.results.sortable").forEach(setUp);
+  function setUpIn(root) {
+    root.querySelectorAll("table.results.sortable").forEach(setUp);
+  }
+  window.hflineageTables = setUpIn;  // for content swapped in later (dashboard.js)
+  setUpIn(document);
 })();
