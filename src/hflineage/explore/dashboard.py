@@ -124,7 +124,8 @@ class DashboardView(View):
         except QueryParameterError as e:
             return self._html("dashboard.html", 400, **self._context(
                 str(request.path_params.get("page", "")), None, None, [], []) | {
-                "error": str(e), "form": dict(request.query_params)})
+                "error": str(e),
+                "form": {f.name: request.query_params.get(f.name) for f in FILTERS}})
         groups = self._groups(page, filters, version)
         response = self._html("dashboard.html", 200,
                               **self._context(page, filters, version, groups, names))
