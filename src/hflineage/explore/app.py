@@ -163,7 +163,6 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
                token: str | None = None, uri: str | None = None,
                limit: ReadLimit | None = None,
                hosts: Collection[str] = LOOPBACK_HOSTS,
-               cache: VersionedCache | None = None,
                dashboard_wait: float = dashboard.WAIT_SECONDS) -> Starlette:
     """The explorer over ``driver`` (owned by the caller). With ``token``, every page but
     ``/healthz`` needs it (see :class:`~hflineage.explore.security.TokenGate`); without one,
@@ -173,8 +172,7 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
     (at ``uri``, named on the error page) is unreachable, pages answer 503. The dashboards'
     results are kept in ``cache`` (one per app by default, its workers stopped with the app)."""
     ex = _Explorer(driver, database, timeout)
-    owned = cache is None
-    results = cache or VersionedCache()
+    results = VersionedCache()
     boards = dashboard.DashboardView(driver, database, timeout, ex.pages, results, QueryMemo(),
                                      dashboard_wait)
     finder = SearchPages(driver, database, timeout, ex.pages)
@@ -213,8 +211,7 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        if owned:
-            results.close(wait=False)
+        results.close(wait=False)
 
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers=handlers(ex.pages, uri))
