@@ -2,7 +2,7 @@
 // $limit: int = 25 -- rows to return
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: direct derivatives by an edge of this relation, transitive ones through chains whose every edge has it; null: every relation
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
-// $architecture: str = null -- only base models with this architecture (exact name); null: every architecture
+// $architecture: str = null -- only base models with this architecture (exact name), shown in the architecture column; null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown); null: every category
 // $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
 // $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
