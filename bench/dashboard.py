@@ -506,6 +506,9 @@ def facts(res: dict[str, Any]) -> list[str]:
             f"organizations, {g['committedTo']:,} contributor–model links, {g['scored']:,} "
             f"SCORED links; pages {', '.join(f'{len(v)} /{k}' for k, v in s['sample'].items())}"
             f"; architecture filter {s.get('architecture')!r}"
+            + ("; load average (1 min) {:.1f} before the requests, {:.1f} after".format(
+                s["loadavg"]["before"][0], s["loadavg"]["after"][0])
+               if "after" in s.get("loadavg", {}) else "")
             + (f"; {s['dashboard_skipped']}" if "dashboard_skipped" in s else "") + ".")
     return lines
 
