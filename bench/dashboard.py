@@ -482,13 +482,16 @@ def facts(res: dict[str, Any]) -> list[str]:
         f"Measured {res['started'][:16].replace('T', ' ')} UTC on {m['cpu']}, {m['cores']} cores, "
         f"{m['ram_gb']} GB RAM, Python {m['python']}, Neo4j {m['neo4j']} (heap {mem['heap']}, "
         f"page cache {mem['pagecache']}); `hflineage serve` as a subprocess on the same machine, "
-        f"{WORKERS} concurrent clients.",
+        f"{WORKERS} concurrent clients; explorer query timeout "
+        + (f"{res['timeout']:g} s." if res.get("timeout") else
+           "its default (HFLINEAGE_QUERY_TIMEOUT, else 60 s)."),
         "Latency in ms to the last byte of the body, over the requests answered 200 (errors: "
         "any other answer); p50/p95 interpolate between closest ranks. Pages (seed "
         f"{res['seed']}): cold = a page's first request after Neo4j and the explorer started "
         "(after one primer page per route), cached = the same page again. /dashboard: one "
         "request per client and filter set (8), cold = from the first /dashboard request of a "
-        f"fresh explorer to a /dashboard answered with {PENDING}: 0 (polling /api/dashboard "
+        "fresh explorer (Neo4j not restarted: its page cache is warm from the page round) to "
+        f"a /dashboard answered with {PENDING}: 0 (polling /api/dashboard "
         f"every {POLL_EVERY} s), cached = one /dashboard right after, complete; first answer = the "
         "client's first /dashboard answer, sections still pending allowed.",
         "Serve RSS: resident memory of the `hflineage serve` process and its children, sampled "
@@ -496,21 +499,31 @@ def facts(res: dict[str, Any]) -> list[str]:
         "the route's phase (the three page routes share one explorer process, the dashboard "
         "has its own).",
     ]
-    for s in res["sizes"]:
-        if "graph" not in s:
-            continue
-        g = s["graph"]
-        lines.append(
-            f"{s['models']:,} synthetic models: {g['described']:,} described (+{g['stubs']:,} "
-            f"stubs), {g['derivedFrom']:,} DERIVED_FROM edges, {g['organizations']:,} "
-            f"organizations, {g['committedTo']:,} contributor–model links, {g['scored']:,} "
-            f"SCORED links; pages {', '.join(f'{len(v)} /{k}' for k, v in s['sample'].items())}"
-            f"; architecture filter {s.get('architecture')!r}"
-            + ("; load average (1 min) {:.1f} before the requests, {:.1f} after".format(
-                s["loadavg"]["before"][0], s["loadavg"]["after"][0])
-               if "after" in s.get("loadavg", {}) else "")
-            + (f"; {s['dashboard_skipped']}" if "dashboard_skipped" in s else "") + ".")
+    lines += [size_line(s) for s in res["sizes"] if "graph" in s]
     return lines
+
+
+def size_line(s: dict[str, Any]) -> str:
+    g = s["graph"]
+    parts = [f"{s['models']:,} synthetic models: {g['described']:,} described (+{g['stubs']:,} "
+             f"stubs), {g['derivedFrom']:,} DERIVED_FROM edges, {g['organizations']:,} "
+             f"organizations, {g['committedTo']:,} contributor–model links, {g['scored']:,} "
+             "SCORED links",
+             f"pages {', '.join(f'{len(v)} /{k}' for k, v in s['sample'].items())}",
+             f"architecture filter {s.get('architecture')!r}"]
+    sections: dict[str, int] = {}
+    for r in s.get("requests", []):
+        for status, count in r.get("sections", {}).items():
+            sections[status] = sections.get(status, 0) + count
+    if sections:
+        parts.append("dashboard sections after the cached request, over the 8 filter sets: "
+                     + ", ".join(f"{v} {k}" for k, v in sorted(sections.items())))
+    if "after" in s.get("loadavg", {}):
+        before, after = s["loadavg"]["before"][0], s["loadavg"]["after"][0]
+        parts.append(f"load average (1 min) {before:.1f} before the requests, {after:.1f} after")
+    if "dashboard_skipped" in s:
+        parts.append(s["dashboard_skipped"])
+    return "; ".join(parts) + "."
 
 
 def dump(res: dict[str, Any]) -> str:
