@@ -95,13 +95,17 @@ def graph(n: int, home: Path, heap: str, pagecache: str) -> tuple[ManagedNeo4j, 
     _, _, synth = snapshot(n)
     folder = WORK / f"synth-{n}-s{SEED}"
     inst = server(heap, pagecache, home)
-    log(f"{n:,}: bulk load of {folder}")
-    bulk = bulk_load(inst, folder, rejects=home / "rejects-bulk.jsonl", max_off_heap="4G",
-                     admin_heap="2g", replace=True)
-    log(f"{n:,}: leaderboard v2")
-    with inst.driver() as d:
-        board = load_leaderboard(d, folder / "leaderboard-v2.csv",
-                                 rejects=home / "rejects-leaderboard.jsonl")
+    try:
+        log(f"{n:,}: bulk load of {folder}")
+        bulk = bulk_load(inst, folder, rejects=home / "rejects-bulk.jsonl", max_off_heap="4G",
+                         admin_heap="2g", replace=True)
+        log(f"{n:,}: leaderboard v2")
+        with inst.driver() as d:
+            board = load_leaderboard(d, folder / "leaderboard-v2.csv",
+                                     rejects=home / "rejects-leaderboard.jsonl")
+    except BaseException:
+        inst.stop()  # no marker: the next run with --keep loads again
+        raise
     kept = {"models": n, "seed": SEED, "generator": synth.get("version"),
             "commit_share": synth.get("commit_share"),
             "loaded_at": datetime.now(UTC).isoformat(),
