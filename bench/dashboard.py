@@ -1,5 +1,6 @@
-"""Explorer dashboards and pages at scale (issue 16): ``./run bench-dashboard`` or
-``.venv/bin/python bench/dashboard.py``.
+"""Explorer pages and /dashboard at 10k to 1M synthetic models (issue 16), 8 clients.
+
+Run ``./run bench-dashboard`` or ``.venv/bin/python bench/dashboard.py``.
 
 At each size (default 10k, 100k and 1M synthetic models: ``hflineage.synth`` seed 1 as
 bench/run.py generates it, models and commits through the bulk path, then the synthetic
