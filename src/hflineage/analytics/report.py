@@ -208,7 +208,7 @@ def size_section(pairs: pd.DataFrame, per_hop: pd.DataFrame, to_root: pd.DataFra
     pairs and the share of smaller derivatives; quantized storage counts are left out, counted."""
     fig = _fig("Child/parent parameter ratio per relation (every pair; log axis)",
                yaxis_title="child / parent parameters (log)", yaxis_type="log",
-               yaxis_exponentformat="power")
+               yaxis_exponentformat="none")  # plain 0.01 and 100: no SI "m", no <sup>
     kept = _safe(pairs[pairs["excludedReason"].isna()])
     left_out = pairs[pairs["excludedReason"].notna()]
     for rel in EDGE_RELATIONS:

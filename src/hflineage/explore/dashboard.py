@@ -184,7 +184,12 @@ def version_text(v: GraphVersion) -> str:
 def panel_figure(p: Panel, element_id: str) -> Markup:
     """The section's chart as the report shows it (coverage subtitle, missing labels stated)."""
     fig = finish_figure(p.section)
-    return figure_block(fig, element_id) if fig is not None else Markup("")
+    if fig is None:
+        return Markup("")
+    if not fig.data:  # plotly.js styles an empty plot inline, which the CSP refuses
+        return Markup('<p class="empty">No chart: nothing to draw{}.</p>').format(
+            " under these filters" if p.applied or p.partly else "")
+    return figure_block(fig, element_id)
 
 
 def panel_table(p: Panel) -> Markup:
