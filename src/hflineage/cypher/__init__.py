@@ -10,9 +10,10 @@ Top-level ``*.cypher`` files are the named, user-facing queries (``hflineage que
     // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately
     // returns: architecture, modelType, derivatives
 
-A parameter without ``= default`` is required. ``enum(a|b)`` is a string that must be one of the
-listed values; ``list[enum(a|b)]`` a list of them. null (Python ``None``) is accepted where the
-default is null or the description says what null means; elsewhere it is an error.
+A parameter without ``= default`` is required. ``month`` is a string ``YYYY-MM``. ``enum(a|b)``
+is a string that must be one of the listed values; ``list[enum(a|b)]`` a list of them. null
+(Python ``None``) is accepted where the default is null or the description says what null
+means; elsewhere it is an error.
 """
 
 from __future__ import annotations
@@ -29,13 +30,20 @@ from hflineage.errors import QueryNotFoundError, QueryParameterError
 _PARAM = re.compile(
     r"^//\s*\$(?P<name>\w+)\s*:\s*(?P<type>(?:list\[)?enum\([^)]*\)\]?|[\w\[\]]+)\s*(?:=\s*(?P<default>[^-]*?))?\s*(?:--\s*(?P<doc>.*))?$"
 )
-_TYPES = {"str", "int", "float", "bool", "list[str]", "list[int]"}
+_TYPES = {"str", "int", "float", "bool", "month", "list[str]", "list[int]"}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _ENUM = re.compile(r"enum\(([^)]*)\)")
 
 
 def _split(raw: Any) -> list[Any]:
     """A comma-separated CLI string as a list; a Python list as it is."""
     return [v.strip() for v in raw.split(",") if v.strip()] if isinstance(raw, str) else list(raw)
+
+
+def _month(raw: str) -> str:
+    if not _MONTH.match(raw):
+        raise ValueError(raw)
+    return raw
 
 
 def _bool(raw: str) -> bool:
@@ -49,6 +57,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "int": int,
     "float": float,
     "bool": _bool,
+    "month": _month,
     "list[str]": _split,
     "list[int]": lambda raw: [int(v) for v in _split(raw)],
 }
@@ -91,7 +100,8 @@ class Param:
         try:
             return parse(raw)
         except ValueError as e:
-            raise QueryParameterError(f"${self.name} must be {self.type}, got {raw!r}") from e
+            what = "a month as YYYY-MM" if self.type == "month" else self.type
+            raise QueryParameterError(f"${self.name} must be {what}, got {raw!r}") from e
 
     def _choice(self, raw: Any) -> Any:
         """An ``enum`` value (or a list of them for ``list[enum]``), checked against the choices."""

@@ -4,8 +4,8 @@
 // $tolerance: float = 0.05 -- ratios within 1 ± tolerance count as the same size
 // $architecture: str = null -- only derivatives (the pair's child) with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only derivatives (the pair's child) of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the derivative (the pair's child), YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
-// $until: str = null -- last creation month of the derivative (the pair's child), YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
+// $since: month = null -- first creation month of the derivative (the pair's child), YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
+// $until: month = null -- last creation month of the derivative (the pair's child), YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: pairs whose edge has it (quantized pairs are always left out, so quantized gives no rows); null: every relation
 // returns: leaderboard, relation, sizeChange, pairs, medianSizeRatio, medianDelta, meanDelta, shareImproved
 // sizeChange is smaller, same or larger (child parameters against the parent's). Pairs with a

@@ -2,8 +2,8 @@
 // $includeStubs: bool = false -- also count stubs (models known only as a parent, from commits or from a leaderboard)
 // $architecture: str = null -- only models with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the model, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
-// $until: str = null -- last creation month of the model, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
+// $since: month = null -- first creation month of the model, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
+// $until: month = null -- last creation month of the model, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
 // returns: models, meanContributors, medianContributors, maxContributors, singleContributorShare
 // Bots are excluded; models without any human contributor are left out; deleted models too.
 // The filters apply to the model committed to; with no model left, models is 0 and the rest null.

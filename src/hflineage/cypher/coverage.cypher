@@ -1,8 +1,8 @@
 // Coverage: how many described models, and described derivatives, have each field the report's charts and headlines need.
 // $architecture: str = null -- only described models with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only described models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the described models, YYYY-MM; null: no lower bound (when set, described models without createdAt are left out)
-// $until: str = null -- last creation month of the described models, YYYY-MM; null: no upper bound (when set, described models without createdAt are left out)
+// $since: month = null -- first creation month of the described models, YYYY-MM; null: no lower bound (when set, described models without createdAt are left out)
+// $until: month = null -- last creation month of the described models, YYYY-MM; null: no upper bound (when set, described models without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: the derivative columns count described models with an edge of this relation to a parent (described and withField are unchanged); null: every relation
 // returns: field, described, withField, derivatives, derivativesWithField
 // Described models are those a record described (stubs and deleted models left out); a derivative

@@ -2,8 +2,8 @@
 // $maxDepth: int = 10 -- deepest generation counted as a derivative (at most 32), as in top_architectures
 // $architecture: str = null -- only base models with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
-// $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
+// $since: month = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
+// $until: month = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: derivatives reached from a base model through chains whose every edge has it, counted by their edges of this relation only; null: every relation
 // returns: baseModels, baseModelsWithArchitecture, derivatives, derivativesWithArchitecture, finetunes, adapters, quantized, merges, unknownRelation
 // Base models and derivatives as top_architectures defines them; a derivative has an architecture

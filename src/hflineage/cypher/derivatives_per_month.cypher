@@ -1,6 +1,6 @@
 // New derivatives per month, by relation type and architecture.
-// $since: str = null -- first creation month of the derivatives, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
-// $until: str = null -- last creation month of the derivatives, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
+// $since: month = null -- first creation month of the derivatives, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
+// $until: month = null -- last creation month of the derivatives, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
 // $architecture: str = null -- only derivatives with this architecture (exact name), as the architecture column gives it; null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only derivatives of this licence category (no licence: unknown); null: every category
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: derivatives with an edge of this relation to a parent, in that relation's rows only; null: every relation

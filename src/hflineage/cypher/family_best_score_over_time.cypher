@@ -5,8 +5,8 @@
 // $maxDepth: int = 10 -- generations to follow (at most 32)
 // $architecture: str = null -- only family members (the root too) with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only family members (the root too) of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the family member, YYYY-MM; null: no lower bound (when set, members without createdAt are left out)
-// $until: str = null -- last creation month of the family member, YYYY-MM; null: no upper bound (when set, members without createdAt are left out)
+// $since: month = null -- first creation month of the family member, YYYY-MM; null: no lower bound (when set, members without createdAt are left out)
+// $until: month = null -- last creation month of the family member, YYYY-MM; null: no upper bound (when set, members without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: members reached from the root by a chain whose every edge has it (the root itself always is one); null: every relation
 // returns: leaderboard, month, scoredModels, monthBest, familyBest, bestModel
 // familyBest is the best score of any family member created up to that month, on the row's board.

@@ -1,8 +1,8 @@
 // Growth over time: new and total models, derivatives, human contributors and publishing organizations per month.
 // $architecture: str = null -- only models with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the models, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
-// $until: str = null -- last creation month of the models, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
+// $since: month = null -- first creation month of the models, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
+// $until: month = null -- last creation month of the models, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: newDerivatives counts models with an edge of this relation to a parent (models, contributors and organizations are not restricted); null: every relation
 // returns: month, newModels, totalModels, newDerivatives, newContributors, totalContributors, newOrganizations, totalOrganizations
 // Models are counted by createdAt (stubs and deleted models left out); a contributor by the month of

@@ -3,8 +3,8 @@
 // $byGating: bool = true -- one row per licence category and gating state; false: per licence category
 // $architecture: str = null -- only base models with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown), so only that category's rows; null: every category
-// $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
-// $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
+// $since: month = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
+// $until: month = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: derivatives reached from a base model through chains whose every edge has it (direct ones by such an edge); null: every relation
 // returns: licenseCategory, gated, baseModels, basesWithDerivatives, directDerivatives, transitiveDerivatives, derivativesPerBase, derivativesPerDerivedBase, meanBaseContributors, derivativeContributors
 // Base models are models without a parent (deleted ones left out; stubs count). A base without a

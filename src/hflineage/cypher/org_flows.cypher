@@ -3,8 +3,8 @@
 // $includeSameOrg: bool = false -- also count derivatives published by the parent's own organization
 // $architecture: str = null -- only derivatives with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only derivatives of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the derivative, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
-// $until: str = null -- last creation month of the derivative, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
+// $since: month = null -- first creation month of the derivative, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
+// $until: month = null -- last creation month of the derivative, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: derivatives counted by their edges of that relation (the other relation columns are 0); null: every relation
 // returns: fromOrganization, toOrganization, derivatives, finetunes, adapters, quantized, merges
 // One hop: the parent's publisher to the child's publisher. Deleted models are left out. The

@@ -1,8 +1,8 @@
 // Likes and downloads of derivatives against their parents, per relation.
 // $architecture: str = null -- only derivatives with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only derivatives of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the derivative, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
-// $until: str = null -- last creation month of the derivative, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
+// $since: month = null -- first creation month of the derivative, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
+// $until: month = null -- last creation month of the derivative, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: the child–parent pairs of that relation, one row; null: every relation
 // returns: relation, pairs, medianChildDownloads, medianParentDownloads, medianChildLikes, medianParentLikes, shareMoreDownloads
 // Pairs where both download counts are known; shareMoreDownloads is the share of children

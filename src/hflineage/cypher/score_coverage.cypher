@@ -3,8 +3,8 @@
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $architecture: str = null -- only models (scored ones and the denominator alike) with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only models (scored ones and the denominator alike) of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the model (scored ones and the denominator alike), YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
-// $until: str = null -- last creation month of the model (scored ones and the denominator alike), YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
+// $since: month = null -- first creation month of the model (scored ones and the denominator alike), YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
+// $until: month = null -- last creation month of the model (scored ones and the denominator alike), YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
 // returns: leaderboard, benchmark, scoredModels, models
 // models counts every model that is not deleted (stubs too: a model known only from a leaderboard is one).
 // The filters apply to both counts alike: the row is the coverage of the filtered set.

@@ -3,8 +3,8 @@
 // $leaderboard: enum(v1|v2) = null -- one board; null: each board separately, never pooled
 // $architecture: str = null -- only scored models with this architecture (the architecture column: the model's own, else its parent's; exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only scored models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the scored model, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
-// $until: str = null -- last creation month of the scored model, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
+// $since: month = null -- first creation month of the scored model, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
+// $until: month = null -- last creation month of the scored model, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
 // returns: leaderboard, model, architecture, parameters, score, month, onFront, onArchitectureFront, onFrontWhenReleased
 // A model is on a front when every other model there with at most as many parameters scores lower
 // (of models equal in both, the first by id). onFront compares all scored models;

@@ -2,8 +2,8 @@
 // $tolerance: float = 0.05 -- a child is smaller when its ratio is below 1 - tolerance
 // $architecture: str = null -- only pairs with this architecture (the architecture column: the child's, else the parent's; exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only derivatives (the pair's child) of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the derivative (the pair's child), YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
-// $until: str = null -- last creation month of the derivative (the pair's child), YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
+// $since: month = null -- first creation month of the derivative (the pair's child), YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
+// $until: month = null -- last creation month of the derivative (the pair's child), YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: pairs whose edge has it; null: every relation
 // returns: child, parent, relation, architecture, childParameters, parentParameters, ratio, smaller, excludedReason
 // One row per edge whose two models both have a positive parameter count (deleted ones left out);

@@ -4,8 +4,8 @@
 // $tolerance: float = 0.05 -- a child is smaller when its ratio is below 1 - tolerance
 // $architecture: str = null -- only pairs with this architecture (the child's, else the parent's, as in size_ratio_pairs; exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only derivatives (the pair's child) of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the derivative (the pair's child), YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
-// $until: str = null -- last creation month of the derivative (the pair's child), YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
+// $since: month = null -- first creation month of the derivative (the pair's child), YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
+// $until: month = null -- last creation month of the derivative (the pair's child), YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
 // returns: relation, architecture, pairs, derivatives, minRatio, p25Ratio, medianRatio, p75Ratio, maxRatio, meanRatio, smallerPairs, smallerDerivatives, excludedPairs
 // Pairs are the edges size_ratio_pairs lists; the statistics are over its comparable pairs (the
 // quantized storage and suspect counts it names are only counted, in excludedPairs). architecture is null

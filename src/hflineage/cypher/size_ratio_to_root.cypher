@@ -3,8 +3,8 @@
 // $tolerance: float = 0.05 -- a derivative is smaller when its ratio is below 1 - tolerance
 // $architecture: str = null -- only derivatives with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only derivatives of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the derivative, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
-// $until: str = null -- last creation month of the derivative, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
+// $since: month = null -- first creation month of the derivative, YYYY-MM; null: no lower bound (when set, derivatives without createdAt are left out)
+// $until: month = null -- last creation month of the derivative, YYYY-MM; null: no upper bound (when set, derivatives without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: only chains from the root whose every edge has it (the generation is then the shortest such chain); null: every relation
 // returns: generation, pairs, derivatives, p25Ratio, medianRatio, p75Ratio, meanRatio, smallerPairs, excludedPairs
 // A root is a model without a parent; a derivative's generation is its shortest distance to it,

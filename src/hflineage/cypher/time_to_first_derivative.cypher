@@ -2,8 +2,8 @@
 // $limit: int = 25 -- rows to return (most-derived bases first)
 // $architecture: str = null -- only base models with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
-// $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
+// $since: month = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
+// $until: month = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: children by an edge of this relation to the base model (derivatives and anomalies alike); null: every relation
 // returns: model, createdAt, firstDerivative, firstDerivativeAt, daysToFirstDerivative, derivatives, anomalies, anomalousChildren
 // Bases and derivatives need a createdAt; deleted models are left out. A child created before its

@@ -4,8 +4,8 @@
 // $rankBy: enum(derivatives|contributors|commits) = derivatives -- the column architectures are ranked by
 // $architecture: str = null -- only base models with this architecture (exact name), and only that architecture's row; null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
-// $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
+// $since: month = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
+// $until: month = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only derivation edges of this relation: derivatives reached from a base model through chains whose every edge has it, the relation columns counting edges of this relation only; null: every relation
 // returns: architecture, baseModels, derivatives, contributors, commits, derivativeOrganizations, outsideOrgShare, directDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation, finetunes, adapters, quantized, merges, unknownRelation
 // One row per architecture. A base model is a model without a parent (stubs included, deleted

@@ -4,8 +4,8 @@
 // $maxDepth: int = 10 -- deepest generation counted as a transitive derivative (at most 32)
 // $architecture: str = null -- only base models with this architecture (exact name), shown in the architecture column; null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only base models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
-// $until: str = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
+// $since: month = null -- first creation month of the base models, YYYY-MM; null: no lower bound (when set, base models without createdAt are left out)
+// $until: month = null -- last creation month of the base models, YYYY-MM; null: no upper bound (when set, base models without createdAt are left out)
 // returns: model, organization, architecture, stub, isRoot, directDerivatives, transitiveDerivatives, directFinetunes, directAdapters, directQuantized, directMerges, directUnknownRelation
 // Any model with a derivative is a base here. direct* count its children by the relation of their
 // edge to it. With $relation, only edges of that relation count, and a transitive derivative must be

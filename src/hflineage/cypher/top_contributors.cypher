@@ -3,8 +3,8 @@
 // $includeBots: bool = false -- also list bots
 // $architecture: str = null -- only models committed to with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only models committed to of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the model committed to, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
-// $until: str = null -- last creation month of the model committed to, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
+// $since: month = null -- first creation month of the model committed to, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
+// $until: month = null -- last creation month of the model committed to, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
 // returns: contributor, kind, isBot, models, commits, organizations, firstCommit, lastCommit
 // models: distinct models committed to; commits: commits to them; organizations: distinct
 // organizations (publishers) of those models, a count; firstCommit, lastCommit: the earliest

@@ -2,8 +2,8 @@
 // $limit: int = 25 -- rows to return
 // $architecture: str = null -- only models with this architecture (exact name); null: every architecture
 // $licenseCategory: enum(permissive|copyleft|non-commercial|custom/restricted|unknown) = null -- only models of this licence category (no licence: unknown); null: every category
-// $since: str = null -- first creation month of the model, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
-// $until: str = null -- last creation month of the model, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
+// $since: month = null -- first creation month of the model, YYYY-MM; null: no lower bound (when set, models without createdAt are left out)
+// $until: month = null -- last creation month of the model, YYYY-MM; null: no upper bound (when set, models without createdAt are left out)
 // returns: dataset, models, derivatives, organizations
 // models: distinct models declaring the dataset; derivatives: those of them with a parent;
 // organizations: distinct publishers of those models. Deleted models are left out. The filters

@@ -48,6 +48,8 @@ def _control(p: Param) -> tuple[str, tuple[str, ...]]:
         return "select", p.choices
     if p.type == "bool":
         return "select", ("true", "false")
+    if p.type == "month":
+        return "month", ()
     return ("number" if p.type in ("int", "float") else "text"), ()
 
 

@@ -355,8 +355,8 @@ STANDARD = {
     "licenseCategory": (f"enum({'|'.join(CATEGORIES)})", None,
                         "of this licence category (no licence: unknown)",
                         "; null: every category"),
-    "since": ("str", None, "first creation month of ", "when set, "),
-    "until": ("str", None, "last creation month of ", "when set, "),
+    "since": ("month", None, "first creation month of ", "when set, "),
+    "until": ("month", None, "last creation month of ", "when set, "),
     "relation": (f"enum({'|'.join(RELATIONS)})", None, "only derivation edges of this relation: ",
                  "; null: every relation"),
 }

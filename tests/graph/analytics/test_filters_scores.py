@@ -42,9 +42,9 @@ FILTER_LINES = {
     "licenseCategory": ("enum(permissive|copyleft|non-commercial|custom/restricted|unknown)",
                         r"only .+ of this licence category \(no licence: unknown\); "
                         r"null: every category"),
-    "since": ("str", r"first creation month of .+, YYYY-MM; null: no lower bound "
+    "since": ("month", r"first creation month of .+, YYYY-MM; null: no lower bound "
                      r"\(when set, .+ without createdAt are left out\)"),
-    "until": ("str", r"last creation month of .+, YYYY-MM; null: no upper bound "
+    "until": ("month", r"last creation month of .+, YYYY-MM; null: no upper bound "
                      r"\(when set, .+ without createdAt are left out\)"),
     "relation": ("enum(finetune|adapter|quantized|merge|unknown)",
                  r"only derivation edges of this relation: .+; null: every relation"),

@@ -64,7 +64,7 @@ def test_every_query_declares_a_filter_with_the_same_type_and_default() -> None:
     default are the dashboard's."""
     expected = {"architecture": ("str", None), "licenseCategory": (
         "enum(permissive|copyleft|non-commercial|custom/restricted|unknown)", None),
-        "since": ("str", None), "until": ("str", None),
+        "since": ("month", None), "until": ("month", None),
         "relation": ("enum(finetune|adapter|quantized|merge|unknown)", None),
         "includeStubs": ("bool", False), "leaderboard": ("enum(v1|v2)", None)}
     seen = {name: 0 for name in expected}

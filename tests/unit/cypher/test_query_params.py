@@ -92,3 +92,11 @@ def test_internal_reads_load_by_path_and_stay_out_of_the_registry() -> None:
         load("read/child_links")  # the public commands refuse internal reads
     with pytest.raises(QueryNotFoundError):
         load("child_links")
+
+
+def test_a_month_is_checked_before_anything_runs() -> None:
+    q = load("derivatives_per_month")
+    assert q.bind({"since": "2023-04", "until": "2024-12"})["until"] == "2024-12"
+    for bad in ("2023", "2023-4", "2023-13", "April 2023"):
+        with pytest.raises(QueryParameterError, match=r"\$since must be a month as YYYY-MM"):
+            q.bind({"since": bad})
