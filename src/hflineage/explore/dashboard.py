@@ -46,6 +46,9 @@ from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
 #: How long a page request waits for its groups before answering with a progress state.
 WAIT_SECONDS = 0.5
+#: The least time a background computation may read for: nobody waits on it, so a whole-graph
+#: aggregation at a million models is not cut off by the page timeout.
+COMPUTE_TIMEOUT = 900.0
 #: Failures shown on a section instead of the whole page failing.
 _SECTION_FAILURES = (HFLineageError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError)
 
@@ -76,9 +79,11 @@ class DashboardView(View):
         return sorted(rows["name"].dropna().astype(str))
 
     def _reader(self, version: str) -> Any:
+        timeout = None if self.timeout is None else max(self.timeout, COMPUTE_TIMEOUT)
+
         def run(name: str, params: dict[str, Any]) -> pd.DataFrame:
             return self.memo.get(version, name, params, lambda: run_query(
-                self.driver, name, params, self.database, self.timeout))
+                self.driver, name, params, self.database, timeout))
         return run
 
     def _groups(self, page: str, filters: Filters, version: GraphVersion) -> list[Group]:
