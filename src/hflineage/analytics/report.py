@@ -671,7 +671,9 @@ def _contributors(i: Inputs) -> list[Section]:
 def _top_contributors(i: Inputs) -> list[Section]:
     df = i.q("top_contributors", limit=50)
     return [simple_section("top_contributors", "Top contributors", df, _sentence_first(
-        df, lambda r: f"{r['contributor']} committed to the most models ({_n(r['models'])}).",
+        df, lambda r: f"{r['contributor']} committed to the most models ({_n(r['models'])}, "
+        f"published by {_n(r['organizations'])} organization"
+        f"{'' if r['organizations'] == 1 else 's'}; the table names them).",
         "No commits are loaded."), bar=("contributor", "models"),
         coverage=i.cov.models("commits"))]
 

@@ -122,7 +122,8 @@ def expect_top_contributors(f: dict[str, Any]) -> list[tuple[Any, ...]]:
     c = c.assign(org=MODELS.loc[c["model"], "org"].to_numpy())
     g = c.groupby(["name", "kind", "isBot"]).agg(
         models=("model", "nunique"), commits=("commits", "sum"), organizations=("org", "nunique"),
-        firstCommit=("first", "min"), lastCommit=("last", "max")).reset_index()
+        firstCommit=("first", "min"), lastCommit=("last", "max"),
+        organizationNames=("org", lambda o: sorted(set(o.dropna())))).reset_index()
     g = g.sort_values(["models", "commits", "name"], ascending=[False, False, True])
     return [tuple(r) for r in g.itertuples(index=False)]
 
@@ -239,7 +240,7 @@ def test_top_contributors_counts_only_in_scope_models(small: neo4j.Driver, datab
     merge counts, with its one commit and its one organization; metadev (Llama only) drops out."""
     rows = {r[0]: r for r in run(small, database, "top_contributors",
                                  {"architecture": "MistralForCausalLM"})}
-    assert rows["bob"][3:] == (1, 1, 1, "2023-11-05", "2023-11-05")
+    assert rows["bob"][3:] == (1, 1, 1, "2023-11-05", "2023-11-05", ["bob"])
     assert "metadev" not in rows
     everything = {r[0]: r for r in run(small, database, "top_contributors", {})}
     assert everything["bob"][3] == 6  # with the stub google/gemma-7b

@@ -385,14 +385,15 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
     ("contributors_per_model", {}, [(1, 10, 0.833333), (2, 2, 0.166667)]),
     ("contributor_summary", {}, [(12, 1.166667, 1.0, 2, 0.833333)]),
     ("top_contributors", {"limit": 4}, [
-        ("bob", "hub", False, 5, 6, 2, "2023-03-09", "2024-03-01"),
-        ("metadev", "hub", False, 2, 7, 1, "2023-02-01", "2023-02-21"),
-        ("alice", "hub", False, 2, 4, 1, "2023-03-05", "2023-10-01"),
-        ("carol", "hub", False, 2, 2, 1, "2023-03-10", "2023-06-01"),
+        ("bob", "hub", False, 5, 6, 2, "2023-03-09", "2024-03-01", ["alice", "bob"]),
+        ("metadev", "hub", False, 2, 7, 1, "2023-02-01", "2023-02-21", ["meta"]),
+        ("alice", "hub", False, 2, 4, 1, "2023-03-05", "2023-10-01", ["alice"]),
+        ("carol", "hub", False, 2, 2, 1, "2023-03-10", "2023-06-01", ["carol"]),
     ]),
     ("top_contributors", {"includeBots": True, "limit": 2}, [
-        ("bob", "hub", False, 5, 6, 2, "2023-03-09", "2024-03-01"),
-        ("SFconvertbot", "hub", True, 3, 3, 3, "2023-03-21", "2023-09-02"),
+        ("bob", "hub", False, 5, 6, 2, "2023-03-09", "2024-03-01", ["alice", "bob"]),
+        ("SFconvertbot", "hub", True, 3, 3, 3, "2023-03-21", "2023-09-02",
+         ["meta", "mistralai", "thebloke"]),
     ]),
     ("growth_per_month", {}, [
         ("2023-02", 2, 2, 1, 1, 1, 1, 1),
