@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from hflineage.analytics.report import SECTIONS, Inputs, Section
+from hflineage.analytics.report import SECTIONS, Inputs, Section, finish_figure
 from hflineage.cypher import load
 from hflineage.errors import QueryParameterError
 from hflineage.loader.normalize.vocab import EDGE_RELATIONS
@@ -96,10 +96,14 @@ class Filters:
         """From URL query items; an unknown name or a bad value is a ``QueryParameterError``
         (one line). Empty values mean not filtered."""
         given: dict[str, str] = {}
+        seen: set[str] = set()
         for name, raw in items:
             if name not in _BY_NAME:
                 raise QueryParameterError(
                     f"no dashboard filter {name!r}; filters: {', '.join(_BY_NAME)}")
+            if name in seen:
+                raise QueryParameterError(f"filter {name!r} is given twice; give it once")
+            seen.add(name)
             if raw.strip():
                 given[name] = raw.strip()
         _check("leaderboard", given, BOARDS)
@@ -167,14 +171,25 @@ class Panel:
                          + ", ".join(self.partly) + ".")
         if self.ignored:
             parts.append("Not filtered by " + ", ".join(self.ignored)
-                         + ": no query of this section takes it, it shows the whole graph.")
+                         + ": no query of this section takes it, so it is drawn as without it.")
+        if self.applied or self.partly:
+            parts.append("The coverage line counts the models the model filters keep, by their "
+                         "own fields.")
         return " ".join(parts)
 
 
+#: Queries whose filters reach only a section's coverage line, which always states its own set.
+SUPPORT = frozenset({"coverage"})
+#: Parameters a query declares whose effect no section draws: growth_per_month's $relation
+#: narrows only newDerivatives, which no chart or sentence shows.
+NOT_DRAWN = frozenset({("growth_per_month", "relation")})
+
+
 def honoured(filters: Filters, queries: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    """The active filters ``queries`` all take, take only some of, or none of (labels)."""
-    names = sorted(set(queries))
-    declared = [{p.name for p in load(q).params} for q in names]
+    """The active filters the drawn ``queries`` all take, take only some of, or none of
+    (labels); support queries (:data:`SUPPORT`) do not count."""
+    names = sorted(set(queries) - SUPPORT) or sorted(set(queries))
+    declared = [{p.name for p in load(q).params if (q, p.name) not in NOT_DRAWN} for q in names]
     applied: list[str] = []
     partly: list[str] = []
     ignored: list[str] = []
@@ -211,38 +226,48 @@ def build(group: str, filters: Filters,
     sections = SECTIONS[group](Inputs(filtered(run, filters, called), benchmark, families))
     queries = tuple(dict.fromkeys(called))
     applied, partly, ignored = honoured(filters, (name for name, _ in queries))
+    for s in sections:
+        finish_figure(s)  # here, once, before the panels are shared between requests
     return [Panel(s, queries, applied, partly, ignored) for s in sections]
 
 
 class QueryMemo:
-    """Query results of one graph version, shared by the sections being built (an identical
-    read in flight is waited for, not run twice); a new version drops the old results."""
+    """Query results per graph version, shared by the sections being built (an identical read
+    in flight is waited for, not run twice). The ``versions`` most recently asked for are kept,
+    so a build of an older version still running does not drop the current one's results."""
 
-    def __init__(self, max_entries: int = 256) -> None:
+    def __init__(self, max_entries: int = 256, versions: int = 2) -> None:
         self._lock = threading.Lock()
-        self._version: str | None = None
-        self._values: OrderedDict[Hashable, pd.DataFrame] = OrderedDict()
-        self._running: dict[Hashable, threading.Lock] = {}
-        self._max = max_entries
+        self._by_version: OrderedDict[str, OrderedDict[Hashable, pd.DataFrame]] = OrderedDict()
+        self._running: dict[tuple[str, Hashable], threading.Lock] = {}
+        self._max, self._versions = max_entries, versions
+
+    def _values(self, version: str) -> OrderedDict[Hashable, pd.DataFrame]:
+        if version not in self._by_version:
+            self._by_version[version] = OrderedDict()
+            while len(self._by_version) > self._versions:
+                old, _ = self._by_version.popitem(last=False)
+                self._running = {k: v for k, v in self._running.items() if k[0] != old}
+        self._by_version.move_to_end(version)
+        return self._by_version[version]
 
     def get(self, version: str, name: str, params: Mapping[str, Any],
             compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         key = (name, tuple(sorted((k, repr(v)) for k, v in params.items())))
         with self._lock:
-            if version != self._version:
-                self._version, self._values, self._running = version, OrderedDict(), {}
-            if key in self._values:
-                return self._values[key].copy()
-            guard = self._running.setdefault(key, threading.Lock())
+            values = self._values(version)
+            if key in values:
+                values.move_to_end(key)
+                return values[key].copy()
+            guard = self._running.setdefault((version, key), threading.Lock())
         with guard:
             with self._lock:
-                if self._version == version and key in self._values:
-                    return self._values[key].copy()
+                if key in values:
+                    return values[key].copy()
             value = compute()
             with self._lock:
-                if self._version == version:
-                    self._values[key] = value
-                    self._running.pop(key, None)
-                    while len(self._values) > self._max:
-                        self._values.popitem(last=False)
+                values[key] = value
+                self._running.pop((version, key), None)
+                while len(values) > self._max:
+                    values.popitem(last=False)
             return value.copy()

@@ -177,9 +177,11 @@ def activity_section(df: pd.DataFrame, counts: pd.Series) -> Section:
             fig.add_bar(x=part["month"], y=part["derivatives"], name=rel)
     totals = [f"{rel} {counts[col]:,}" for rel, col in RELATION_COLUMNS.items() if counts[col]]
     sentence = ("No model has derivatives yet." if not counts["derivatives"] else
-                f"Of {counts['derivatives']:,} derivatives, by their relation to a parent "
-                "(distinct models; one with edges of two relations counts in both): "
-                + ", ".join(totals) + ". The chart counts those with a creation date.")
+                f"Of {counts['derivatives']:,} derivatives (models descending from a base "
+                "model within 10 generations), by their relation to a parent (distinct models; "
+                "one with edges of two relations counts in both): " + ", ".join(totals)
+                + ". The chart counts the derivatives with a creation date by their own month "
+                "of creation.")
     return Section("derivatives_per_month", "Derivation activity over time", sentence, df, fig)
 
 
@@ -678,16 +680,34 @@ def _top_contributors(i: Inputs) -> list[Section]:
         coverage=i.cov.models("commits"))]
 
 
+def popularity_section(df: pd.DataFrame, cov: Coverage) -> Section:
+    """Median downloads and likes of derivatives against their parents, per relation, over the
+    child–parent pairs where both download counts are known (``popularity_vs_parent``)."""
+    fig = _fig("Median downloads of derivatives and of their parents, per relation (log axis)",
+               barmode="group", yaxis_type="log", xaxis_title="relation of the pair",
+               yaxis_title="median downloads (last 30 days, log)")
+    if not df.empty:
+        text = [f"{_n(r.pairs)} pairs" for r in df.itertuples()]
+        fig.add_bar(x=df["relation"], y=df["medianChildDownloads"], name="derivative (child)",
+                    text=text, hoverinfo="x+y+text")
+        fig.add_bar(x=df["relation"], y=df["medianParentDownloads"], name="its parent",
+                    text=text, hoverinfo="x+y+text")
+    sentence = ("No parent–child pair has download counts." if df.empty else
+                "Median downloads (last 30 days), child against parent, over the pairs where "
+                "both are known: " + ", ".join(
+                    f"{r['relation']} {_n(r['medianChildDownloads'])} vs "
+                    f"{_n(r['medianParentDownloads'])} ({_n(r['pairs'])} pairs; "
+                    f"{_n(100 * r['shareMoreDownloads'])}% of children downloaded more)"
+                    for r in df.to_dict("records"))
+                + ". Median likes, child against parent: " + ", ".join(
+                    f"{r.relation} {_n(r.medianChildLikes)} vs {_n(r.medianParentLikes)}"
+                    for r in df.itertuples()) + ".")
+    return Section("popularity_vs_parent", "Likes and downloads of derivatives against their "
+                   "parents", sentence, df, fig, coverage=cov.derivatives("downloads"))
+
+
 def _popularity(i: Inputs) -> list[Section]:
-    df = i.q("popularity_vs_parent")
-    return [simple_section("popularity_vs_parent", "Likes and downloads of derivatives against "
-                           "their parents", df, _sentence_first(
-                               df, lambda r: "Median downloads, child against parent: "
-                               + ", ".join(f"{p.relation} {_n(p.medianChildDownloads)} vs "
-                                           f"{_n(p.medianParentDownloads)}"
-                                           for p in df.itertuples()) + ".",
-                               "No parent–child pair has download counts."),
-                           coverage=i.cov.derivatives("downloads"))]
+    return [popularity_section(i.q("popularity_vs_parent"), i.cov)]
 
 
 def _first_derivative(i: Inputs) -> list[Section]:

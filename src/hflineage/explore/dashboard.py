@@ -162,6 +162,7 @@ class DashboardView(View):
         return {"page": page, "title": title, "about": about, "filters": filters,
                 "form": {f.name: getattr(filters, f.name) for f in FILTERS} if filters else {},
                 "version": version_text(version) if version else "", "groups": groups,
+                "version_key": version.key if version else "",
                 "pending": _pending(groups), "architectures": names, "boards": BOARDS,
                 "relations": EDGE_RELATIONS, "licenses": LICENSE_CATEGORIES, "error": None,
                 "pages": [(p, t) for p, (t, _, _) in PAGES.items()],

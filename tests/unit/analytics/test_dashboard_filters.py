@@ -126,3 +126,30 @@ def test_memo_computes_an_identical_read_once_and_drops_an_old_version() -> None
     results[0].loc[0, "n"] = 99  # a caller's copy: the memo's value is unchanged
     assert int(memo.get("v1", "q", {"a": 1}, slow)["n"].iloc[0]) == 1
     assert int(memo.get("v2", "q", {"a": 1}, slow)["n"].iloc[0]) == 2  # new version: read again
+
+
+def test_a_filter_given_twice_is_an_error() -> None:
+    with pytest.raises(QueryParameterError, match="filter 'relation' is given twice"):
+        Filters.parse([("relation", "merge"), ("relation", "adapter")])
+
+
+def test_a_filter_only_the_coverage_line_or_an_undrawn_column_takes_is_not_applied() -> None:
+    """growth_per_month's $relation narrows only newDerivatives (never drawn) and coverage's
+    filters reach only the coverage line: the growth sections are not filtered by relation."""
+    f = Filters(relation="finetune", architecture="LlamaForCausalLM")
+    applied, partly, ignored = honoured(f, ["coverage", "growth_per_month"])
+    assert applied == ("architecture",) and ignored == ("relation",) and not partly
+
+
+def test_an_older_versions_build_does_not_drop_the_current_results() -> None:
+    memo = QueryMemo()
+    calls: list[str] = []
+
+    def read(tag: str) -> pd.DataFrame:
+        calls.append(tag)
+        return pd.DataFrame({"v": [tag]})
+
+    memo.get("new", "q", {}, lambda: read("new"))
+    memo.get("old", "q", {}, lambda: read("old"))  # a build of the older version, still running
+    assert memo.get("new", "q", {}, lambda: read("again"))["v"].iloc[0] == "new"
+    assert calls == ["new", "old"]

@@ -28,16 +28,16 @@
     });
   }
 
-  function swap(section) {
+  function swap(section, shown) {
     var old = document.getElementById("group-" + section.key);
     if (!old) { return; }
     if (old.dataset.status === "ready" && section.status === "ready" &&
-        old.dataset.shown === groups.dataset.query) { return; }
+        old.dataset.shown === shown) { return; }
     if (window.Plotly) { old.querySelectorAll(".js-plotly-plot").forEach(window.Plotly.purge); }
     var holder = document.createElement("div");
     holder.innerHTML = section.html;
     var fresh = holder.firstElementChild;
-    fresh.dataset.shown = groups.dataset.query;
+    fresh.dataset.shown = shown;
     old.replaceWith(fresh);
     if (window.hflineageCharts) { window.hflineageCharts(fresh); }
     if (window.hflineageTables) { window.hflineageTables(fresh); }
@@ -58,6 +58,7 @@
           errorBox.textContent = body.error || ("error " + status);
           errorBox.hidden = false;
           groups.removeAttribute("aria-busy");
+          if (status === 503) { timer = setTimeout(refresh, 5 * POLL_MS); }  // Neo4j away
           return;
         }
         errorBox.hidden = true;
@@ -65,7 +66,10 @@
         document.getElementById("dashboard-version").textContent = body.versionText;
         document.getElementById("dashboard-pending").textContent = body.pending ?
           body.pending + " section group" + (body.pending === 1 ? "" : "s") + " still computing." : "";
-        body.sections.forEach(swap);
+        groups.dataset.version = body.version;
+        body.sections.forEach(function (section) {
+          swap(section, body.version + "?" + query);
+        });
         if (body.pending) { timer = setTimeout(refresh, POLL_MS); }
         else { groups.removeAttribute("aria-busy"); }
       })
@@ -93,7 +97,7 @@
   window.addEventListener("popstate", function () { fillForm(location.search); changed(); });
   groups.dataset.query = queryOf();
   Array.prototype.forEach.call(groups.children, function (g) {
-    g.dataset.shown = groups.dataset.query;
+    g.dataset.shown = groups.dataset.version + "?" + groups.dataset.query;
   });
   if (document.querySelector("#dashboard-groups [data-status=pending]")) {
     timer = setTimeout(refresh, POLL_MS);
