@@ -101,6 +101,7 @@ def test_a_filter_change_redraws_with_the_named_querys_counts(
                                               relation="quantized")}
     assert drawn(tab)["quantized"] != whole.get("finetune")
     assert tab.page.locator("#dashboard-filters").text_content() == "relation quantized"
+    tab.page.locator("#derivatives_per_month").scroll_into_view_if_needed()
     tab.page.screenshot(path=str(shots / "dashboard-filtered.png"))
     tab.page.go_back()  # the previous filter state, from the history
     tab.page.wait_for_function(f"() => document.getElementById('{CHART}')?.data?.length > 1",

@@ -178,7 +178,8 @@ def test_architectures_one_row_each_leaders_coverage_and_no_architecture_last(
 
 def test_activity_totals_are_distinct_models(report: Path) -> None:
     sentence = sentence_of(report, "derivatives_per_month")
-    assert sentence.startswith("Of 11 derivatives, by their relation to a parent (distinct "
+    assert sentence.startswith("Of 11 derivatives (models descending from a base model within "
+                               "10 generations), by their relation to a parent (distinct "
                                "models; one with edges of two relations counts in both): "
                                "finetune 8, adapter 1, quantized 1, merge 1.")
 

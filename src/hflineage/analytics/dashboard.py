@@ -77,6 +77,7 @@ FILTERS = (
     Filter("stubs", "includeStubs", "stubs included"),
 )
 _BY_NAME = {f.name: f for f in FILTERS}
+_MODEL_LABELS = {f.label for f in FILTERS if f.name not in ("leaderboard", "relation")}
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ class Panel:
         if self.ignored:
             parts.append("Not filtered by " + ", ".join(self.ignored)
                          + ": no query of this section takes it, so it is drawn as without it.")
-        if self.applied or self.partly:
+        if _MODEL_LABELS & {*self.applied, *self.partly}:
             parts.append("The coverage line counts the models the model filters keep, by their "
                          "own fields.")
         return " ".join(parts)

@@ -86,6 +86,13 @@ def _top(df: pd.DataFrame, col: str) -> pd.Series | None:
     return None if df.empty else df.sort_values(col, ascending=False).iloc[0]
 
 
+def _per_month(fig: go.Figure, months: pd.Series, title: str) -> go.Figure:
+    """Months as months on the x axis: one month would otherwise get a millisecond axis."""
+    fig.update_xaxes(type="date", tickformat="%Y-%m", title_text=title,
+                     dtick="M1" if months.nunique() < 13 else None)
+    return fig
+
+
 def growth_section(df: pd.DataFrame, cov: Coverage) -> Section:
     fig = _fig("Models and contributors over time (dated models only)", yaxis_title="count")
     if not df.empty:
@@ -94,6 +101,7 @@ def growth_section(df: pd.DataFrame, cov: Coverage) -> Section:
         fig.add_scatter(x=df["month"], y=df["totalModels"], name="models (total)", mode="lines")
         fig.add_scatter(x=df["month"], y=df["totalContributors"], name="contributors (total)",
                         mode="lines")
+        _per_month(fig, df["month"], "month (UTC)")
     sentence = ("No model has a creation date yet." if df.empty else
                 f"From {df['month'].iloc[0]} to {df['month'].iloc[-1]}, "
                 f"{_n(df['totalModels'].iloc[-1])} models with a creation date, "
@@ -175,8 +183,16 @@ def activity_section(df: pd.DataFrame, counts: pd.Series) -> Section:
         part = by[by["relation"] == rel]
         if not part.empty:
             fig.add_bar(x=part["month"], y=part["derivatives"], name=rel)
+    if not by.empty:
+        _per_month(fig, by["month"], "month the derivative was created (UTC)")
     totals = [f"{rel} {counts[col]:,}" for rel, col in RELATION_COLUMNS.items() if counts[col]]
-    sentence = ("No model has derivatives yet." if not counts["derivatives"] else
+    dated = int(by["derivatives"].sum()) if not by.empty else 0
+    sentence = ("No model has derivatives yet." if not counts["derivatives"] and not dated else
+                "No derivative descends from a base model within 10 generations through edges of "
+                f"the relation alone; the chart counts {dated:,} dated "
+                f"derivative{'' if dated == 1 else 's'} by an edge of it to a parent, by their own "
+                "month of creation." if not counts["derivatives"]
+                else
                 f"Of {counts['derivatives']:,} derivatives (models descending from a base "
                 "model within 10 generations), by their relation to a parent (distinct models; "
                 "one with edges of two relations counts in both): " + ", ".join(totals)
@@ -616,6 +632,7 @@ def new_contributors_section(df: pd.DataFrame, cov: Coverage) -> Section:
     if not df.empty:
         fig.add_bar(x=df["month"], y=df["newContributors"], name="new human contributors")
         fig.add_bar(x=df["month"], y=df["newOrganizations"], name="new organizations")
+        _per_month(fig, df["month"], "month (UTC)")
     if df.empty or not (df["newContributors"].sum() or df["newOrganizations"].sum()):
         sentence = "No dated commit or dated model is loaded."
     else:
