@@ -82,6 +82,11 @@ def _n(value: Any) -> str:
     return output.cell(value)
 
 
+def _count(n: Any, word: str) -> str:
+    """``n word``, the word in the plural unless n is 1."""
+    return f"{_n(n)} {word}{'' if n == 1 else 's'}"
+
+
 def _top(df: pd.DataFrame, col: str) -> pd.Series | None:
     return None if df.empty else df.sort_values(col, ascending=False).iloc[0]
 
@@ -295,14 +300,14 @@ def openness_section(by_gating: pd.DataFrame, by_licence: pd.DataFrame,
         sentence = ("Direct derivatives per base model, over all bases of each licence category "
                     "(stubs included): " + ", ".join(
                         f"{r.licenseCategory} {_n(r.derivativesPerBase)} ({_n(r.directDerivatives)}"
-                        f" of {_n(r.baseModels)} bases)" for r in ranked.itertuples()) + ".")
+                        f" of {_count(r.baseModels, 'base')})" for r in ranked.itertuples()) + ".")
         if not stated.empty:
             top = stated.sort_values("derivativesPerBase", ascending=False).iloc[0]
             known = share(int(stated["baseModels"].sum()), bases, "base models", "")
             sentence += (f" Gating is stated for only {known}; among them, "
                          f"{top['licenseCategory']} bases gated {top['gated']} draw the most "
                          f"({_n(top['derivativesPerBase'])} per base over "
-                         f"{_n(top['baseModels'])} bases).")
+                         f"{_count(top['baseModels'], 'base')}).")
     return Section("openness_spectrum", "Openness spectrum: licence and gating", sentence,
                    by_gating, fig, coverage=f"{cov.models('license')}; {cov.models('gated')}")
 
@@ -522,6 +527,7 @@ def contributors_section(dist: pd.DataFrame, summary: pd.DataFrame) -> Section:
                yaxis_title="models")
     if not dist.empty:
         fig.add_bar(x=dist["contributors"], y=dist["models"], name="models")
+        fig.update_xaxes(dtick=1 if dist["contributors"].max() <= 20 else None)  # whole people
     s = summary.iloc[0] if not summary.empty else None
     sentence = ("No commits are loaded." if s is None or not s["models"] else
                 f"{_n(100 * s['singleContributorShare'])}% of {_n(s['models'])} models with commits"
@@ -704,7 +710,8 @@ def popularity_section(df: pd.DataFrame, cov: Coverage) -> Section:
                barmode="group", yaxis_type="log", xaxis_title="relation of the pair",
                yaxis_title="median downloads (last 30 days, log)")
     if not df.empty:
-        text = [f"{_n(r.pairs)} pairs" for r in df.itertuples()]
+        text = [f"{_n(r['pairs'])} pair{'' if r['pairs'] == 1 else 's'}"
+                for r in df.to_dict("records")]
         fig.add_bar(x=df["relation"], y=df["medianChildDownloads"], name="derivative (child)",
                     text=text, hoverinfo="x+y+text")
         fig.add_bar(x=df["relation"], y=df["medianParentDownloads"], name="its parent",

@@ -206,7 +206,10 @@ def panel_table(p: Panel) -> Markup:
 
 def query_links(p: Panel) -> list[tuple[str, str]]:
     """Each named query the section ran, with the parameters it ran with, as a query page."""
-    return [(f"/queries/{name}" + (f"?{urlencode(dict(params))}" if params else ""), name)
+    filters = {f.param for f in FILTERS}
+    return [(f"/queries/{name}" + (f"?{urlencode(dict(params))}" if params else ""),
+             name + "".join(f" {k}={str(v).lower() if isinstance(v, bool) else v}"
+                            for k, v in params if k not in filters))
             for name, params in p.queries if not name.startswith("read/")]
 
 
