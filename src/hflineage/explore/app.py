@@ -58,6 +58,9 @@ from hflineage.viz.render import template_loader as viz_templates
 
 #: Rows a result page shows; the CSV and JSON downloads hold them all.
 PAGE_ROWS = 1000
+#: Dashboard section groups kept (LRU): 8 filter combinations of all 15 groups, about 0.5 GB
+#: at a million models (bench/dashboard.py measured 4 MB a group there).
+DASHBOARD_ENTRIES = 128
 #: What a request may fail with, and how (the first class that matches).
 _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (QueryParameterError, 400),
@@ -172,7 +175,7 @@ def create_app(driver: neo4j.Driver, database: str = "neo4j", *, timeout: float 
     (at ``uri``, named on the error page) is unreachable, pages answer 503. The dashboards'
     results are kept in ``cache`` (one per app by default, its workers stopped with the app)."""
     ex = _Explorer(driver, database, timeout)
-    results = VersionedCache()
+    results = VersionedCache(max_entries=DASHBOARD_ENTRIES)
     boards = dashboard.DashboardView(driver, database, timeout, ex.pages, results, QueryMemo(),
                                      dashboard_wait)
     finder = SearchPages(driver, database, timeout, ex.pages)
