@@ -459,14 +459,9 @@ def best_over_time_figure(curves: dict[str, pd.DataFrame], board: Board, *,
         if not df.empty:
             fig.add_scatter(x=df["month"], y=df["familyBest"], name=_esc(root),
                             mode="lines+markers", line_shape="hv")
-    # Months as months: one dated month would otherwise get a millisecond axis.
-    fig.update_xaxes(type="date", tickformat="%Y-%m", dtick="M1" if _months(curves) < 13 else None,
-                     title_text="month created (UTC)")
-    return fig
-
-
-def _months(curves: dict[str, pd.DataFrame]) -> int:
-    return len({m for df in curves.values() if not df.empty for m in df["month"]})
+    months = pd.Series([m for df in curves.values() if not df.empty for m in df["month"]],
+                       dtype=object)
+    return _per_month(fig, months, "month created (UTC)")
 
 
 def best_over_time_section(curves: dict[str, pd.DataFrame], board: Board) -> Section:
