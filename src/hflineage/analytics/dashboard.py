@@ -9,7 +9,6 @@ query declares (``$architecture``, ``$licenseCategory``, ``$since``, ``$until``,
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -20,13 +19,8 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from hflineage.analytics.report import SECTIONS, Inputs, Section, finish_figure
-from hflineage.cypher import load
+from hflineage.cypher import Param, load, registry
 from hflineage.errors import QueryParameterError
-from hflineage.loader.normalize.vocab import EDGE_RELATIONS
-
-LICENSE_CATEGORIES = ("permissive", "copyleft", "non-commercial", "custom/restricted", "unknown")
-BOARDS = ("v1", "v2")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 #: The dashboards, by path: a title, what they show and their section groups (report.SECTIONS).
 PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -107,13 +101,9 @@ class Filters:
             seen.add(name)
             if raw.strip():
                 given[name] = raw.strip()
-        _check("leaderboard", given, BOARDS)
-        _check("relation", given, EDGE_RELATIONS)
-        _check("license", given, LICENSE_CATEGORIES)
-        for month in ("since", "until"):
-            if month in given and not _MONTH.match(given[month]):
-                raise QueryParameterError(f"{month} must be a month as YYYY-MM, "
-                                          f"got {given[month]!r}")
+        for name, raw in given.items():
+            if name != "stubs":
+                _coerce(_BY_NAME[name], raw)
         if "since" in given and "until" in given and given["since"] > given["until"]:
             raise QueryParameterError(f"since ({given['since']}) is after until "
                                       f"({given['until']})")
@@ -146,10 +136,17 @@ class Filters:
         return ", ".join(parts) if parts else "none (the whole graph)"
 
 
-def _check(name: str, given: dict[str, str], choices: tuple[str, ...]) -> None:
-    if name in given and given[name] not in choices:
-        raise QueryParameterError(f"{name} must be one of {', '.join(choices)}, "
-                                  f"got {given[name]!r}")
+def declared(param: str) -> Param:
+    """A filter parameter as the named queries declare it (one type and default everywhere)."""
+    return next(p for q in registry().values() for p in q.params if p.name == param)
+
+
+def _coerce(f: Filter, raw: str) -> None:
+    """Check ``raw`` as the queries' own declaration of the filter does, worded for the URL."""
+    try:
+        declared(f.param).coerce(raw)
+    except QueryParameterError as e:
+        raise QueryParameterError(str(e).replace(f"${f.param}", f.name, 1)) from None
 
 
 @dataclass

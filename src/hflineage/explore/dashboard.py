@@ -24,15 +24,14 @@ from starlette.responses import JSONResponse, Response
 
 from hflineage.analytics.architecture_page import similar_architectures
 from hflineage.analytics.dashboard import (
-    BOARDS,
     FILTERS,
     GROUP_TITLES,
-    LICENSE_CATEGORIES,
     PAGES,
     Filters,
     Panel,
     QueryMemo,
     build,
+    declared,
 )
 from hflineage.analytics.queries import read_records, run_query
 from hflineage.analytics.report import _table_html, finish_figure
@@ -42,7 +41,6 @@ from hflineage.explore.cache import Pending, VersionedCache
 from hflineage.explore.charts import figure_block
 from hflineage.explore.model import View
 from hflineage.explore.outage import OUTAGE
-from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
 #: How long a page request waits for its groups before answering with a progress state.
 WAIT_SECONDS = 0.5
@@ -163,8 +161,10 @@ class DashboardView(View):
                 "form": {f.name: getattr(filters, f.name) for f in FILTERS} if filters else {},
                 "version": version_text(version) if version else "", "groups": groups,
                 "version_key": version.key if version else "",
-                "pending": _pending(groups), "architectures": names, "boards": BOARDS,
-                "relations": EDGE_RELATIONS, "licenses": LICENSE_CATEGORIES, "error": None,
+                "pending": _pending(groups), "architectures": names,
+                "boards": declared("leaderboard").choices,
+                "relations": declared("relation").choices,
+                "licenses": declared("licenseCategory").choices, "error": None,
                 "pages": [(p, t) for p, (t, _, _) in PAGES.items()],
                 "query": filters.query_string() if filters else ""}
 
