@@ -2,9 +2,10 @@
 
 ``generate(n, seed, out)`` writes ``models.jsonl``, ``commits.jsonl``, ``leaderboard-v2.csv``
 (the Open LLM Leaderboard v2 layout, 33 columns) and ``synth.json`` (what was generated, as
-counts). Every model is a pure function of ``(seed, index)``: parents always have a smaller
-index and are recomputed on demand (with a bounded cache), so memory stays flat however many
-models are written, and the same seed gives the same bytes.
+counts); ``models_format="parquet"`` writes ``models.parquet`` instead of ``models.jsonl``
+(see :class:`_ParquetModels`). Every model is a pure function of ``(seed, index)``: parents
+always have a smaller index and are recomputed on demand (with a bounded cache), so memory
+stays flat however many models are written, and the same seed gives the same bytes.
 
 Calibrated to published figures:
 
@@ -51,6 +52,7 @@ card's ``base_model``; newer ones also carry the typed ``base_model:<relation>:<
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
 import hashlib
 import itertools
@@ -62,7 +64,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 GENERATOR_VERSION = 1
 # HuggingKG edge counts per relation, in the order draws index them (reordering changes every
@@ -511,10 +516,87 @@ def _dirty_base(base: object, rec: dict[str, Any], roll: float) -> tuple[Any, st
     return next(((value, key) for bound, value, key in rules if roll < bound), None)
 
 
+MODEL_FORMATS = ("jsonl", "parquet")
+PARQUET_ROW_GROUP = 50_000
+PARQUET_SCHEMA = pa.schema([
+    ("id", pa.string()), ("author", pa.string()),
+    ("createdAt", pa.timestamp("ms", tz="UTC")), ("lastModified", pa.timestamp("ms", tz="UTC")),
+    ("downloads", pa.int64()), ("likes", pa.int64()), ("tags", pa.list_(pa.string())),
+    ("pipeline_tag", pa.string()), ("library_name", pa.string()), ("gated", pa.string()),
+    ("config", pa.string()), ("safetensors", pa.string()), ("cardData", pa.string()),
+])
+_JSON_TEXT = frozenset({"config", "safetensors", "cardData"})
+_TIMES = frozenset({"createdAt", "lastModified"})
+
+
+class _Models(Protocol):
+    def record(self, rec: dict[str, Any]) -> None: ...
+    def text(self, line: str) -> bool: ...
+
+
+class _JsonLines:
+    """``models.jsonl``: a record a line."""
+
+    def __init__(self, fh: TextIO) -> None:
+        self.fh = fh
+
+    def record(self, rec: dict[str, Any]) -> None:
+        self.fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+    def text(self, line: str) -> bool:
+        self.fh.write(line + "\n")
+        return True
+
+
+class _ParquetModels:
+    """``models.parquet``, one schema for every row: ``config``, ``safetensors`` and
+    ``cardData`` as JSON text (their values vary in shape: ``base_model`` a string or a list),
+    dates as UTC timestamps, ``gated`` as text (``false``, ``manual``, ``auto``). Rows are
+    written in row groups of ``PARQUET_ROW_GROUP``; a line of raw text cannot be a row."""
+
+    def __init__(self, path: Path) -> None:
+        self.writer = pq.ParquetWriter(path, PARQUET_SCHEMA)
+        self.columns: dict[str, list[Any]] = {name: [] for name in PARQUET_SCHEMA.names}
+        self.rows = 0
+
+    def record(self, rec: dict[str, Any]) -> None:
+        unknown = set(rec) - set(self.columns)
+        if unknown:
+            raise ValueError(f"no Parquet column for {sorted(unknown)}")
+        for name, column in self.columns.items():
+            value = rec.get(name)
+            if value is None:
+                pass
+            elif name in _JSON_TEXT:
+                value = json.dumps(value, ensure_ascii=False)
+            elif name in _TIMES:
+                value = datetime.fromisoformat(value)
+            elif name == "gated" and isinstance(value, bool):
+                value = str(value).lower()
+            column.append(value)
+        self.rows += 1
+        if self.rows >= PARQUET_ROW_GROUP:
+            self.flush()
+
+    def text(self, line: str) -> bool:
+        return False
+
+    def flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pydict(self.columns, schema=PARQUET_SCHEMA))
+            for column in self.columns.values():
+                column.clear()
+            self.rows = 0
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
 class _Writer:
     """Streams the three snapshot files and counts what it wrote."""
 
-    def __init__(self, eco: Ecosystem, models: TextIO, commits: TextIO | None,
+    def __init__(self, eco: Ecosystem, models: _Models, commits: TextIO | None,
                  board: csv.DictWriter[str], commit_share: float) -> None:
         self.eco = eco
         self.commit_share = commit_share
@@ -524,7 +606,7 @@ class _Writer:
         self.stats: Counter[str] = Counter()
 
     def line(self, rec: dict[str, Any]) -> None:
-        self.models.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        self.models.record(rec)
         self.stats["model_lines"] += 1
 
     def model(self, i: int) -> None:
@@ -586,9 +668,11 @@ class _Writer:
             stats["dirty_case_variant"] += 1
         elif roll < 0.0062:
             text = json.dumps(eco.record(rng.randrange(i)))
-            self.models.write(text[: len(text) // 2] + "\n")
-            stats["model_lines"] += 1
-            stats["dirty_truncated_line"] += 1
+            if self.models.text(text[: len(text) // 2]):
+                stats["model_lines"] += 1
+                stats["dirty_truncated_line"] += 1
+            else:
+                stats["unrepresentable_truncated_line"] += 1
         elif roll < 0.0072 and self.commits is not None and self.commit_share > 0:
             ghost = f"{_handle(i, eco.seed + 11)}/removed-model-{_b36(i)}"
             for h in eco.commits(i, ghost)[:3]:
@@ -597,17 +681,35 @@ class _Writer:
             stats["ghost_commit_models"] += 1
 
 
-def generate(n: int, seed: int, out: Path, *, commit_share: float = 1.0) -> dict[str, Any]:
+def generate(n: int, seed: int, out: Path, *, commit_share: float = 1.0,
+             models_format: str = "jsonl") -> dict[str, Any]:
     """Write a synthetic snapshot of ``n`` models into ``out``; return the counts.
 
     ``commit_share`` is the fraction of repos that get a commit history (1.0 = all;
     lower it for very large runs where commits are measured separately).
+    ``models_format`` ``parquet`` writes ``models.parquet`` (and removes a ``models.jsonl``
+    left in ``out``, and the other way round): the same records, but truncated lines cannot
+    be rows, so they are counted as ``unrepresentable_truncated_line`` and
+    ``model_lines`` counts the rows written.
     """
+    if models_format not in MODEL_FORMATS:
+        raise ValueError(f"models_format must be one of {MODEL_FORMATS}, got {models_format!r}")
     out.mkdir(parents=True, exist_ok=True)
     eco = Ecosystem(n, seed)
-    with (out / "models.jsonl").open("w", encoding="utf-8") as models, \
-            (out / "commits.jsonl").open("w", encoding="utf-8") as commits, \
-            (out / "leaderboard-v2.csv").open("w", encoding="utf-8", newline="") as lb:
+    for other in MODEL_FORMATS:
+        if other != models_format:
+            (out / f"models.{other}").unlink(missing_ok=True)
+    with contextlib.ExitStack() as stack:
+        models: _Models
+        if models_format == "parquet":
+            models = _ParquetModels(out / "models.parquet")
+            stack.callback(models.close)
+        else:
+            models = _JsonLines(stack.enter_context(
+                (out / "models.jsonl").open("w", encoding="utf-8")))
+        commits = stack.enter_context((out / "commits.jsonl").open("w", encoding="utf-8"))
+        lb = stack.enter_context((out / "leaderboard-v2.csv").open("w", encoding="utf-8",
+                                                                   newline=""))
         board = csv.DictWriter(lb, fieldnames=LEADERBOARD_COLUMNS)
         board.writeheader()
         writer = _Writer(eco, models, commits, board, commit_share)
@@ -616,6 +718,7 @@ def generate(n: int, seed: int, out: Path, *, commit_share: float = 1.0) -> dict
     summary: dict[str, Any] = {
         "generator": "hflineage.synth", "version": GENERATOR_VERSION, "seed": seed,
         "models": n, "commit_share": commit_share,
+        **({"models_format": models_format} if models_format != "jsonl" else {}),
         "edges": {r: writer.stats.pop(f"edges_{r}", 0) for r in RELATION_ORDER},
         "foundations": eco.foundations,
         **dict(sorted(writer.stats.items())),

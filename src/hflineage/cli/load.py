@@ -59,14 +59,17 @@ def load_snapshot_cmd(app: AppContext, path: Path, contributor_kind: str, reject
                       batch_size: int | None, progress: bool, bulk: bool) -> None:
     """Load a snapshot: a models.jsonl/commits.jsonl file, or a folder holding them.
 
-    Newer records win (by lastModified), reruns change nothing, bad lines and junk
-    parents go to the rejects file, whose path is printed.
+    A models.parquet (one model a row, the same fields as columns) may stand in for
+    models.jsonl, in the folder or given directly. Newer records win (by lastModified),
+    reruns change nothing, bad lines and junk parents go to the rejects file, whose path
+    is printed.
 
     \b
     Example:
       hflineage load snapshot ../shared/data/paper-2024 --rejects rejects.jsonl
       hflineage load snapshot commits.jsonl --contributor-kind git
       hflineage load snapshot data/synth-1m --bulk
+      hflineage load snapshot hub-dump/models.parquet
     """
     if bulk:
         if app.settings.neo4j_uri:

@@ -1,4 +1,5 @@
-"""Snapshot files (``models.jsonl``, ``commits.jsonl``, Hub-shaped JSON lines) as stages."""
+"""Snapshot files as stages: ``models.jsonl`` (Hub-shaped JSON lines) or ``models.parquet``
+(one model a row, see :mod:`hflineage.loader.sources.parquet`), and ``commits.jsonl``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hflineage.errors import InputError
 from hflineage.loader.normalize.ids import is_hub_username
 from hflineage.loader.normalize.rows import JSON_SPACE, Item, Stage, commit_rows, model_rows
 from hflineage.loader.normalize.vocab import CONTRIBUTOR_KINDS
+from hflineage.loader.sources.parquet import is_parquet, parquet_stage
 
 
 def read_lines(path: Path) -> Iterator[str]:
@@ -38,18 +40,26 @@ def detect_contributor_kind(path: Path) -> str:
 
 
 def snapshot_stages(path: Path, contributor_kind: str = "auto") -> list[Stage]:
-    """The files of a snapshot: ``path`` itself, or ``models.jsonl`` then ``commits.jsonl``."""
+    """The files of a snapshot: ``path`` itself, or ``models.jsonl`` (or ``models.parquet``)
+    then ``commits.jsonl``. A Parquet file is opened and checked here, before any stage runs."""
     path = Path(path)
     if path.is_dir():
-        files = [p for p in (path / "models.jsonl", path / "commits.jsonl") if p.exists()]
+        jsonl, parquet = path / "models.jsonl", path / "models.parquet"
+        if jsonl.exists() and parquet.exists():
+            raise InputError(f"{path} holds both models.jsonl and models.parquet: "
+                             "keep one of them")
+        files = [p for p in (jsonl, parquet, path / "commits.jsonl") if p.exists()]
         if not files:
-            raise InputError(f"{path} has neither models.jsonl nor commits.jsonl")
+            raise InputError(f"{path} has neither models.jsonl, models.parquet nor commits.jsonl")
     elif path.is_file():
         files = [path]
     else:
         raise InputError(f"no such file or folder: {path}")
     stages = []
     for f in files:
+        if is_parquet(f):
+            stages.append(parquet_stage(f))
+            continue
         kind = "commits" if f.name.startswith("commits") else "models"
         items: Iterator[Item] = (model_rows(read_lines(f)) if kind == "models"
                                  else commit_rows(read_lines(f)))
