@@ -1,16 +1,18 @@
-"""The hflineage benchmark (issue 6): ``./run bench`` or ``.venv/bin/python bench/run.py``.
+"""The hflineage benchmark (issues 6, 17): ``./run bench`` or ``.venv/bin/python bench/run.py``.
 
-At each size (default 10k, 100k and 1M synthetic models, ``hflineage.synth``) on its own managed
-Neo4j (heap and page cache sized for the job, in ``bench/results/tmp/``):
+At each size (default 10k, 100k, 300k, 1M and 3M synthetic models, ``hflineage.synth``) on its
+own managed Neo4j (heap and page cache sized for the job, in ``bench/results/tmp/``):
 
 - load rate, in model records per second, of (a) raw ``UNWIND ... CREATE`` of rows the loader has
   already normalized (database time only), (b) a naive loader, one ``MERGE`` transaction per
   record, on a sample, (c) the hflineage online loader, (d) the bulk path; ratios c/a, c/b, d/c;
-- peak memory (max RSS) of the loader process, each load in its own subprocess;
+- peak memory (max RSS) of the loader process, each load in its own subprocess, and of the
+  processes it starts (the ``neo4j-admin`` import JVM, worker processes); the bulk path's parts;
 - commits per second (online) on a fixed sample of commit records, on top of the loaded graph,
   then the synthetic leaderboard (so the scored queries have rows);
 - latency of every named query (median of warm runs) and its growth from the smallest size;
 - time to build the lineage page of the largest family (``hflineage.viz``);
+- time and peak memory of ``hflineage report`` (the CLI, in a subprocess) up to ``--report-max``;
 - Hub crawl requests per 1,000 models against the local Hub server, metadata only and with commits.
 
 Results go to ``bench/results/bench-<time>.json`` (and ``latest.json``); the README table is
@@ -29,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -59,8 +62,11 @@ COMMIT_SAMPLE = 20_000
 QUERY_RUNS = 5
 QUERY_TIMEOUT = 180.0
 SLOW_QUERY = 5.0
-QUERY_BUDGET = 900.0  # seconds for all queries of one size; anchored ones go first
-STEPS = ("naive", "raw", "online", "commits", "leaderboard", "queries", "viz", "bulk")
+QUERY_BUDGET = 900.0  # seconds for all queries of up to 1M models (scaled above); anchored first
+SIZES = "10000,100000,300000,1000000,3000000"
+REPORT_MAX = 1_000_000
+SAMPLE_EVERY = 0.5  # seconds between memory samples of a subprocess and its children
+STEPS = ("naive", "raw", "online", "commits", "leaderboard", "queries", "viz", "report", "bulk")
 ANCHORED = ("model_lineage", "family_edges", "family_summary", "family_best_score_over_time",
             "org_neighbourhood")
 
@@ -209,9 +215,68 @@ def naive(inst: ManagedNeo4j, path: Path) -> dict[str, Any]:
     return {"records": len(sample), "seconds": spent, "rate": len(sample) / spent}
 
 
+class Sampler:
+    """Peak RSS (MB) of a process and of its descendants by kind, sampled: ``python`` (the
+    process itself), ``admin_import`` (``neo4j-admin`` JVMs), ``workers`` (any other child,
+    summed); sums at the same instant: ``children`` (admin_import + workers), ``loader``
+    (python + workers), ``total`` (all three). Forked workers share pages with their parent, so
+    RSS sums count those twice: ``loader_pss`` is the same sum in proportional set size. A Neo4j
+    server the process starts (the bulk path restarts it) is the database's memory, not the
+    loader's: left out."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peaks: dict[str, float] = {}
+
+    def sample(self) -> None:
+        now = {"python": 0.0, "admin_import": 0.0, "workers": 0.0, "loader_pss": 0.0}
+        with contextlib.suppress(psutil.Error):
+            mem = self.proc.memory_full_info()
+            now["python"], now["loader_pss"] = mem.rss / 1024**2, mem.pss / 1024**2
+            for child in self.proc.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    cmd = " ".join(child.cmdline())
+                    if "CommunityEntryPoint" in cmd:
+                        continue
+                    if "AdminTool" in cmd:
+                        now["admin_import"] += child.memory_info().rss / 1024**2
+                        continue
+                    mem = child.memory_full_info()
+                    now["workers"] += mem.rss / 1024**2
+                    now["loader_pss"] += mem.pss / 1024**2
+        now["children"] = now["admin_import"] + now["workers"]
+        now["loader"] = now["python"] + now["workers"]
+        now["total"] = now["loader"] + now["admin_import"]
+        for k, v in now.items():
+            self.peaks[k] = max(self.peaks.get(k, 0.0), v)
+
+    def figures(self) -> dict[str, float]:
+        return {f"{k}_peak_mb" if k.endswith("pss") else f"{k}_peak_rss_mb": round(v, 1)
+                for k, v in self.peaks.items()}
+
+
+def watch(proc: subprocess.Popen[str], stop: Callable[[], bool] = lambda: False
+          ) -> tuple[Sampler, float | None]:
+    """Sample ``proc`` until it ends (or ``stop()`` says so: then it is killed); its own peak
+    RSS from ``wait4`` (MB; None when stopped), which also covers the children it reaped."""
+    sampler = Sampler(proc.pid)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return sampler, usage.ru_maxrss / 1024
+        sampler.sample()
+        if stop():
+            proc.kill()
+            proc.wait()
+            return sampler, None
+        time.sleep(SAMPLE_EVERY)
+
+
 def in_subprocess(phase: str, *args: str, deadline: float | None = None,
                   inst: ManagedNeo4j | None = None) -> dict[str, Any]:
-    """Run one load in a fresh interpreter; its max RSS is the loader's peak memory.
+    """Run one load in a fresh interpreter; its max RSS is the loader's peak memory, and the
+    processes it starts are sampled (``Sampler``).
 
     Past ``deadline`` (epoch seconds) the load is stopped and reported as partial: the
     models described so far, and the peak RSS sampled while it ran.
@@ -221,23 +286,19 @@ def in_subprocess(phase: str, *args: str, deadline: float | None = None,
     with out_file.open("w") as out, err_file.open("w") as err, subprocess.Popen(
             [sys.executable, str(Path(__file__)), f"--phase={phase}", *args],
             stdout=out, stderr=err, text=True) as proc:
-        peak = 0.0
-        while proc.poll() is None:
-            with contextlib.suppress(psutil.Error):
-                peak = max(peak, psutil.Process(proc.pid).memory_info().rss / 1024**2)
-            if deadline and time.time() > deadline and inst is not None:
-                proc.kill()
-                proc.wait()
-                seconds = time.monotonic() - started
-                with driver(inst) as d:
-                    done = d.execute_query(cypher("count_described")).records[0]["n"]
-                return {"partial": True, "records": done, "seconds": seconds,
-                        "rate": done / seconds, "peak_rss_mb": peak}
-            time.sleep(5)
+        sampler, peak = watch(proc, lambda: bool(deadline and time.time() > deadline
+                                                 and inst is not None))
+    sampled = sampler.figures()
+    if peak is None and inst is not None:  # stopped at the deadline
+        seconds = time.monotonic() - started
+        with driver(inst) as d:
+            done = d.execute_query(cypher("count_described")).records[0]["n"]
+        return {"partial": True, "records": done, "seconds": seconds, "rate": done / seconds,
+                "peak_rss_mb": sampled.get("python_peak_rss_mb", 0.0), "sampled": sampled}
     stdout, stderr = out_file.read_text(), err_file.read_text()
     if proc.returncode != 0:
         raise RuntimeError(f"{phase} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}")
-    return dict(json.loads(stdout.strip().splitlines()[-1]))
+    return dict(json.loads(stdout.strip().splitlines()[-1])) | {"sampled": sampled}
 
 
 def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> None:
@@ -254,13 +315,16 @@ def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> N
         timings = BulkTimings()
         summary = bulk_load(inst, path, rejects=rejects, timings=timings,
                             max_off_heap="4G", admin_heap="2g", replace=True)
-        out["parts"] = {k: round(v, 2) for k, v in vars(timings).items() if k != "rows"}
+        out["parts"] = {k: round(v, 2) for k, v in vars(timings).items()
+                        if isinstance(v, int | float) and not isinstance(v, bool)}
     else:
         with driver(inst) as d:
             summary = load_snapshot(d, path, rejects=rejects)
     out |= {"records": summary.records_in, "seconds": summary.seconds,
             "rate": summary.records_in / summary.seconds,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            # the largest process this one started and waited for (import JVM, a worker)
+            "children_max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
     print(json.dumps(out))
 
 
@@ -272,13 +336,29 @@ def query_params(name: str, a: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in given.items() if k in wanted}
 
 
-def queries(inst: ManagedNeo4j, a: dict[str, Any]) -> dict[str, Any]:
+def graph_size(inst: ManagedNeo4j) -> dict[str, int]:
+    """Nodes and relationships of the whole graph (the size aggregations are compared with)."""
+    with driver(inst) as d:
+        row = d.execute_query(cypher("graph_size")).records[0]
+    return {"nodes": row["nodes"], "relationships": row["relationships"]}
+
+
+def scaled(seconds: float, n: int) -> float:
+    """A time limit set for up to 1M models, grown in proportion above that."""
+    return seconds * max(1.0, n / 1_000_000)
+
+
+def queries(inst: ManagedNeo4j, a: dict[str, Any], n: int = 0,
+            budget: float = QUERY_BUDGET) -> dict[str, Any]:
+    """Median warm time of every named query, anchored ones first, within ``budget`` seconds
+    (scaled with the size); the rest are recorded as skipped."""
     out: dict[str, Any] = {}
     began = time.monotonic()
+    budget, timeout = scaled(budget, n), scaled(QUERY_TIMEOUT, n)
     order = sorted(registry().items(), key=lambda item: item[0] not in ANCHORED)
     with driver(inst) as d:
         for name, q in order:
-            if time.monotonic() - began > QUERY_BUDGET:
+            if time.monotonic() - began > budget:
                 out[name] = {"skipped": "time budget", "anchored": name in ANCHORED}
                 continue
             params = q.bind(query_params(name, a))
@@ -288,7 +368,7 @@ def queries(inst: ManagedNeo4j, a: dict[str, Any]) -> dict[str, Any]:
                 while len(times) < runs:
                     t0 = time.perf_counter()
                     records, _, _ = d.execute_query(
-                        neo4j.Query(q.text, timeout=QUERY_TIMEOUT), params,
+                        neo4j.Query(q.text, timeout=timeout), params,
                         routing_=neo4j.RoutingControl.READ)
                     times.append(time.perf_counter() - t0)
                     rows = len(records)
@@ -315,6 +395,28 @@ def viz(inst: ManagedNeo4j, a: dict[str, Any]) -> dict[str, Any]:
         spent = time.perf_counter() - t0
     return {"family_root": a["largest_root"], "family_size": a["largest_size"],
             "seconds": round(spent, 3), "html_bytes": len(html)}
+
+
+def cli_report(inst: ManagedNeo4j, n: int, report_max: int) -> dict[str, Any]:
+    """``hflineage report`` (the CLI, a subprocess) against the bench server, into a temp folder."""
+    if n > report_max:
+        return {"skipped": f"above --report-max {report_max:,}"}
+    env = os.environ | {"NEO4J_URI": inst.uri or "", "NEO4J_USERNAME": "neo4j",
+                        "NEO4J_PASSWORD": inst.password, "NEO4J_DATABASE": "neo4j"}
+    with tempfile.TemporaryDirectory(prefix="report-", dir=WORK) as tmp:
+        out = Path(tmp) / "report"
+        t0 = time.perf_counter()
+        with (Path(tmp) / "out").open("w") as log_out, subprocess.Popen(
+                [sys.executable, "-m", "hflineage", "report", "--out", str(out)], env=env,
+                cwd=tmp, stdout=log_out, stderr=subprocess.STDOUT, text=True) as proc:
+            sampler, peak = watch(proc)
+        seconds = time.perf_counter() - t0
+        if proc.returncode != 0:
+            said = (Path(tmp) / "out").read_text()[-2000:]
+            raise RuntimeError(f"hflineage report failed: {said}")
+        files = [f for f in out.rglob("*") if f.is_file()]
+        return {"seconds": round(seconds, 2), "peak_rss_mb": peak, "sampled": sampler.figures(),
+                "files": len(files), "bytes": sum(f.stat().st_size for f in files)}
 
 
 def crawl(n: int = 5000) -> dict[str, Any]:
@@ -360,7 +462,8 @@ def step(res: dict[str, Any], name: str, fn: Callable[[], Any], save: Callable[[
 
 
 def run_size(n: int, inst: ManagedNeo4j, res: dict[str, Any], save: Callable[[], None],
-             steps: tuple[str, ...] = STEPS, deadline: float | None = None) -> None:
+             steps: tuple[str, ...] = STEPS, deadline: float | None = None,
+             report_max: int = REPORT_MAX, budget: float = QUERY_BUDGET) -> None:
     path, commit_sample, summary = snapshot(n)
     a = anchors(n)
     res |= {"edges": summary["edges"], "anchors": a}
@@ -374,14 +477,19 @@ def run_size(n: int, inst: ManagedNeo4j, res: dict[str, Any], save: Callable[[],
     def bulk() -> dict[str, Any]:
         return in_subprocess("bulk", str(path), str(inst.home), *mem)
 
+    def timed_queries() -> dict[str, Any]:
+        res["graph"] = graph_size(inst)
+        return queries(inst, a, n, budget)
+
     work: dict[str, Callable[[], Any]] = {
         "naive": lambda: naive(inst, path),
         "raw": lambda: raw_create(inst, path),
         "online": online,
         "commits": lambda: in_subprocess("online", str(commit_sample), str(inst.home), *mem),
         "leaderboard": lambda: leaderboard(inst, n),
-        "queries": lambda: queries(inst, a),
+        "queries": timed_queries,
         "viz": lambda: viz(inst, a),
+        "report": lambda: cli_report(inst, n, report_max),
         "bulk": bulk,
     }
     for name in steps:
@@ -401,8 +509,7 @@ def growth(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="10000,100000,1000000",
-                    help="comma-separated model counts")
+    ap.add_argument("--sizes", default=SIZES, help="comma-separated model counts")
     ap.add_argument("--heap", default="4g")
     ap.add_argument("--pagecache", default="4g")
     ap.add_argument("--no-crawl", action="store_true", help="skip the Hub crawl figures")
@@ -413,6 +520,11 @@ def main() -> None:
     ap.add_argument("--online-deadline", type=float, default=None,
                     help="epoch seconds after which the online load is stopped and reported "
                          "as partial (for a run that must end by a given time)")
+    ap.add_argument("--report-max", type=int, default=REPORT_MAX,
+                    help="largest size at which `hflineage report` is timed")
+    ap.add_argument("--query-budget", type=float, default=QUERY_BUDGET,
+                    help="seconds for all named queries of one size up to 1M models (grown in "
+                         "proportion above); queries left are recorded as skipped")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -441,7 +553,7 @@ def main() -> None:
             res: dict[str, Any] = {"models": n}
             out["sizes"].append(res)
             run_size(n, inst, res, save, tuple(args.steps.split(",")),  # type: ignore[arg-type]
-                     args.online_deadline)
+                     args.online_deadline, args.report_max, args.query_budget)
     finally:
         if inst:
             inst.stop()
