@@ -44,7 +44,7 @@ import neo4j
 import psutil
 
 from hflineage.config import get_settings
-from hflineage.cypher import registry
+from hflineage.cypher import load, registry
 from hflineage.db.runtime import ManagedNeo4j, Memory
 from hflineage.db.schema import init_schema, wipe_database
 from hflineage.loader.normalize.rows import model_rows
@@ -67,8 +67,10 @@ SIZES = "10000,100000,300000,1000000,3000000"
 REPORT_MAX = 1_000_000
 SAMPLE_EVERY = 0.5  # seconds between memory samples of a subprocess and its children
 STEPS = ("naive", "raw", "online", "commits", "leaderboard", "queries", "viz", "report", "bulk")
+#: The internal reads of lineage pages and the report (``hflineage.analytics.subgraph``).
+PAGE_READS = ("read/model_details", "read/parent_links", "read/child_links", "read/org_models")
 ANCHORED = ("model_lineage", "family_edges", "family_summary", "family_best_score_over_time",
-            "org_neighbourhood")
+            "org_neighbourhood", *PAGE_READS)
 
 
 def log(msg: str) -> None:
@@ -332,7 +334,7 @@ def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> N
 def query_params(name: str, a: dict[str, Any]) -> dict[str, Any]:
     key = a["model"].lower()
     given = {"model": a["model"], "org": a["org"], "keys": [key]}
-    wanted = {p.name for p in registry()[name].params}
+    wanted = {p.name for p in load(name, internal=True).params}
     return {k: v for k, v in given.items() if k in wanted}
 
 
@@ -355,7 +357,8 @@ def queries(inst: ManagedNeo4j, a: dict[str, Any], n: int = 0,
     out: dict[str, Any] = {}
     began = time.monotonic()
     budget, timeout = scaled(budget, n), scaled(QUERY_TIMEOUT, n)
-    order = sorted(registry().items(), key=lambda item: item[0] not in ANCHORED)
+    named = registry() | {name: load(name, internal=True) for name in PAGE_READS}
+    order = sorted(named.items(), key=lambda item: item[0] not in ANCHORED)
     with driver(inst) as d:
         for name, q in order:
             if time.monotonic() - began > budget:
