@@ -25,5 +25,6 @@ def test_statement_passes_explain(graph: neo4j.Driver, database: str, name: str)
     assert text.startswith("//")
     params = {"rows": [], "keys": [], "ids": [], "id": "x", "source": "s", "input": "i",
               "status": "complete", "recordsIn": 0, "loaded": 0, "rejected": 0, "issues": 0,
-              "root": "a/b", "maxDepth": 2}
+              "root": "a/b", "maxDepth": 2, "organizations": [], "architectures": [],
+              "licenses": [], "datasets": [], "parents": []}
     graph.execute_query("EXPLAIN " + text, params, database_=database)

@@ -32,12 +32,6 @@ def newest_per_key(batch: Sequence[ModelRows]) -> list[ModelRows]:
     return list(best.values())
 
 
-def describe_rows(batch: Iterable[ModelRows]) -> list[Row]:
-    """The rows of ``write/describe_models``: each model row with its edge rows nested."""
-    return [{**r.model, "architectures": r.architectures, "licenses": r.licenses,
-             "datasets": r.datasets, "parents": r.parents} for r in batch]
-
-
 def organization_rows(models: Iterable[tuple[str, str]]) -> list[Row]:
     """``write/stub_organizations`` rows for (key, id) pairs of referenced models with an owner."""
     rows: dict[str, Row] = {}
@@ -59,8 +53,82 @@ def after_models(tx: neo4j.ManagedTransaction, referenced: Iterable[tuple[str, s
         tx.run(statement("write/flag_parameters"), keys=keys).consume()
 
 
+def on_the_wire(row: Row, *fields: str) -> Row:
+    """``row`` with its datetime ``fields`` as ISO 8601 text, which the statements parse with
+    ``datetime()``: the driver encodes datetimes about ten times slower than text."""
+    return row | {f: row[f].isoformat() if row[f] is not None else None for f in fields}
+
+
+def _architectures(rows: ModelRows, won: Row) -> list[str]:
+    if rows.model["hasArchitectures"]:
+        return list(dict.fromkeys(a["name"] for a in rows.architectures))
+    board = won["leaderboardArchitecture"]
+    return [board] if board is not None else []
+
+
+def model_ends(winners: Sequence[tuple[ModelRows, Row]]) -> dict[str, list[Any]]:
+    """``write/model_ends`` parameters: every node the winners point to, once, reduced as the
+    per-row merges would leave it (newest record names an organization, smallest spelling of a
+    dataset or a stub parent)."""
+    orgs: dict[str, Row] = {}
+    archs: dict[str, None] = {}
+    licenses: dict[str, Row] = {}
+    datasets: dict[str, Row] = {}
+    parents: dict[str, Row] = {}
+    for rows, won in winners:
+        m = rows.model
+        if m["orgKey"] is not None:
+            known = orgs.get(m["orgKey"])
+            if known is None or m["version"] > known["version"]:
+                orgs[m["orgKey"]] = {"key": m["orgKey"], "name": m["orgName"],
+                                     "version": m["version"]}
+        archs.update(dict.fromkeys(_architectures(rows, won)))
+        for lic in rows.licenses:
+            licenses[lic["id"]] = {"id": lic["id"], "category": lic["category"]}
+        for d in rows.datasets:
+            if d["key"] not in datasets or d["id"] < datasets[d["key"]]["id"]:
+                datasets[d["key"]] = {"key": d["key"], "id": d["id"]}
+        for p in rows.parents:
+            if p["parentKey"] not in parents or p["parentId"] < parents[p["parentKey"]]["id"]:
+                parents[p["parentKey"]] = {"key": p["parentKey"], "id": p["parentId"]}
+    return {"organizations": list(orgs.values()), "architectures": list(archs),
+            "licenses": list(licenses.values()), "datasets": list(datasets.values()),
+            "parents": list(parents.values())}
+
+
+def link_rows(winners: Sequence[tuple[ModelRows, Row]]) -> list[Row]:
+    """``write/link_models`` rows: each winner's outgoing edges, once per end node."""
+    out = []
+    for rows, won in winners:
+        m = rows.model
+        parents = {p["parentKey"]: {"key": p["parentKey"], "relation": p["relation"],
+                                    "source": p["source"], "relationSource": p["relationSource"]}
+                   for p in rows.parents}
+        out.append({"key": m["key"], "orgKey": m["orgKey"] if won["fresh"] else None,
+                    "architectures": _architectures(rows, won),
+                    "licenses": list(dict.fromkeys(lic["id"] for lic in rows.licenses)),
+                    "datasets": list(dict.fromkeys(d["key"] for d in rows.datasets)),
+                    "parents": list(parents.values())})
+    return out
+
+
 def _describe(tx: neo4j.ManagedTransaction, batch: list[ModelRows]) -> None:
-    tx.run(statement("write/describe_models"), rows=describe_rows(batch)).consume()
+    """Describe a batch (one row per key): properties, then the edges a winner replaces, the
+    nodes they point to, and the edges themselves, each its own statement without ``Eager``."""
+    won = {r["key"]: r for r in tx.run(statement("write/describe_models"),
+                                       rows=[on_the_wire(r.model, "createdAt", "lastModified")
+                                             for r in batch])}
+    winners = [(rows, won[rows.model["key"]]) for rows in batch if rows.model["key"] in won]
+    replace = [key for key, r in won.items() if r["replace"]]
+    if replace:
+        tx.run(statement("write/replace_model_edges"), keys=replace).consume()
+    if winners:
+        tx.run(statement("write/model_ends"), **model_ends(winners)).consume()
+        tx.run(statement("write/link_models"), rows=link_rows(winners)).consume()
+    published = [{"key": rows.model["key"], "orgKey": rows.model["orgKey"]}
+                 for rows, r in winners if not r["fresh"] and rows.model["orgKey"] is not None]
+    if published:
+        tx.run(statement("write/publish_models"), rows=published).consume()
     after_models(tx, ((p["parentKey"], p["parentId"]) for r in batch for p in r.parents),
                  (r.model["key"] for r in batch))
 
@@ -97,7 +165,8 @@ def committed_to_rows(batch: Iterable[CommitRow], kind: str) -> list[Row]:
 
 
 def _commits(tx: neo4j.ManagedTransaction, rows: list[Row]) -> None:
-    tx.run(statement("write/merge_commits"), rows=rows).consume()
+    tx.run(statement("write/merge_commits"),
+           rows=[on_the_wire(r, "first", "last") for r in rows]).consume()
     after_models(tx, ((r["modelKey"], r["modelId"]) for r in rows), ())
 
 
