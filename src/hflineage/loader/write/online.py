@@ -66,7 +66,7 @@ def _architectures(rows: ModelRows, won: Row) -> list[str]:
     return [board] if board is not None else []
 
 
-def model_ends(winners: Sequence[tuple[ModelRows, Row]]) -> dict[str, list[Any]]:
+def model_ends(winners: Sequence[tuple[ModelRows, Row]]) -> dict[str, Any]:
     """``write/model_ends`` parameters: every node the winners point to, once, reduced as the
     per-row merges would leave it (newest record names an organization, smallest spelling of a
     dataset or a stub parent)."""
@@ -115,15 +115,15 @@ def link_rows(winners: Sequence[tuple[ModelRows, Row]]) -> list[Row]:
 def _describe(tx: neo4j.ManagedTransaction, batch: list[ModelRows]) -> None:
     """Describe a batch (one row per key): properties, then the edges a winner replaces, the
     nodes they point to, and the edges themselves, each its own statement without ``Eager``."""
-    won = {r["key"]: r for r in tx.run(statement("write/describe_models"),
-                                       rows=[on_the_wire(r.model, "createdAt", "lastModified")
-                                             for r in batch])}
+    described = tx.run(statement("write/describe_models"),
+                       rows=[on_the_wire(r.model, "createdAt", "lastModified") for r in batch])
+    won = {r["key"]: r.data() for r in described}
     winners = [(rows, won[rows.model["key"]]) for rows in batch if rows.model["key"] in won]
     replace = [key for key, r in won.items() if r["replace"]]
     if replace:
         tx.run(statement("write/replace_model_edges"), keys=replace).consume()
     if winners:
-        tx.run(statement("write/model_ends"), **model_ends(winners)).consume()
+        tx.run(statement("write/model_ends"), model_ends(winners)).consume()
         tx.run(statement("write/link_models"), rows=link_rows(winners)).consume()
     published = [{"key": rows.model["key"], "orgKey": rows.model["orgKey"]}
                  for rows, r in winners if not r["fresh"] and rows.model["orgKey"] is not None]
