@@ -186,8 +186,9 @@ def raw_create(inst: ManagedNeo4j, path: Path, batch: int = 5000) -> dict[str, A
 
 
 def _props(model: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in model.items() if v is not None and k not in ("orgKey", "orgName",
-                                                                         "hasArchitectures")}
+    """Model properties as (a) and (b) send them: dates as ISO text, like the loader."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in model.items()
+            if v is not None and k not in ("orgKey", "orgName", "hasArchitectures")}
 
 
 def leaderboard(inst: ManagedNeo4j, n: int) -> dict[str, Any]:
