@@ -162,9 +162,9 @@ def _converter(name: str, kind: pa.DataType) -> Convert | None:
 
 def _walked(kind: pa.DataType) -> bool:
     """Values that can hold nulls to drop, or that are no JSON value: times, bytes, decimals."""
-    return (pa.types.is_struct(kind) or pa.types.is_map(kind) or pa.types.is_temporal(kind)
-            or pa.types.is_binary(kind) or pa.types.is_large_binary(kind)
-            or pa.types.is_decimal(kind))
+    return bool(pa.types.is_struct(kind) or pa.types.is_map(kind)
+                or pa.types.is_temporal(kind) or pa.types.is_binary(kind)
+                or pa.types.is_large_binary(kind) or pa.types.is_decimal(kind))
 
 
 def _holds(kind: pa.DataType, test: Callable[[pa.DataType], bool]) -> bool:
