@@ -19,6 +19,7 @@ from hflineage.errors import BulkLoadRefusedError, RuntimeUnavailableError
 from hflineage.loader import load_snapshot
 from hflineage.loader.normalize.rows import model_rows
 from hflineage.loader.normalize.rules import ModelRows
+from hflineage.loader.write import pool
 from hflineage.loader.write.bulk import BulkTimings, CsvTables, bulk_load
 from hflineage.synth import generate
 from tests.support.server import TEST_MEMORY
@@ -46,8 +47,10 @@ def test_tables_keep_the_newest_record_and_its_edges(tmp_path: Path) -> None:
                            "LICENSED_UNDER": 0, "TRAINED_ON": 0, "DERIVED_FROM": 3,
                            "Architecture": 0, "License": 0, "Dataset": 0, "Organization": 3,
                            "Contributor": 0, "COMMITTED_TO": 0}
-    with (tmp_path / "derived-from.csv").open(newline="") as fh:
-        parents = sorted((r[2], r[3]) for r in list(csv.reader(fh))[1:])
+    with (tmp_path / "derived-from.csv").open(newline="") as fh:  # the header is apart
+        parents = sorted((r[2], r[3]) for r in csv.reader(fh))
+    with (tmp_path / "derived-from.header.csv").open(newline="") as fh:
+        assert next(csv.reader(fh))[2:4] == [":START_ID(Model)", ":END_ID(Model)"]
     assert parents == [("org/child", "org/new-base"), ("x/y", "a/b"), ("x/y", "org/new-base")]
     with (tmp_path / "stubs.csv").open(newline="") as fh:
         stubs = sorted(tuple(r) for r in list(csv.reader(fh))[1:])
@@ -58,7 +61,8 @@ def test_tables_keep_the_newest_record_and_its_edges(tmp_path: Path) -> None:
     with (tmp_path / "published-stubs.csv").open(newline="") as fh:
         assert sorted(tuple(r) for r in list(csv.reader(fh))[1:]) == [
             ("a", "a/b"), ("org", "org/new-base")]
-    assert any(a.startswith("--nodes=Model=") for a in args)
+    assert f"--relationships=DERIVED_FROM={tmp_path / 'derived-from.header.csv'}," \
+        f"{tmp_path / 'derived-from.csv'}" in args
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +85,8 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedNeo4
 
 @pytest.mark.neo4j
 def test_bulk_gives_the_same_graph_as_the_online_loader(
-        own_server: ManagedNeo4j, tmp_path: Path) -> None:
+        own_server: ManagedNeo4j, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "CHUNK_BYTES", 100_000)  # several chunks per file
     snap = tmp_path / "snap"
     summary = generate(2000, 11, snap, commit_share=0.15)
     assert summary["dirty_duplicate_line"] and summary["dirty_case_variant"]

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from hflineage.loader.normalize.rules import (
     CommitRow,
     ModelRows,
@@ -19,6 +21,8 @@ from hflineage.loader.normalize.rules import (
 
 JSON_SPACE = " \t\r\n"
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_ORJSON_DEPTH = 900  # orjson nests up to 1024, json.loads to about the recursion limit
+_LONG_DIGITS = re.compile(r"[0-9]{19}")  # orjson reads integers beyond 64 bits as floats
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def _parsed(item: str | dict[str, Any]) -> Any:
     """A record from a JSON line or an already-parsed dict (the Hub's); one Neo4j cannot store
     (a lone surrogate, nesting deeper than Python can walk) is a RecordError."""
     try:
-        value = json.loads(item) if isinstance(item, str) else item
+        value = _loads(item) if isinstance(item, str) else item
         if not isinstance(item, str) or _SURROGATE_ESCAPE.search(item):
             json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
     except json.JSONDecodeError as e:
@@ -58,6 +62,19 @@ def _parsed(item: str | dict[str, Any]) -> Any:
     except UnicodeEncodeError:
         raise RecordError("invalid unicode: a lone surrogate (\\ud800-\\udfff)") from None
     return value
+
+
+def _loads(text: str) -> Any:
+    """``json.loads``, sped up by orjson where both agree: json's own answer (or error) for
+    what orjson refuses (lone surrogates, control characters), for deep nesting and for
+    numbers of 19 digits or more."""
+    if (text.count("[") + text.count("{") < _ORJSON_DEPTH
+            and _LONG_DIGITS.search(text) is None):
+        try:
+            return orjson.loads(text)
+        except ValueError:  # orjson.JSONDecodeError, or text it cannot encode
+            pass
+    return json.loads(text)
 
 
 def _raw(item: str | dict[str, Any]) -> str | dict[str, Any]:

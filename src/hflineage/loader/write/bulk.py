@@ -24,7 +24,6 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,6 +34,7 @@ from hflineage.db.lock import load_lock
 from hflineage.db.runtime import ManagedNeo4j
 from hflineage.db.schema import data_node_count, init_schema
 from hflineage.errors import BulkLoadRefusedError, DatabaseError
+from hflineage.loader.normalize.rows import Stage
 from hflineage.loader.normalize.rules import CommitRow, ModelRows, Row
 from hflineage.loader.sources.snapshot import snapshot_stages
 from hflineage.loader.write.online import (
@@ -43,22 +43,35 @@ from hflineage.loader.write.online import (
     newest_per_key,
     organization_rows,
 )
+from hflineage.loader.write.pool import (
+    ARRAY_DELIMITER,
+    GATED_TYPES,
+    MODEL_PROPS,
+    TABLES,
+    Ends,
+    Pool,
+    Prepared,
+    cell,
+    fragment_path,
+    keep_fragment,
+    merge_ends,
+    new_ends,
+    pooled_contributor_kind,
+    pooled_items,
+    record_rows,
+)
 from hflineage.loader.write.run import LoadRun, LoadSummary, Rejects, rejects_path
 from hflineage.loader.write.stages import write_stage
 
-ARRAY_DELIMITER = "\x1f"  # never in a tag or an id, unlike the default ';'
 FILTER = (":IGNORE", ":IGNORE")  # model key and version of the record a row came from
-
-MODEL_PROPS = (
-    ("id", ""), ("stub", "boolean"), ("recordVersion", ""), ("author", ""),
-    ("createdAt", "datetime"), ("lastModified", "datetime"), ("downloads", "long"),
-    ("likes", "long"), ("pipelineTag", ""), ("libraryName", ""), ("modelType", ""),
-    ("gated", "?"), ("license", ""), ("tags", "string[]"), ("quantizedStorage", "boolean"),
-    ("parameters", "long"),
-    ("parametersSource", ""), ("architectureSource", ""), ("nameParameters", "long"),
-    ("fileEvidence", "string[]"),
-)
-GATED_TYPES = {"boolean": bool, "string": str, "none": type(None)}
+TABLE_GROUPS = {
+    **{f"models-{g}": ("nodes", "Model") for g in GATED_TYPES},
+    "published": ("relationships", "PUBLISHED"),
+    "has-architecture": ("relationships", "HAS_ARCHITECTURE"),
+    "licensed-under": ("relationships", "LICENSED_UNDER"),
+    "trained-on": ("relationships", "TRAINED_ON"),
+    "derived-from": ("relationships", "DERIVED_FROM"),
+}
 
 
 @dataclass
@@ -73,18 +86,6 @@ class BulkTimings:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ARRAY_DELIMITER.join(value)
-    return value
-
-
 def _header(name: str, kind: str) -> str:
     return f"{name}:{kind}" if kind else name
 
@@ -96,12 +97,13 @@ class _Table:
         self.path = path
         self.header = list(header)
         self.rows = 0
+        self.kept = 0
         self._fh: TextIO = path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._fh)
         self._csv.writerow(self.header)
 
     def write(self, values: Iterable[Any]) -> None:
-        self._csv.writerow([_cell(v) for v in values])
+        self._csv.writerow([cell(v) for v in values])
         self.rows += 1
 
     def close(self) -> None:
@@ -115,42 +117,48 @@ class CsvTables:
     loader's own stage runner feeds it.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, pool: Pool | None = None) -> None:
         self.folder = folder
+        self.pool = pool
         folder.mkdir(parents=True, exist_ok=True)
         self.best: dict[str, str] = {}
         self.superseded: set[tuple[str, str]] = set()
+        self.skipped: set[int] = set()  # lines of prepared records that left nothing
+        self.fragments: list[tuple[Path, int]] = []  # chunks whose rows the workers wrote
         self.orgs: dict[str, tuple[str, str]] = {}
         self.commit_models: dict[str, str] = {}
         self.contributors: dict[str, list[Any]] = {}
         self.committed: dict[tuple[str, str], list[Any]] = {}
         self.rows: dict[str, int] = {}
         model_header = [_header(n, k) for n, k in MODEL_PROPS]
-        self.model_tables = {
-            g: self._candidate(f"models-{g}", ["key:ID(Model)", *[
+        headers = {
+            f"models-{g}": ["key:ID(Model)", *[
                 h if not h.startswith("gated") else ("gated" if g == "string" else
                                                      "gated:boolean")
-                for h in model_header]]) for g in GATED_TYPES}
-        self.rels = {
-            "PUBLISHED": self._candidate("published", [*FILTER, ":START_ID(Organization)",
-                                                      ":END_ID(Model)"]),
-            "HAS_ARCHITECTURE": self._candidate("has-architecture", [
-                *FILTER, ":START_ID(Model)", ":END_ID(Architecture)"]),
-            "LICENSED_UNDER": self._candidate("licensed-under", [
-                *FILTER, ":START_ID(Model)", ":END_ID(License)", "category:IGNORE"]),
-            "TRAINED_ON": self._candidate("trained-on", [
-                *FILTER, ":START_ID(Model)", ":END_ID(Dataset)", "id:IGNORE"]),
-            "DERIVED_FROM": self._candidate("derived-from", [
-                *FILTER, ":START_ID(Model)", ":END_ID(Model)", "parentId:IGNORE", "relation",
-                "source", "relationSource"]),
+                for h in model_header]] for g in GATED_TYPES}
+        headers |= {
+            "published": [*FILTER, ":START_ID(Organization)", ":END_ID(Model)"],
+            "has-architecture": [*FILTER, ":START_ID(Model)", ":END_ID(Architecture)"],
+            "licensed-under": [*FILTER, ":START_ID(Model)", ":END_ID(License)",
+                               "category:IGNORE"],
+            "trained-on": [*FILTER, ":START_ID(Model)", ":END_ID(Dataset)", "id:IGNORE"],
+            "derived-from": [*FILTER, ":START_ID(Model)", ":END_ID(Model)", "parentId:IGNORE",
+                             "relation", "source", "relationSource"],
         }
+        self.tables = {t: _Table(folder / f"{t}.candidate.csv", headers[t]) for t in TABLES}
 
-    def _candidate(self, name: str, header: list[str]) -> _Table:
-        return _Table(self.folder / f"{name}.candidate.csv", header)
+    def add_fragments(self, folder: Path, index: int) -> None:
+        """Chunk ``index`` of a model file: a worker wrote its rows in ``folder``."""
+        self.fragments.append((folder, index))
 
     # --- the Writer interface ---------------------------------------------------------
     def models(self, batch: Sequence[ModelRows]) -> None:
-        for rows in newest_per_key(batch):
+        newest = newest_per_key(batch)
+        if len(newest) < len(batch):
+            chosen = {id(r) for r in newest}
+            self.skipped.update(r.line for r in batch
+                                if isinstance(r, Prepared) and id(r) not in chosen)
+        for rows in newest:
             self._model(rows)
 
     def commits(self, batch: Sequence[CommitRow], kind: str) -> None:
@@ -169,26 +177,20 @@ class CsvTables:
         key, version = m["key"], m["version"]
         before = self.best.get(key)
         if before is not None and version <= before:
+            if isinstance(rows, Prepared):
+                self.skipped.add(rows.line)
             return
         if before is not None:
             self.superseded.add((key, before))
         self.best[key] = version
-        props = _model_props(m)
-        self.model_tables[_gated_group(m["gated"])].write([key, *props])
         if m["orgKey"] is not None:
             org = self.orgs.get(m["orgKey"])
             if org is None or version > org[0]:
                 self.orgs[m["orgKey"]] = (version, m["orgName"])
-            self.rels["PUBLISHED"].write([key, version, m["orgKey"], key])
-        for a in rows.architectures:
-            self.rels["HAS_ARCHITECTURE"].write([key, version, key, a["name"]])
-        for lic in rows.licenses:
-            self.rels["LICENSED_UNDER"].write([key, version, key, lic["id"], lic["category"]])
-        for d in rows.datasets:
-            self.rels["TRAINED_ON"].write([key, version, key, d["key"], d["id"]])
-        for p in rows.parents:
-            self.rels["DERIVED_FROM"].write([key, version, key, p["parentKey"], p["parentId"],
-                                             p["relation"], p["source"], p["relationSource"]])
+        if isinstance(rows, Prepared):
+            return
+        for table, row in record_rows(rows):
+            self.tables[table].write(row)
 
     def _commit_group(self, row: Row) -> None:
         known = self.commit_models.get(row["modelKey"])
@@ -215,15 +217,8 @@ class CsvTables:
     # --- final files ------------------------------------------------------------------
     def finish(self) -> list[str]:
         """Write the final CSV files; return the ``--nodes``/``--relationships`` arguments."""
-        for table in [*self.model_tables.values(), *self.rels.values()]:
-            table.close()
-        args: list[str] = []
-        for table in self.model_tables.values():
-            args += self._keep(table, "nodes", "Model", by_model=True)
-        ends: dict[str, dict[str, Any]] = {"Architecture": {}, "License": {}, "Dataset": {},
-                                          "Model": {}}
-        for rel_type, table in self.rels.items():
-            args += self._keep(table, "relationships", rel_type, ends=ends)
+        ends = new_ends()
+        args = self._record_files(ends)
         args += self._nodes("Architecture", ["name:ID(Architecture)"],
                             ([k] for k in ends["Architecture"]))
         args += self._nodes("License", ["id:ID(License)", "category"],
@@ -259,26 +254,59 @@ class CsvTables:
                             flag="relationships")
         return args
 
-    def _keep(self, table: _Table, flag: str, label: str, *, by_model: bool = False,
-              ends: dict[str, dict[str, Any]] | None = None) -> list[str]:
-        """Drop the rows of superseded records; collect the end nodes relationships name."""
+    def _record_files(self, ends: Ends) -> list[str]:
+        """The candidate files and the workers' fragments without the rows of records that
+        left nothing: a header file and the parts of each."""
+        for table in self.tables.values():
+            table.close()
+        parts: dict[str, list[Path]] = {t: [] for t in TABLES}
+        for t, table in self.tables.items():
+            kept = self._keep(table, ends)
+            if kept is not None:
+                parts[t].append(kept)
+        skipped, superseded = self.skipped, frozenset(self.superseded)
+        spans = [(f, i, frozenset(skipped), superseded) for f, i in self.fragments]
+        results = (self.pool.ordered(keep_fragment, iter(spans)) if self.pool is not None
+                   else (keep_fragment(*a) for a in spans))
+        counts = dict.fromkeys(TABLES, 0)
+        for (folder, index, _, _), (found, kept_rows) in zip(spans, results, strict=True):
+            merge_ends(ends, found)
+            for t, n in kept_rows.items():
+                counts[t] += n
+                if n:
+                    parts[t].append(fragment_path(folder, index, t))
+        args: list[str] = []
+        for t, table in self.tables.items():
+            flag, label = TABLE_GROUPS[t]
+            self.rows[label] = self.rows.get(label, 0) + table.kept + counts[t]
+            if parts[t]:
+                header = self.folder / f"{t}.header.csv"
+                with header.open("w", encoding="utf-8", newline="") as fh:
+                    csv.writer(fh).writerow(table.header)
+                args.append(f"--{flag}={label}={','.join(str(f) for f in [header, *parts[t]])}")
+        return args
+
+    def _keep(self, table: _Table, ends: Ends) -> Path | None:
+        """The rows of a candidate file (no header) without superseded records' rows; collects
+        the end nodes its relationships name."""
         final = table.path.with_name(table.path.name.replace(".candidate", ""))
-        kept = 0
+        label = TABLE_GROUPS[table.path.name.replace(".candidate.csv", "")][1]
+        if not table.rows:
+            table.path.unlink()
+            return None
         with table.path.open(encoding="utf-8", newline="") as src, \
                 final.open("w", encoding="utf-8", newline="") as dst:
             reader, writer = csv.reader(src), csv.writer(dst)
-            writer.writerow(next(reader))
-            version_at = 3 if by_model else 1
+            next(reader)
+            version_at = 3 if label == "Model" else 1
             for row in reader:
                 if self.superseded and (row[0], row[version_at]) in self.superseded:
                     continue
                 writer.writerow(row)
-                kept += 1
-                if ends is not None:
-                    _collect_end(label, row, ends)
+                table.kept += 1
+                _collect_end(label, row, ends)
         table.path.unlink()
-        self.rows[label] = self.rows.get(label, 0) + kept
-        return [f"--{flag}={label}={final}"] if kept else []
+        return final if table.kept else None
 
     def _nodes(self, group: str, header: list[str], rows: Iterable[list[Any]],
                name: str | None = None, flag: str = "nodes") -> list[str]:
@@ -305,18 +333,38 @@ def _collect_end(rel_type: str, row: list[str], ends: dict[str, dict[str, Any]])
         ends["Model"][end] = row[4] if known is None or row[4] < known else known
 
 
-def _gated_group(value: object) -> str:
-    return next(g for g, t in GATED_TYPES.items() if isinstance(value, t))
+def _line_file(path: Path, stage: Stage) -> Path | None:
+    """The JSON-lines file a snapshot stage reads, if it reads one."""
+    f = path if path.is_file() else path / stage.where
+    if f.name != stage.where or not f.is_file():
+        return None
+    with f.open("rb") as fh:
+        return None if fh.read(4) == b"PAR1" else f
 
 
-def _model_props(m: Row) -> list[Any]:
-    """The properties ``write/describe_models`` sets on a first description."""
-    values = m | {
-        "stub": False, "recordVersion": m["version"],
-        "parametersSource": "safetensors" if m["parameters"] is not None else None,
-        "architectureSource": "config" if m["hasArchitectures"] else None,
-    }
-    return [values[name] for name, _ in MODEL_PROPS]
+def write_snapshot(
+        tables: CsvTables, path: Path, contributor_kind: str, summary: LoadSummary,
+        sink: Rejects, batch_size: int, progress: bool) -> None:
+    """Every stage of a snapshot into ``tables``: JSON-lines files through the tables' pool
+    (if any), other sources in this process."""
+    auto = contributor_kind == "auto"
+    stages = snapshot_stages(path, "hub" if auto and tables.pool else contributor_kind)
+    lines = {id(s): f for s in stages if (f := _line_file(path, s)) is not None}
+    if tables.pool is None or (auto and any(s.kind == "commits" and id(s) not in lines
+                                            for s in stages)):
+        stages = snapshot_stages(path, contributor_kind) if tables.pool else stages
+        lines = {}
+    for n, stage in enumerate(stages):
+        f = lines.get(id(stage))
+        folder = tables.folder / f"stage{n}"
+        if f is not None and tables.pool is not None:
+            if auto and stage.kind == "commits":
+                stage.contributor_kind = pooled_contributor_kind(tables.pool, f)
+            stage.items = pooled_items(tables.pool, stage.kind, f, folder)
+        write_stage(tables, stage, summary, sink, batch_size, progress)
+        if f is not None and stage.kind == "models":
+            for side in sorted(folder.glob("chunk-*.pickle")):
+                tables.add_fragments(folder, int(side.stem.split("-")[1]))
 
 
 def _driver(instance: ManagedNeo4j) -> neo4j.Driver:
@@ -349,17 +397,17 @@ def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
                 f"database {database!r} already holds {held:,} nodes: the bulk path replaces the "
                 "whole store, so it only runs on an empty database. Load without --bulk to add "
                 "to it (the online loader merges).")
-        stages = snapshot_stages(Path(path), contributor_kind)
         summary = LoadSummary(source="snapshot", run_id="")
         sink = Rejects(Path(rejects) if rejects
                        else rejects_path(f"snapshot-{Path(path).name}", rejects_dir))
         work = Path(tempfile.mkdtemp(prefix="bulk-", dir=workdir or instance.home / "import"))
         try:
             t0 = time.monotonic()
-            tables = CsvTables(work)
-            for stage in stages:
-                write_stage(tables, stage, summary, sink, batch_size, progress)
-            import_args = tables.finish()
+            with Pool() as pool:
+                tables = CsvTables(work, pool)
+                write_snapshot(tables, Path(path), contributor_kind, summary, sink,
+                               batch_size, progress)
+                import_args = tables.finish()
             timings.rows = tables.rows
             summary.rejects_path = sink.close()
             summary.issues = sink.issues
