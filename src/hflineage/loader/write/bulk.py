@@ -10,10 +10,17 @@ the stage runner's batching), reduced offline to the graph the online writes lea
 - a dataset keeps its smallest spelling; a contributor the spelling of its latest commit;
 - ``COMMITTED_TO`` holds the distinct commit ids (sorted), their count and time range.
 
-Then the server is stopped, ``neo4j-admin database import full`` replaces the store, the server
-starts again, and the constraints, the schema version and a ``LoadRun`` are created as in an
-online load. Memory grows with the number of models and commits (it keeps one version string
-per model and the commit ids per contributor and model), unlike the online loader.
+JSON-lines files go through worker processes (``pool``): they parse, normalize and write the
+CSV rows of a chunk of records each; this process keeps only the reduction (the newest version
+per model, organizations, commit groups), then the workers drop the rows of records that left
+nothing. Other sources (Parquet) are written here, row by row, and filtered on a second read.
+
+The server stops while the CSV files are written; ``neo4j-admin database import full`` replaces
+the store, the server starts again, and the constraints, the schema version and a ``LoadRun``
+are created as in an online load (``parametersFlag`` is computed with the rows: a new graph has
+no leaderboard counts). Memory grows with the number of models and commits: one key and
+version string per model, the lines of duplicate records, the end nodes, and the commit ids per
+contributor and model, unlike the online loader.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +37,6 @@ from typing import Any, TextIO
 
 import neo4j
 
-from hflineage.cypher import statement
 from hflineage.db.lock import load_lock
 from hflineage.db.runtime import ManagedNeo4j
 from hflineage.db.schema import data_node_count, init_schema
@@ -38,7 +45,6 @@ from hflineage.loader.normalize.rows import Stage
 from hflineage.loader.normalize.rules import CommitRow, ModelRows, Row
 from hflineage.loader.sources.snapshot import snapshot_stages
 from hflineage.loader.write.online import (
-    batched,
     committed_to_rows,
     newest_per_key,
     organization_rows,
@@ -79,7 +85,8 @@ class BulkTimings:
     """Where the time of a bulk load went, in seconds."""
 
     csv: float = 0.0
-    stop: float = 0.0
+    stop: float = 0.0  # the wait for the stop after the CSV stage (it runs alongside)
+    stop_overlapped: float = 0.0  # the stop's own time, alongside the CSV stage
     admin_import: float = 0.0
     start: float = 0.0
     schema: float = 0.0
@@ -401,9 +408,11 @@ def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
         sink = Rejects(Path(rejects) if rejects
                        else rejects_path(f"snapshot-{Path(path).name}", rejects_dir))
         work = Path(tempfile.mkdtemp(prefix="bulk-", dir=workdir or instance.home / "import"))
+        stopping = _Stopping(instance)
         try:
             t0 = time.monotonic()
             with Pool() as pool:
+                stopping.start()  # the server stops while the CSV files are written
                 tables = CsvTables(work, pool)
                 write_snapshot(tables, Path(path), contributor_kind, summary, sink,
                                batch_size, progress)
@@ -412,9 +421,11 @@ def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
             summary.rejects_path = sink.close()
             summary.issues = sink.issues
             timings.csv = time.monotonic() - t0
-            _import(instance, database, import_args, max_off_heap, admin_heap, timings)
+            _import(instance, stopping, database, import_args, max_off_heap, admin_heap,
+                    timings)
         finally:
             sink.close()
+            stopping.wait()
             if not instance.pid():
                 t0 = time.monotonic()
                 instance.start(timeout=start_timeout)
@@ -423,9 +434,6 @@ def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
         t0 = time.monotonic()
         with _driver(instance) as drv:
             init_schema(drv, database)
-            for keys in batched(tables.best, batch_size):
-                drv.execute_query(statement("write/flag_parameters"), {"keys": keys},
-                                  database_=database)
             run = LoadRun(drv, database, "snapshot", str(path))
             summary.run_id = run.id
             run.finish(summary)
@@ -434,11 +442,41 @@ def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
         return summary
 
 
-def _import(instance: ManagedNeo4j, database: str, args: list[str], max_off_heap: str,
-            admin_heap: str, timings: BulkTimings) -> None:
+class _Stopping:
+    """The server's stop, in a thread, so it overlaps the CSV stage."""
+
+    def __init__(self, instance: ManagedNeo4j) -> None:
+        self.instance = instance
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self._thread = threading.Thread(target=self._run, name="bulk-stop", daemon=True)
+
+    def _run(self) -> None:
+        t0 = time.monotonic()
+        try:
+            self.instance.stop()
+        except BaseException as e:  # re-raised by wait()
+            self.error = e
+        self.seconds = time.monotonic() - t0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Block until the server is stopped (if the stop was started); re-raise its error."""
+        if self._thread.is_alive() or self._thread.ident is not None:
+            self._thread.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+def _import(instance: ManagedNeo4j, stopping: _Stopping, database: str, args: list[str],
+            max_off_heap: str, admin_heap: str, timings: BulkTimings) -> None:
     t0 = time.monotonic()
-    instance.stop()
+    stopping.wait()
     timings.stop = time.monotonic() - t0
+    timings.stop_overlapped = stopping.seconds
     t0 = time.monotonic()
     proc = instance.admin(
         "database", "import", "full", *args, "--id-type=string",

@@ -39,7 +39,7 @@ MODEL_PROPS = (
     ("gated", "?"), ("license", ""), ("tags", "string[]"), ("quantizedStorage", "boolean"),
     ("parameters", "long"),
     ("parametersSource", ""), ("architectureSource", ""), ("nameParameters", "long"),
-    ("fileEvidence", "string[]"),
+    ("fileEvidence", "string[]"), ("parametersFlag", ""),
 )
 # candidate tables a model record writes to, in this order
 TABLES = ("models-boolean", "models-string", "models-none", "published", "has-architecture",
@@ -73,6 +73,35 @@ def cell(value: Any) -> Any:
     return value
 
 
+def _iso(v: datetime | None) -> str | None:
+    return None if v is None else v.isoformat()
+
+
+def _join(v: list[str] | None) -> str | None:
+    return None if v is None else ARRAY_DELIMITER.join(v)
+
+
+def _flag(v: bool | None) -> str | None:
+    return None if v is None else ("true" if v else "false")
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "datetime": _iso, "string[]": _join, "boolean": _flag, "?": cell}
+
+
+_MODEL_CONVERT = [(i + 1, _CONVERT[kind]) for i, (_, kind) in enumerate(MODEL_PROPS)
+                  if kind in _CONVERT]
+
+
+def model_cells(row: list[Any]) -> list[Any]:
+    """A model row (key first, then ``MODEL_PROPS``) as :func:`cell` gives it (None stays None:
+    the csv module writes it empty), converting only the columns whose type needs it."""
+    out = list(row)
+    for i, convert in _MODEL_CONVERT:
+        out[i] = convert(out[i])
+    return out
+
+
 def gated_group(value: object) -> str:
     return next(g for g, t in GATED_TYPES.items() if isinstance(value, t))
 
@@ -83,8 +112,21 @@ def model_props(m: Row) -> list[Any]:
         "stub": False, "recordVersion": m["version"],
         "parametersSource": "safetensors" if m["parameters"] is not None else None,
         "architectureSource": "config" if m["hasArchitectures"] else None,
+        "parametersFlag": parameters_flag(m["parameters"], m["nameParameters"]),
     }
     return [values[name] for name, _ in MODEL_PROPS]
+
+
+def parameters_flag(count: int | None, named: int | None) -> str | None:
+    """``write/flag_parameters`` on a new graph (no leaderboard count yet): why a parameter
+    count is not to be trusted, or None."""
+    if count is None:
+        return None
+    if count < 10_000_000:
+        return "below-10M"
+    if named is not None and (count > 10 * named or 10 * count < named):
+        return "disagrees-with-name"
+    return None
 
 
 def record_rows(rows: ModelRows) -> list[tuple[str, list[Any]]]:
@@ -217,7 +259,8 @@ def parse_chunk(kind: str, chunk: Chunk, folder: Path | None) -> list[Item]:
             out.append((line, _shifted(item, shift)))
             continue
         for table, row in record_rows(item):
-            writers[table].writerow([cell(v) for v in row])
+            writers[table].writerow(model_cells(row) if table.startswith("models-")
+                                    else row)
         m = item.model
         facts.append((line, m["key"], m["version"], record_ends(item),
                        tuple(len(sinks[t].rows) for t in TABLES)))
