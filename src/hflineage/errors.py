@@ -106,6 +106,10 @@ class BulkLoadRefusedError(HFLineageError):
     """The bulk path only loads into an empty database of the managed server."""
 
 
+class BulkWorkerError(HFLineageError):
+    """A worker process of the bulk path failed."""
+
+
 class GraphBusyError(HFLineageError):
     """A load, dump, restore or reset holds the graph's load lock."""
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import psutil
 import pytest
 
+from hflineage.errors import BulkWorkerError
 from hflineage.loader.normalize.rows import Rejected
 from hflineage.loader.normalize.rules import ModelRows
 from hflineage.loader.write import pool as pool_mod
 from hflineage.loader.write.bulk import CsvTables, write_snapshot
-from hflineage.loader.write.pool import BulkWorkerError, Pool, Prepared, chunks, pooled_items
+from hflineage.loader.write.pool import Pool, Prepared, chunks, pooled_items
 from hflineage.loader.write.run import LoadSummary, Rejects
 from hflineage.synth import generate
 

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hflineage.errors import HFLineageError
+from hflineage.errors import BulkWorkerError, HFLineageError
 from hflineage.loader.normalize.ids import is_hub_username
 from hflineage.loader.normalize.rows import Item, Rejected, commit_rows, model_rows
 from hflineage.loader.normalize.rules import ModelRows, Row
@@ -46,10 +46,6 @@ TABLES = ("models-boolean", "models-string", "models-none", "published", "has-ar
           "licensed-under", "trained-on", "derived-from")
 END_KINDS = ("Architecture", "License", "Dataset", "Model")
 Ends = dict[str, dict[str, Any]]
-
-
-class BulkWorkerError(HFLineageError):
-    """A worker process of the bulk path failed."""
 
 
 @dataclass
