@@ -386,3 +386,35 @@ def test_progress_bar_counts_every_record(graph: neo4j.Driver, database: str, tm
     assert summary.loaded == 7
     out = capsys.readouterr().out
     assert "7/7" in out and "records/s" in out
+
+
+def test_a_stub_two_models_drop_in_one_batch_goes_with_its_organization(
+        graph: neo4j.Driver, database: str, tmp_path: Path) -> None:
+    def rec(name: str, day: str, parents: list[str]) -> dict[str, Any]:
+        return {"id": f"org/{name}", "lastModified": f"2024-01-{day}T00:00:00.000Z",
+                "cardData": {"base_model": parents} if parents else {}}
+
+    load_model_records(graph, [rec("a", "01", ["shared/base"]), rec("b", "01", ["shared/base"])],
+                       source="t", database=database, rejects=tmp_path / "r")
+    assert one(graph, "MATCH (:Organization {key: 'shared'})-[:PUBLISHED]->"
+                      "(m:Model {key: 'shared/base', stub: true}) RETURN count(m)") == 1
+    load_model_records(graph, [rec("a", "02", []), rec("b", "02", [])], source="t",
+                       database=database, rejects=tmp_path / "r")
+    assert one(graph, "MATCH (m:Model {key: 'shared/base'}) RETURN count(m)") == 0
+    assert one(graph, "MATCH (o:Organization {key: 'shared'}) RETURN count(o)") == 0
+    assert one(graph, "MATCH (:Organization {key: 'org'})-[p:PUBLISHED]->(:Model) "
+                      "RETURN count(p)") == 2
+
+
+def test_counts_near_the_64_bit_limit_load_and_are_flagged(
+        graph: neo4j.Driver, database: str, tmp_path: Path) -> None:
+    huge = 2**62
+    records = [{"id": "org/x-7b", "safetensors": {"total": huge}},
+               {"id": "org/y-99999999999b", "safetensors": {"total": 8_000_000_000}}]
+    summary = load_model_records(graph, records, source="t", database=database,
+                                 rejects=tmp_path / "r")
+    assert summary.loaded == 2
+    x, y = model(graph, "org/x-7b"), model(graph, "org/y-99999999999b")
+    assert x["parameters"] == huge and x["parametersFlag"] == "disagrees-with-name"
+    # 99,999,999,999 billion is past the 64-bit limit: the name states no usable size
+    assert y.get("nameParameters") is None and y.get("parametersFlag") is None

@@ -281,3 +281,24 @@ def test_synth_parquet_holds_the_jsonl_records_but_truncated_lines(tmp_path: Pat
                     if k not in ("dirty_truncated_line", "model_lines")}
     generate(50, 9, tmp_path / "pq", commit_share=0.0)  # back to JSONL: no stale Parquet left
     assert not (tmp_path / "pq" / "models.parquet").exists()
+
+
+def test_a_file_unreadable_part_way_is_one_line_error(tmp_path: Path) -> None:
+    ids = [f"org/m{i}" for i in range(15_000)]
+    path = tmp_path / "models.parquet"
+    pq.write_table(pa.table({"id": ids, "cardData": ["{}"] * 15_000}), path,
+                   row_group_size=5_000, compression="none")
+    meta = pq.ParquetFile(path).metadata
+    third = meta.row_group(2).column(1).data_page_offset
+    data = bytearray(path.read_bytes())
+    data[third:third + 16] = b"\x0e" * 16  # the page header of row group 3
+    path.write_bytes(bytes(data))
+    [stage] = snapshot_stages(path)
+    seen: list[int] = []
+    with pytest.raises(InputError) as failed:
+        for line, _ in stage.items:
+            seen.append(line)
+    message = str(failed.value)
+    assert message.isprintable() and str(path) in message
+    assert "unreadable after row 8,192" in message  # batches of 4,096: the third reaches group 3
+    assert seen == list(range(1, 8_193))

@@ -105,7 +105,7 @@ def name_parameters(model_id: str) -> int | None:
     states none, or several (``llama_2_7b_llama_3_70b``: which one is the model's own is unsure)."""
     sizes = {round(float(size) * (1e9 if unit.lower() == "b" else 1e6) * int(experts or 1))
              for experts, size, unit in _SIZE_TOKEN.findall(model_id.rsplit("/", 1)[-1])}
-    return sizes.pop() if len(sizes) == 1 and min(sizes) >= 1 else None
+    return sizes.pop() if len(sizes) == 1 and 1 <= min(sizes) <= INT64_MAX else None
 
 
 def parse_time(value: object, name: str) -> datetime | None:

@@ -54,7 +54,8 @@ def is_parquet(path: Path) -> bool:
 
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    line = text.splitlines()[0] if text else type(error).__name__
+    return "".join(c if c.isprintable() else "?" for c in line)
 
 
 def open_parquet(path: Path) -> pq.ParquetFile:
@@ -74,12 +75,15 @@ def parquet_stage(path: Path) -> Stage:
     if Path(path).name.lower().startswith("commits"):
         raise InputError(f"{path}: commits are read from JSON lines (commits.jsonl) only")
     pf = open_parquet(path)
-    return Stage(Path(path).name, "models", parquet_model_rows(pf), pf.metadata.num_rows)
+    return Stage(Path(path).name, "models", parquet_model_rows(pf, where=str(path)),
+                 pf.metadata.num_rows)
 
 
-def parquet_model_rows(pf: pq.ParquetFile, batch_rows: int | None = None) -> Iterator[Item]:
-    """(row number, rows) for each row, as :func:`model_rows` gives them for JSON lines."""
-    for line, record in enumerate(parquet_records(pf, batch_rows), start=1):
+def parquet_model_rows(pf: pq.ParquetFile, batch_rows: int | None = None,
+                       where: str = "Parquet file") -> Iterator[Item]:
+    """(row number, rows) for each row, as :func:`model_rows` gives them for JSON lines; a
+    file unreadable part-way is an InputError naming ``where``."""
+    for line, record in enumerate(parquet_records(pf, batch_rows, where), start=1):
         if isinstance(record, Rejected):
             yield line, replace(record, line=line)
             continue
@@ -87,14 +91,23 @@ def parquet_model_rows(pf: pq.ParquetFile, batch_rows: int | None = None) -> Ite
             yield line, replace(item, line=line) if isinstance(item, Rejected) else item
 
 
-def parquet_records(pf: pq.ParquetFile, batch_rows: int | None = None
-                    ) -> Iterator[dict[str, Any] | Rejected]:
+def parquet_records(pf: pq.ParquetFile, batch_rows: int | None = None,
+                    where: str = "Parquet file") -> Iterator[dict[str, Any] | Rejected]:
     """Each row as its snapshot record, or a Rejected (line 0: the caller numbers rows);
     ``batch_rows`` rows at a time (default ``BATCH_ROWS``)."""
     names = pf.schema_arrow.names
     converters = [_converter(f.name, f.type) for f in pf.schema_arrow]
     maps = [_holds(f.type, pa.types.is_map) for f in pf.schema_arrow]
-    for batch in pf.iter_batches(batch_size=batch_rows or BATCH_ROWS):
+    done = 0
+    batches = pf.iter_batches(batch_size=batch_rows or BATCH_ROWS)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as e:
+            raise InputError(f"{where}: unreadable after row {done:,}: {_first_line(e)}") from None
+        if batch is None:
+            return
+        done += batch.num_rows
         batch = _arrow_prepared(batch)
         # by column, and maps_as_pydicts only where needed: each is many times faster
         columns = [c.to_pylist(maps_as_pydicts="lossy") if has_map else c.to_pylist()

@@ -10,7 +10,7 @@ from hflineage.errors import InputError
 from hflineage.loader.normalize.ids import is_hub_username
 from hflineage.loader.normalize.rows import JSON_SPACE, Item, Stage, commit_rows, model_rows
 from hflineage.loader.normalize.vocab import CONTRIBUTOR_KINDS
-from hflineage.loader.sources.parquet import is_parquet, parquet_stage
+from hflineage.loader.sources.parquet import is_parquet, open_parquet, parquet_stage
 
 
 def read_lines(path: Path) -> Iterator[str]:
@@ -39,9 +39,9 @@ def detect_contributor_kind(path: Path) -> str:
     return "git" if names and not_users * 2 > len(names) else "hub"
 
 
-def snapshot_stages(path: Path, contributor_kind: str = "auto") -> list[Stage]:
-    """The files of a snapshot: ``path`` itself, or ``models.jsonl`` (or ``models.parquet``)
-    then ``commits.jsonl``. A Parquet file is opened and checked here, before any stage runs."""
+def snapshot_files(path: Path) -> list[Path]:
+    """The files of a snapshot, checked (a Parquet file is opened): ``path`` itself, or
+    ``models.jsonl`` (or ``models.parquet``) then ``commits.jsonl``; InputError otherwise."""
     path = Path(path)
     if path.is_dir():
         jsonl, parquet = path / "models.jsonl", path / "models.parquet"
@@ -55,6 +55,16 @@ def snapshot_stages(path: Path, contributor_kind: str = "auto") -> list[Stage]:
         files = [path]
     else:
         raise InputError(f"no such file or folder: {path}")
+    for f in files:
+        if is_parquet(f):
+            open_parquet(f)
+    return files
+
+
+def snapshot_stages(path: Path, contributor_kind: str = "auto") -> list[Stage]:
+    """The files of a snapshot (:func:`snapshot_files`) as stages. A Parquet file is opened and
+    checked here, before any stage runs."""
+    files = snapshot_files(path)
     stages = []
     for f in files:
         if is_parquet(f):

@@ -43,7 +43,7 @@ from hflineage.db.schema import data_node_count, init_schema
 from hflineage.errors import BulkLoadRefusedError, DatabaseError
 from hflineage.loader.normalize.rows import Stage
 from hflineage.loader.normalize.rules import CommitRow, ModelRows, Row
-from hflineage.loader.sources.snapshot import snapshot_stages
+from hflineage.loader.sources.snapshot import snapshot_files, snapshot_stages
 from hflineage.loader.write.online import (
     committed_to_rows,
     newest_per_key,
@@ -271,8 +271,8 @@ class CsvTables:
             kept = self._keep(table, ends)
             if kept is not None:
                 parts[t].append(kept)
-        skipped, superseded = self.skipped, frozenset(self.superseded)
-        spans = [(f, i, frozenset(skipped), superseded) for f, i in self.fragments]
+        skipped, superseded = frozenset(self.skipped), frozenset(self.superseded)
+        spans = [(f, i, skipped, superseded) for f, i in self.fragments]
         results = (self.pool.ordered(keep_fragment, iter(spans)) if self.pool is not None
                    else (keep_fragment(*a) for a in spans))
         counts = dict.fromkeys(TABLES, 0)
@@ -404,6 +404,7 @@ def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
                 f"database {database!r} already holds {held:,} nodes: the bulk path replaces the "
                 "whole store, so it only runs on an empty database. Load without --bulk to add "
                 "to it (the online loader merges).")
+        snapshot_files(Path(path))  # a typo is an error before the server stops
         summary = LoadSummary(source="snapshot", run_id="")
         sink = Rejects(Path(rejects) if rejects
                        else rejects_path(f"snapshot-{Path(path).name}", rejects_dir))
@@ -425,12 +426,14 @@ def bulk_load(  # noqa: PLR0913 (keyword-only load and import options)
                     timings)
         finally:
             sink.close()
-            stopping.wait()
-            if not instance.pid():
-                t0 = time.monotonic()
-                instance.start(timeout=start_timeout)
-                timings.start = time.monotonic() - t0
-        shutil.rmtree(work, ignore_errors=True)
+            try:
+                stopping.wait()
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+                if not instance.pid():
+                    t0 = time.monotonic()
+                    instance.start(timeout=start_timeout)
+                    timings.start = time.monotonic() - t0
         t0 = time.monotonic()
         with _driver(instance) as drv:
             init_schema(drv, database)

@@ -324,7 +324,8 @@ def keep_fragment(folder: Path, index: int, skipped: frozenset[int],
 # --- the pool --------------------------------------------------------------------------------
 def workers() -> int:
     """Worker processes: one per core."""
-    return max(1, os.cpu_count() or 1)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
 
 
 def _ready() -> int:

@@ -11,7 +11,7 @@ import neo4j
 
 from hflineage.db.lock import load_lock
 from hflineage.db.schema import init_schema, settle_schema_version
-from hflineage.errors import DatabaseError
+from hflineage.errors import DatabaseError, HFLineageError
 from hflineage.loader.normalize.rows import Rejected, Stage
 from hflineage.loader.normalize.rules import CommitRow, ModelRows
 from hflineage.loader.write.online import OnlineWriter
@@ -61,6 +61,10 @@ def _load_run(driver: neo4j.Driver, database: str, source: str, input_: str,
         with contextlib.suppress(neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
             run.finish(summary, "failed")
         raise DatabaseError(f"Neo4j failed during the load (run {run.id}): {e}") from e
+    except HFLineageError:
+        with contextlib.suppress(neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError):
+            run.finish(summary, "failed")
+        raise
     finally:
         summary.rejects_path = sink.close()
         summary.issues = sink.issues
