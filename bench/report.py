@@ -21,6 +21,7 @@ TARGETS: dict[str, tuple[float, tuple[int, ...]]] = {
     "d/c": (1.5, (300_000,)),
 }
 RATIOS = ("c/a", "c/b", "d/c")
+RATIO_PARTS = {"c/a": ("online", "raw"), "c/b": ("online", "naive"), "d/c": ("bulk", "online")}
 BULK_RATE, BULK_SIZE = 15_000.0, 1_000_000  # bulk end to end, records/s
 IMPORT_FACTOR = 2.5  # bulk end to end within this many times neo4j-admin import alone
 LARGEST = 3_000_000  # online and bulk both complete at this size
@@ -28,12 +29,45 @@ MEMORY_FACTOR, MEMORY_BASE = 1.5, 100_000  # loader peak RSS at LARGEST vs MEMOR
 ANCHORED_FACTOR = 3.0
 REPORT_SIZES = (10_000, 100_000, 1_000_000)
 NAMED = ("org_flows", "size_ratio_to_root")  # aggregations the issue names
+ON_GRAPH = ("graph", "queries", "viz", "report")  # measured on the graph the online load left
+Point = float | str | None  # a time; why it counts as too slow ("timed out at 3M"); not run
 
 
 def _n(n: int) -> str:
     if n >= 1_000_000:
         return f"{n / 1_000_000:g}M"
     return f"{n / 1000:g}k" if n >= 1000 else str(n)
+
+
+def _meets(value: float, limit: float, at_least: bool) -> bool:
+    return value >= limit if at_least else value <= limit
+
+
+def _num(value: float, limit: float, *, at_least: bool, digits: int = 2, sep: str = "") -> str:
+    """``value`` with ``digits`` decimals, or more where fewer would put it on the wrong side of
+    ``limit`` (0.7951 against ≥ 0.8 shows as 0.795, not 0.80); compare raw values, not this."""
+    text = ""
+    for d in range(digits, digits + 8):
+        text = f"{value:{sep}.{d}f}"
+        if _meets(float(text.replace(",", "")), limit, at_least) == _meets(value, limit, at_least):
+            break
+    return text
+
+
+def _ratio_cell(s: dict[str, Any], name: str, dagger: bool = True) -> str:
+    """A ratio with its marks: parts from different runs, naive borrowed, online partial."""
+    if name not in s.get("ratios", {}):
+        return "—"
+    text = _num(s["ratios"][name], TARGETS[name][0], at_least=True)
+    if marks := s.get("ratio_marks", {}).get(name):
+        text += f" ({'; '.join(marks)})"
+    return text + (" †" if dagger and name in s.get("ratio_run", {}) else "")
+
+
+def _partial(s: dict[str, Any], field: str) -> int | None:
+    """Models loaded when ``field`` was measured on the graph of a stopped (partial) online load."""
+    value = s.get("partial_graph", {}).get(field)
+    return None if value is None else int(value)
 
 
 def _rate(part: dict[str, Any] | None) -> str:
@@ -60,15 +94,30 @@ def load_table(sizes: list[dict[str, Any]]) -> list[str]:
             "| online time | bulk time | loader peak RSS | commits/s |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in sizes:
-        r = s.get("ratios", {})
         online, bulk = s.get("online", {}), s.get("bulk", {})
         rows.append(" | ".join([
             f"| {_n(s['models'])}", _rate(s.get("raw")), _rate(s.get("naive")), _rate(online),
-            _rate(bulk), *(f"{r[k]:.2f}" if k in r else "—" for k in RATIOS),
+            _rate(bulk), *(_ratio_cell(s, k) for k in RATIOS),
             _online_time(online, s["models"]),
             f"{bulk['seconds'] / 60:.1f} min" if "seconds" in bulk else "—",
             _mb(online.get("peak_rss_mb")), _rate(s.get("commits")) + " |"]))
-    return rows
+    return rows + _one_run_note(sizes)
+
+
+def _one_run_note(sizes: list[dict[str, Any]]) -> list[str]:
+    runs: dict[tuple[str, str], list[str]] = {}
+    for s in sizes:
+        for name, label in s.get("ratio_run", {}).items():
+            runs.setdefault((label, name), []).append(_n(s["models"]))
+    grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for (label, name), at in runs.items():
+        grouped.setdefault((label, tuple(at)), []).append(name)
+    if not grouped:
+        return []
+    return ["", "† taken within one run, not from the rates shown beside it (a later run "
+            "supplied one of those): " + "; ".join(
+                f"{', '.join(names)} at {', '.join(at)} from {label}"
+                for (label, at), names in grouped.items()) + "."]
 
 
 def import_alone(bulk: dict[str, Any]) -> float | None:
@@ -92,12 +141,12 @@ def bulk_table(sizes: list[dict[str, Any]]) -> list[str]:
     for s in have:
         bulk, parts = s["bulk"], s["bulk"]["parts"]
         alone = import_alone(bulk)
-        d_c = s.get("ratios", {}).get("d/c")
         rows.append(f"| {_n(s['models'])} | "
                     + " | ".join(f"{parts[k]:,.1f}" if k in parts else "—" for k in keys)
                     + f" | {bulk['seconds']:,.1f} | {_rate(bulk)} | "
-                    + (f"{alone:,.0f} | {alone / bulk['rate']:.2f}×" if alone else "— | —")
-                    + f" | {'—' if d_c is None else f'{d_c:.2f}'} |")
+                    + (f"{alone:,.0f} | "
+                       f"{_num(alone / bulk['rate'], IMPORT_FACTOR, at_least=False)}×"
+                       if alone else "— | —") + f" | {_ratio_cell(s, 'd/c')} |")
     return rows
 
 
@@ -131,34 +180,75 @@ def memory_table(sizes: list[dict[str, Any]]) -> list[str]:
 
 
 def graph_units(s: dict[str, Any]) -> int:
-    """The graph's size: nodes plus relationships when measured, else the model count."""
-    g = s.get("graph")
-    return int(g["nodes"] + g["relationships"]) if g else int(s["models"])
+    """Nodes plus relationships of a size whose graph size was recorded."""
+    return int(s["graph"]["nodes"] + s["graph"]["relationships"])
 
 
-def per_step(points: list[tuple[dict[str, Any], float | None]]) -> list[float | None]:
-    """Time growth over graph growth between consecutive sizes, then first to last."""
-    pairs = [*itertools.pairwise(points)]
-    if len(points) > 2:
-        pairs.append((points[0], points[-1]))
-    out: list[float | None] = []
-    for (s0, t0), (s1, t1) in pairs:
-        out.append(None if t0 is None or t1 is None
-                   else (t1 / max(t0, 0.01)) / (graph_units(s1) / graph_units(s0)))
-    return out
+def units(s0: dict[str, Any], s1: dict[str, Any]) -> tuple[int, int]:
+    """Two sizes in one unit: graph size when both have it recorded, else model counts for both."""
+    if "graph" in s0 and "graph" in s1:
+        return graph_units(s0), graph_units(s1)
+    return int(s0["models"]), int(s1["models"])
 
 
-def _steps_text(ratios: list[float | None]) -> str:
+def _pairs(items: list[Any]) -> list[tuple[Any, Any]]:
+    """Consecutive pairs, then first to last."""
+    pairs = [*itertools.pairwise(items)]
+    return [*pairs, (items[0], items[-1])] if len(items) > 2 else pairs
+
+
+def _step(a: tuple[dict[str, Any], Point], b: tuple[dict[str, Any], Point]) -> Point:
+    (s0, t0), (s1, t1) = a, b
+    for t in (t1, t0):
+        if isinstance(t, str):
+            return t
+    if not isinstance(t0, float | int) or not isinstance(t1, float | int):
+        return None
+    u0, u1 = units(s0, s1)
+    return (t1 / max(t0, 0.01)) / (u1 / u0)
+
+
+def per_step(points: list[tuple[dict[str, Any], Point]]) -> list[Point]:
+    """Time growth over graph growth between consecutive sizes, then first to last; a step with
+    a too-slow end is that end's reason, one with an end not run is None."""
+    return [_step(a, b) for a, b in _pairs(points)]
+
+
+def _units_note(have: list[dict[str, Any]]) -> str:
+    mixed = [f"{_n(a['models'])}→{_n(b['models'])}" for a, b in _pairs(have)
+             if "graph" not in a or "graph" not in b]
+    if not mixed:
+        return ""
+    missing = ", ".join(_n(s["models"]) for s in have if "graph" not in s)
+    return (f"graph growth is model-count growth for {', '.join(mixed)} "
+            f"(no graph size recorded at {missing})")
+
+
+def _partial_note(sizes: list[dict[str, Any]], field: str) -> str:
+    left = [f"{_n(s['models'])} ({p:,} of {s['models']:,} models loaded)" for s in sizes
+            if (p := _partial(s, field)) is not None]
+    return (f"left out of the growth verdicts: {', '.join(left)}, measured on a partial graph "
+            "(the online load was stopped at its deadline)") if left else ""
+
+
+def _step_text(x: Point) -> str:
+    return "—" if x is None else x if isinstance(x, str) else _num(x, 1.0, at_least=False)
+
+
+def _steps_text(ratios: list[Point]) -> str:
     if not ratios:
         return "—"
-    shown = [("—" if r is None else f"{r:.2f}") for r in ratios]
+    shown = [_step_text(r) for r in ratios]
     return " · ".join(shown[:-1]) + f" (all {shown[-1]})" if len(shown) > 1 else shown[0]
 
 
-def _linear(ratios: list[float | None]) -> str:
-    if not ratios or any(r is None for r in ratios):
-        return "not measured at every size"
-    return "met" if all(round(r, 2) <= 1.0 for r in ratios if r is not None) else "missed"
+def _linear(steps: list[Point]) -> str:
+    slow = sorted({x for x in steps if isinstance(x, str)})
+    if slow:
+        return f"missed ({', '.join(slow)})"
+    if any(x > 1.0 for x in steps if isinstance(x, float)):
+        return "missed"
+    return "not measured at every size" if not steps or None in steps else "met"
 
 
 def _query_cells(sizes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -171,41 +261,87 @@ def _query_cells(sizes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], lis
     return have, sorted(names, key=lambda q: (q not in anchored, q))
 
 
+def _whole(have: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sizes whose queries ran on a whole graph (the ones growth is taken over)."""
+    return [s for s in have if _partial(s, "queries") is None]
+
+
+def _too_slow(cell: dict[str, Any]) -> str | None:
+    """Why a query counts as too slow: it timed out (or failed), or the time budget ran out."""
+    if "error" in cell:
+        code = str(cell["error"])
+        return "timed out" if "TimedOut" in code or "Timeout" in code else f"error {code}"
+    if "budget" in str(cell.get("skipped", "")):
+        return "skipped for the time budget"
+    return None
+
+
+def _point(s: dict[str, Any], q: str) -> Point:
+    cell = s["queries"].get(q, {})
+    if "median_ms" in cell:
+        return float(cell["median_ms"])
+    why = _too_slow(cell)
+    return f"{why} at {_n(s['models'])}" if why else None
+
+
+def _anchored(points: list[tuple[dict[str, Any], Point]]) -> tuple[float | None, list[str]]:
+    """Growth smallest to largest, and where the query was too slow."""
+    ms = [p for _, p in points]
+    growth = ms[-1] / max(ms[0], 0.01) if len(ms) > 1 and isinstance(ms[0], float) \
+        and isinstance(ms[-1], float) else None
+    return growth, [p for p in ms if isinstance(p, str)]
+
+
+def _anchored_verdict(growth: float | None, slow: list[str]) -> str:
+    if slow:
+        return f"missed ({', '.join(slow)})"
+    if growth is None:
+        return "not measured"
+    return "met" if growth <= ANCHORED_FACTOR else "missed"
+
+
 def _ms(cell: dict[str, Any]) -> str:
     if "median_ms" in cell:
         return f"{cell['median_ms']:,.1f}" + (" (cold)" if cell.get("runs") == 0 else "")
     if "skipped" in cell:
         return f"skipped: {cell['skipped']}"
     if "error" in cell:
-        return f"error: {cell['error']}"
+        return "timed out" if _too_slow(cell) == "timed out" else f"error: {cell['error']}"
     return "not run"
+
+
+def _query_row(q: str, have: list[dict[str, Any]], whole: list[dict[str, Any]]) -> str:
+    cells = [s["queries"].get(q, {}) for s in have]
+    anchored = any(c.get("anchored") for c in cells)
+    points = [(s, _point(s, q)) for s in whole]
+    if anchored:
+        growth, slow = _anchored(points)
+        shown = "—" if growth is None else \
+            _num(growth, ANCHORED_FACTOR, at_least=False, digits=1, sep=",") + "×"
+        verdict, steps = f"≤ {ANCHORED_FACTOR:g}×: {_anchored_verdict(growth, slow)}", "—"
+    else:
+        ms = [p for _, p in points]
+        shown = f"{ms[-1] / max(ms[0], 0.01):,.1f}×" if len(ms) > 1 and isinstance(ms[0], float) \
+            and isinstance(ms[-1], float) else "—"
+        step = per_step(points)
+        verdict, steps = f"≤ linear: {_linear(step)}", _steps_text(step)
+    return (f"| `{q}` | {'anchored' if anchored else 'aggregation'} | "
+            + " | ".join(_ms(c) for c in cells) + f" | {shown} | {steps} | {verdict} |")
 
 
 def query_table(sizes: list[dict[str, Any]]) -> list[str]:
     have, names = _query_cells(sizes)
     if not have:
         return []
-    first, last = _n(have[0]["models"]), _n(have[-1]["models"])
-    rows = ["| query | kind | " + " | ".join(f"{_n(s['models'])} (ms)" for s in have)
-            + f" | growth {first}→{last} | time growth ÷ graph growth, per step | verdict |",
+    whole = _whole(have)
+    span = f"{_n(whole[0]['models'])}→{_n(whole[-1]['models'])}" if whole else "—"
+    rows = ["| query | kind | " + " | ".join(
+        f"{_n(s['models'])} (ms{'' if s in whole else ', partial graph'})" for s in have)
+            + f" | growth {span} | time growth ÷ graph growth, per step | verdict |",
             "|---|---|" + "---|" * (len(have) + 3)]
-    for q in names:
-        cells = [s["queries"].get(q, {}) for s in have]
-        ms = [c.get("median_ms") for c in cells]
-        anchored = any(c.get("anchored") for c in cells)
-        growth = ms[-1] / max(ms[0], 0.01) if len(ms) > 1 and ms[0] is not None \
-            and ms[-1] is not None else None
-        steps = per_step(list(zip(have, ms, strict=True)))
-        if anchored:
-            verdict = "—" if growth is None else f"≤ {ANCHORED_FACTOR:g}×: " + (
-                "met" if round(growth, 1) <= ANCHORED_FACTOR else "missed")
-        else:
-            verdict = f"≤ linear: {_linear(steps)}"
-        rows.append(f"| `{q}` | {'anchored' if anchored else 'aggregation'} | "
-                    + " | ".join(_ms(c) for c in cells)
-                    + f" | {'—' if growth is None else f'{growth:,.1f}×'} | "
-                    + f"{'—' if anchored else _steps_text(steps)} | {verdict} |")
-    return rows
+    rows += [_query_row(q, have, whole) for q in names]
+    notes = [n for n in (_units_note(whole), _partial_note(have, "queries")) if n]
+    return rows + ([""] + [f"Note: {n}." for n in notes] if notes else [])
 
 
 def graph_table(sizes: list[dict[str, Any]]) -> list[str]:
@@ -218,7 +354,8 @@ def graph_table(sizes: list[dict[str, Any]]) -> list[str]:
     for s in have:
         g = s["graph"]
         growth = "—" if prev is None else f"{graph_units(s) / graph_units(prev):.2f}×"
-        rows.append(f"| {_n(s['models'])} | {g['nodes']:,} | {g['relationships']:,} "
+        mark = "" if _partial(s, "graph") is None else " (partial graph)"
+        rows.append(f"| {_n(s['models'])}{mark} | {g['nodes']:,} | {g['relationships']:,} "
                     f"| {graph_units(s):,} | {growth} |")
         prev = s
     return rows
@@ -237,10 +374,13 @@ def report_table(sizes: list[dict[str, Any]]) -> list[str]:
             rows.append(f"| {_n(s['models'])} | {r.get('skipped') or r.get('error') or '—'} "
                         "| — | — | — |")
             continue
-        step = per_step([(prev, prev["report"]["seconds"]), (s, r["seconds"])]) if prev else []
-        rows.append(f"| {_n(s['models'])} | {r['seconds']:,.1f} s | {_mb(r.get('peak_rss_mb'))} "
-                    f"| {r.get('files', '—')} | {_steps_text(step)} |")
-        prev = s
+        partial = _partial(s, "report")
+        step = "— (partial graph)" if partial is not None else _steps_text(
+            per_step([(prev, prev["report"]["seconds"]), (s, r["seconds"])]) if prev else [])
+        on = "" if partial is None else f" (on a partial graph: {partial:,} models)"
+        rows.append(f"| {_n(s['models'])} | {r['seconds']:,.1f} s{on} "
+                    f"| {_mb(r.get('peak_rss_mb'))} | {r.get('files', '—')} | {step} |")
+        prev = s if partial is None else prev
     return rows
 
 
@@ -252,12 +392,17 @@ def _by_size(sizes: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
 def _ratio_target(name: str, at: dict[int, dict[str, Any]]) -> tuple[str, str, str]:
     least, where = TARGETS[name]
     got = {n: at.get(n, {}).get("ratios", {}).get(name) for n in where}
-    measured = ", ".join(f"{'—' if v is None else f'{v:.2f}'} at {_n(n)}" for n, v in got.items())
+    measured = ", ".join(f"{_ratio_cell(at.get(n, {}), name, dagger=False)} at {_n(n)}"
+                         for n in where)
     missing = [_n(n) for n, v in got.items() if v is None]
-    low = [_n(n) for n, v in got.items() if v is not None and round(v, 2) < least]
+    low = [_n(n) for n, v in got.items() if v is not None and v < least]
+    marked = [f"{'; '.join(m)} at {_n(n)}" for n in where
+              if (m := at.get(n, {}).get("ratio_marks", {}).get(name))]
     verdict = "; ".join([*(["missed at " + ", ".join(low)] if low else []),
                          *(["not measured at " + ", ".join(missing)] if missing else [])]) \
         or "met"
+    if marked:
+        verdict += f" ({'; '.join(marked)})"
     sizes = ", ".join(_n(n) for n in where)
     return f"{name} ≥ {least:g} at {sizes}", measured, verdict
 
@@ -270,10 +415,11 @@ def _bulk_targets(at: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]:
                  f"not measured at {where}"),
                 (f"bulk end to end ≤ {IMPORT_FACTOR:g}× import alone at {where}", "—",
                  f"not measured at {where}")]
-    d_c = at[BULK_SIZE].get("ratios", {}).get("d/c")
+    d_c = _ratio_cell(at[BULK_SIZE], "d/c", dagger=False)
     alone = import_alone(bulk)
-    rate = (f"{bulk['rate']:,.0f} records/s ({bulk['records']:,} in {bulk['seconds']:,.1f} s)"
-            + ("" if d_c is None else f"; d/c {d_c:.2f}"))
+    rate = (f"{_num(bulk['rate'], BULK_RATE, at_least=True, digits=0, sep=',')} records/s "
+            f"({bulk['records']:,} in {bulk['seconds']:,.1f} s)"
+            + ("" if d_c == "—" else f"; d/c {d_c}"))
     rows = [(f"bulk end to end ≥ {BULK_RATE:,.0f} records/s at {where}", rate,
              "met" if bulk["rate"] >= BULK_RATE else "missed")]
     if alone is None:
@@ -283,8 +429,9 @@ def _bulk_targets(at: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]:
         factor = alone / bulk["rate"]
         rows.append((f"bulk end to end ≤ {IMPORT_FACTOR:g}× import alone at {where}",
                      f"import alone {alone:,.0f} records/s "
-                     f"({bulk['parts']['admin_import']:,.1f} s): end to end {factor:.2f}×",
-                     "met" if round(factor, 2) <= IMPORT_FACTOR else "missed"))
+                     f"({bulk['parts']['admin_import']:,.1f} s): end to end "
+                     f"{_num(factor, IMPORT_FACTOR, at_least=False)}×",
+                     "met" if factor <= IMPORT_FACTOR else "missed"))
     return rows
 
 
@@ -315,8 +462,8 @@ def _memory_targets(at: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]
         if a is None or b is None:
             return "—", f"not measured at {_n(LARGEST) if a is None else _n(MEMORY_BASE)}"
         ratio = a / b
-        return (f"{a:,.0f} MB vs {b:,.0f} MB: {ratio:.2f}×",
-                "met" if round(ratio, 2) <= MEMORY_FACTOR else "missed")
+        return (f"{a:,.0f} MB vs {b:,.0f} MB: {_num(ratio, MEMORY_FACTOR, at_least=False)}×",
+                "met" if ratio <= MEMORY_FACTOR else "missed")
 
     online = compare(lambda s: s.get("online", {}).get("peak_rss_mb"))
     if big.get("online", {}).get("partial"):
@@ -330,66 +477,91 @@ def _memory_targets(at: dict[int, dict[str, Any]]) -> list[tuple[str, str, str]]
              "import JVM stated", bulk[0] + extra, bulk[1])]
 
 
-def _query_targets(sizes: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
-    have, names = _query_cells(sizes)
-    if len(have) < 2:  # growth needs two sizes
-        return [("anchored queries ≤ 3× smallest to largest", "—", "not measured"),
-                ("whole-graph aggregations ≤ linear at every step", "—", "not measured")]
-    span = f"{_n(have[0]['models'])}→{_n(have[-1]['models'])}"
-    grows: dict[str, float | None] = {}
-    steps: dict[str, list[float | None]] = {}
-    for q in names:
-        cells = [s["queries"].get(q, {}) for s in have]
-        ms = [c.get("median_ms") for c in cells]
-        if any(c.get("anchored") for c in cells):
-            grows[q] = ms[-1] / max(ms[0], 0.01) if ms[0] is not None and ms[-1] is not None \
-                else None
-        else:
-            steps[q] = per_step(list(zip(have, ms, strict=True)))
-    known = {q: g for q, g in grows.items() if g is not None}
+def _anchored_target(span: str, grows: dict[str, tuple[float | None, list[str]]]
+                     ) -> tuple[str, str, str]:
+    known = {q: g for q, (g, why) in grows.items() if g is not None and not why}
+    slow = [f"`{q}` ({', '.join(why)})" for q, (_, why) in grows.items() if why]
+    above = [f"`{q}`" for q, g in known.items() if g > ANCHORED_FACTOR]
+    unmeasured = [q for q, (g, why) in grows.items() if g is None and not why]
     worst = max(known, key=lambda q: known[q]) if known else None
-    unmeasured = [q for q, g in grows.items() if g is None]
-    anchored = (f"anchored queries ≤ {ANCHORED_FACTOR:g}× {span}",
-                (f"{min(known.values()):.1f}–{max(known.values()):.1f}× (most: `{worst}`)"
-                 if worst else "—") + (f"; not measured: {', '.join(unmeasured)}"
-                                       if unmeasured else ""),
-                "not measured" if not known else (
-                    "missed" if any(round(g, 1) > ANCHORED_FACTOR for g in known.values())
-                    else "met" if not unmeasured
-                    else f"met where measured ({len(unmeasured)} not measured)"))
-    labels = [f"{_n(a['models'])}→{_n(b['models'])}" for a, b in itertools.pairwise(have)]
+    most = "" if worst is None else _num(known[worst], ANCHORED_FACTOR, at_least=False, digits=1)
+    measured = "; ".join([
+        *([f"{min(known.values()):.1f}–{most}× (most: `{worst}`)"] if worst else []),
+        *([f"above {ANCHORED_FACTOR:g}×: {', '.join(above)}"] if above else []),
+        *([f"too slow: {', '.join(slow)}"] if slow else []),
+        *([f"not measured: {', '.join(unmeasured)}"] if unmeasured else [])]) or "—"
+    verdict = "missed" if slow or above else "not measured" if not known else (
+        f"met where measured ({len(unmeasured)} not measured)" if unmeasured else "met")
+    return f"anchored queries ≤ {ANCHORED_FACTOR:g}× {span}", measured, verdict
+
+
+def _aggregation_target(whole: list[dict[str, Any]], steps: dict[str, list[Point]],
+                        notes: list[str]) -> tuple[str, str, str]:
+    labels = [f"{_n(a['models'])}→{_n(b['models'])}" for a, b in itertools.pairwise(whole)]
     worst_steps = []
     for i, label in enumerate(labels):
-        col: dict[str, float] = {q: x for q, r in steps.items() if (x := r[i]) is not None}
+        col = {q: x for q, r in steps.items() if isinstance(x := r[i], float)}
         if col:
             q = max(col, key=lambda k: col[k])
-            worst_steps.append(f"{label} {col[q]:.2f} (`{q}`)")
-    over = sorted(q for q, r in steps.items() if any(x is not None and round(x, 2) > 1.0
-                                                     for x in r))
-    gaps = sorted(q for q, r in steps.items() if any(x is None for x in r))
+            worst_steps.append(f"{label} {_step_text(col[q])} (`{q}`)")
+    over = sorted(q for q, r in steps.items() if any(isinstance(x, float) and x > 1.0 for x in r))
+    slow = sorted(f"`{q}` ({', '.join(sorted({x for x in r if isinstance(x, str)}))})"
+                  for q, r in steps.items() if any(isinstance(x, str) for x in r))
+    gaps = sorted(q for q, r in steps.items() if None in r)
     named = "; ".join(f"`{q}` {_steps_text(steps[q])}" for q in NAMED if q in steps)
-    measured = ("highest time growth ÷ graph growth per step: " + ", ".join(worst_steps)
-                + (f"; {named}" if named else "")
-                + (f"; above linear: {', '.join(over)}" if over else "")
-                + (f"; not measured at every size: {', '.join(gaps)}" if gaps else ""))
-    verdict = "missed" if over else (
+    measured = "; ".join([
+        "highest time growth ÷ graph growth per step: " + (", ".join(worst_steps) or "—"),
+        *([named] if named else []), *([f"above linear: {', '.join(over)}"] if over else []),
+        *([f"too slow: {', '.join(slow)}"] if slow else []),
+        *([f"not measured at every size: {', '.join(gaps)}"] if gaps else []), *notes])
+    verdict = "missed" if over or slow else (
         "met" if not gaps else f"met where measured ({len(gaps)} not measured at every size)")
-    return [anchored, ("whole-graph aggregations ≤ linear in graph size at every step",
-                       measured, verdict)]
+    return "whole-graph aggregations ≤ linear in graph size at every step", measured, verdict
+
+
+def _query_targets(sizes: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    have, names = _query_cells(sizes)
+    whole = _whole(have)
+    notes = [n for n in (_units_note(whole), _partial_note(have, "queries")) if n]
+    if len(whole) < 2:  # growth needs two sizes
+        why = "; ".join(notes) or "—"
+        return [(f"anchored queries ≤ {ANCHORED_FACTOR:g}× smallest to largest", why,
+                 "not measured"),
+                ("whole-graph aggregations ≤ linear at every step", why, "not measured")]
+    span = f"{_n(whole[0]['models'])}→{_n(whole[-1]['models'])}"
+    grows: dict[str, tuple[float | None, list[str]]] = {}
+    steps: dict[str, list[Point]] = {}
+    for q in names:
+        points = [(s, _point(s, q)) for s in whole]
+        if any(s["queries"].get(q, {}).get("anchored") for s in have):
+            grows[q] = _anchored(points)
+        else:
+            steps[q] = per_step(points)
+    partial = _partial_note(have, "queries")
+    anchored = _anchored_target(span, grows)
+    if partial:
+        anchored = (anchored[0], f"{anchored[1]}; {partial}", anchored[2])
+    return [anchored, _aggregation_target(whole, steps, notes)]
 
 
 def _report_target(at: dict[int, dict[str, Any]]) -> tuple[str, str, str]:
-    got = [(s, s.get("report", {}).get("seconds")) for n, s in sorted(at.items())]
-    timed = [(s, t) for s, t in got if t is not None]
-    missing = [n for n in REPORT_SIZES if at.get(n, {}).get("report", {}).get("seconds") is None]
+    timed: list[tuple[dict[str, Any], Point]] = [
+        (s, float(t)) for _, s in sorted(at.items())
+        if (t := s.get("report", {}).get("seconds")) is not None and _partial(s, "report") is None]
+    missing = [n for n in REPORT_SIZES if at.get(n, {}).get("report", {}).get("seconds") is None
+               or _partial(at[n], "report") is not None]
     measured = ", ".join(f"{t:,.1f} s at {_n(s['models'])}" for s, t in timed) or "—"
     steps = per_step(timed)
     if len(timed) > 1:
         measured += f"; time growth ÷ graph growth {_steps_text(steps)}"
-    verdict = ("not measured at " + ", ".join(_n(n) for n in missing)) if missing \
-        else _linear(steps)
+    notes = [n for n in (_units_note([s for s, _ in timed]),
+                         _partial_note(list(at.values()), "report")) if n]
+    measured = "; ".join([measured, *notes])
+    parts = (["missed"] if len(timed) > 1 and _linear(steps).startswith("missed") else []) \
+        + (["not measured at " + ", ".join(_n(n) for n in missing)] if missing else [])
     sizes = ", ".join(_n(n) for n in REPORT_SIZES)
-    return f"`hflineage report` timed at {sizes}, growth ≤ linear", measured, verdict
+    return (f"`hflineage report` timed at {sizes}, growth ≤ linear", measured,
+            "; ".join(parts) or "met")
 
 
 def target_table(sizes: list[dict[str, Any]]) -> list[str]:
@@ -401,10 +573,91 @@ def target_table(sizes: list[dict[str, Any]]) -> list[str]:
             *(f"| {t} | {m} | {v} |" for t, m, v in rows)]
 
 
+# --- merging runs -----------------------------------------------------------------------
+Runs = list[tuple[str, dict[int, dict[str, Any]]]]  # (file stem, sizes by model count) per file
+
+
+def _usable(part: Any) -> bool:
+    return isinstance(part, dict) and "error" not in part
+
+
+def _rate_in(s: dict[str, Any], key: str) -> float | None:
+    part = s.get(key)
+    return part.get("rate") if isinstance(part, dict) and "error" not in part else None
+
+
+def _take(into: dict[str, Any], s: dict[str, Any], label: str) -> None:
+    """One run's measurements of a size: they replace earlier runs' (a failed step replaces
+    nothing); the graph size goes with the queries it was measured for; what was measured on the
+    graph of a stopped online load is marked so."""
+    kept = {k: v for k, v in s.items() if k not in ("models", "ratios")
+            and not (isinstance(v, dict) and "error" in v)}
+    if "queries" in kept and "graph" not in kept:
+        into.pop("graph", None)
+        into["from"].pop("graph", None)
+        into.get("partial_graph", {}).pop("graph", None)
+    into.update(kept)
+    into["from"].update(dict.fromkeys(kept, label))
+    online = s.get("online") or {}
+    stopped = online.get("records") if _usable(online) and online.get("partial") else None
+    marks = into.setdefault("partial_graph", {})
+    for key in ON_GRAPH:
+        if key in kept and stopped is None:
+            marks.pop(key, None)
+        elif key in kept:
+            marks[key] = stopped
+
+
+def _one_run(name: str, n: int, runs: Runs) -> tuple[float, str, list[str], Any] | None:
+    """A ratio at size ``n`` from the latest run with both its parts: the run's own ``ratios``,
+    else its two rates; for c/b, else a run's online rate over its naive rate at its nearest
+    size (naive starts from an empty database: size-independent), marked."""
+    top, bottom = RATIO_PARTS[name]
+    for label, per in reversed(runs):
+        s = per.get(n, {})
+        value = s.get("ratios", {}).get(name)
+        if value is None and (t := _rate_in(s, top)) and (b := _rate_in(s, bottom)):
+            value = t / b
+        if value is not None:
+            return float(value), label, [], s.get("online")
+    if bottom != "naive":
+        return None
+    for label, per in reversed(runs):
+        others = sorted((m for m in per if m != n and _rate_in(per[m], "naive")),
+                        key=lambda m: (abs(m - n), m))
+        if (t := _rate_in(per.get(n, {}), top)) and others:
+            return (t / (_rate_in(per[others[0]], "naive") or 1.0), label,
+                    [f"naive from {_n(others[0])}, same run"], per[n].get("online"))
+    return None
+
+
+def _ratios(s: dict[str, Any], runs: Runs) -> None:
+    """Each ratio from one run; when no run has both parts of a size, the ratio of the latest
+    parts, marked "runs differ"."""
+    s["ratios"], s["ratio_marks"], s["ratio_run"] = {}, {}, {}
+    for name in RATIOS:
+        top, bottom = RATIO_PARTS[name]
+        got = _one_run(name, int(s["models"]), runs)
+        if got is None and (t := _rate_in(s, top)) and (b := _rate_in(s, bottom)):
+            got = t / b, "", ["runs differ"], s.get("online")
+        if got is None:
+            continue
+        value, label, marks, online = got
+        s["ratios"][name] = value
+        if _usable(online) and online.get("partial"):
+            marks.append("online load partial")
+        if marks:
+            s["ratio_marks"][name] = marks
+        if label and any(s["from"].get(k, label) != label for k in (top, bottom)):
+            s["ratio_run"][name] = label
+
+
 def merged(paths: list[Path]) -> dict[str, Any]:
-    """Several result files as one: per size, later files add or replace measurements."""
+    """Several result files as one: per size, later files add or replace measurements; each
+    ratio comes from one run where one run has both its parts (``_ratios``)."""
     data: dict[str, Any] = {}
     sizes: dict[int, dict[str, Any]] = {}
+    runs: Runs = []
     for path in paths:
         part = json.loads(path.read_text())
         data.setdefault("machine", part["machine"])
@@ -412,16 +665,12 @@ def merged(paths: list[Path]) -> dict[str, Any]:
         data.setdefault("neo4j_memory", part["neo4j_memory"])
         if "crawl" in part:
             data["crawl"] = part["crawl"]
-        for s in part.get("sizes", []):
-            sizes.setdefault(s["models"], {}).update(
-                {k: v for k, v in s.items() if not (isinstance(v, dict) and "error" in v)})
+        per = {int(s["models"]): s for s in part.get("sizes", [])}
+        runs.append((path.stem, per))
+        for n, s in per.items():
+            _take(sizes.setdefault(n, {"models": n, "from": {}}), s, path.stem)
     for s in sizes.values():
-        r = {k: s.get(k, {}).get("rate") for k in ("raw", "naive", "online", "bulk")}
-        if r["naive"] is None:
-            r["naive"] = next((x["naive"]["rate"] for x in sizes.values() if "naive" in x), None)
-        s["ratios"] = {name: r[top] / r[bottom] for name, top, bottom in (
-            ("c/a", "online", "raw"), ("c/b", "online", "naive"), ("d/c", "bulk", "online"))
-            if r[top] and r[bottom]}
+        _ratios(s, runs)
     data["sizes"] = [sizes[n] for n in sorted(sizes)]
     return data
 
