@@ -16,6 +16,7 @@ from hflineage.config import get_settings
 from hflineage.db.connection import Connection, open_driver
 from hflineage.db.runtime import ManagedNeo4j, Memory
 from hflineage.db.schema import data_node_count, init_schema, wipe_database
+from hflineage.errors import RuntimeUnavailableError
 from hflineage.loader import load_leaderboard, load_snapshot
 from tests.support.paths import SHARED_DATA
 
@@ -109,3 +110,21 @@ def load_shared_graph(driver: neo4j.Driver, server: TestServer,
         load = load_leaderboard if path.suffix == ".csv" else load_snapshot
         load(driver, path, database=server.database, rejects=rejects / f"{i}-{path.name}.jsonl")
     return driver
+
+
+def private_server(tmp_path_factory: pytest.TempPathFactory, name: str
+                   ) -> Iterator[ManagedNeo4j]:
+    """A managed server of the calling module's own, which it may stop and overwrite (never the
+    session's); skips when the managed runtime is unavailable. Removed afterwards."""
+    settings = get_settings()
+    home = tmp_path_factory.mktemp(name)
+    inst = ManagedNeo4j(home, settings.cache_dir, settings.hflineage_neo4j_version, TEST_MEMORY)
+    try:
+        inst.start(timeout=600)  # a busy shared machine can take minutes
+    except RuntimeUnavailableError as e:
+        pytest.skip(f"the bulk path needs the managed Neo4j runtime: {e}")
+    try:
+        yield inst
+    finally:
+        inst.stop()
+        shutil.rmtree(home, ignore_errors=True)

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
 import pytest
 
-from hflineage.config import get_settings
 from hflineage.db.fingerprint import fingerprint
 from hflineage.db.runtime import ManagedNeo4j
 from hflineage.db.schema import init_schema, wipe_database
-from hflineage.errors import BulkLoadRefusedError, RuntimeUnavailableError
+from hflineage.errors import BulkLoadRefusedError
 from hflineage.loader import load_snapshot
 from hflineage.loader.normalize.rows import model_rows
 from hflineage.loader.normalize.rules import ModelRows
 from hflineage.loader.write import pool
 from hflineage.loader.write.bulk import BulkTimings, CsvTables, bulk_load
 from hflineage.synth import generate
-from tests.support.server import TEST_MEMORY
+from tests.support.server import private_server
 
 
 def _record(model_id: str, modified: str, **extra: object) -> str:
@@ -67,20 +65,7 @@ def test_tables_keep_the_newest_record_and_its_edges(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedNeo4j]:
-    """A private server this module may stop and overwrite (never the session's)."""
-    settings = get_settings()
-    home = tmp_path_factory.mktemp("bulk-neo4j")
-    inst = ManagedNeo4j(home, settings.cache_dir, settings.hflineage_neo4j_version,
-                        TEST_MEMORY)
-    try:
-        inst.start(timeout=600)  # a busy shared machine can take minutes
-    except RuntimeUnavailableError as e:
-        pytest.skip(f"the bulk path needs the managed Neo4j runtime: {e}")
-    try:
-        yield inst
-    finally:
-        inst.stop()
-        shutil.rmtree(home, ignore_errors=True)
+    yield from private_server(tmp_path_factory, "bulk-neo4j")
 
 
 @pytest.mark.neo4j

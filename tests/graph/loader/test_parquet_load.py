@@ -9,7 +9,6 @@ before it must agree.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,16 +16,14 @@ from typing import Any
 import neo4j
 import pytest
 
-from hflineage.config import get_settings
 from hflineage.cypher import statement
 from hflineage.db.fingerprint import SKIP_LABELS, VOLATILE, fingerprint
 from hflineage.db.runtime import ManagedNeo4j
 from hflineage.db.schema import init_schema, wipe_database
-from hflineage.errors import RuntimeUnavailableError
 from hflineage.loader import load_snapshot
 from hflineage.loader.write.bulk import bulk_load
 from hflineage.synth import generate
-from tests.support.server import TEST_MEMORY
+from tests.support.server import private_server
 
 N, SEED = 2000, 9  # seed 9 writes 2 truncated JSON lines at 2,000 models
 
@@ -113,19 +110,7 @@ def test_online_parquet_load_gives_the_jsonl_graph(
 
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedNeo4j]:
-    """A private server this module may stop and overwrite (never the session's)."""
-    settings = get_settings()
-    home = tmp_path_factory.mktemp("parquet-bulk-neo4j")
-    inst = ManagedNeo4j(home, settings.cache_dir, settings.hflineage_neo4j_version, TEST_MEMORY)
-    try:
-        inst.start(timeout=600)
-    except RuntimeUnavailableError as e:
-        pytest.skip(f"the bulk path needs the managed Neo4j runtime: {e}")
-    try:
-        yield inst
-    finally:
-        inst.stop()
-        shutil.rmtree(home, ignore_errors=True)
+    yield from private_server(tmp_path_factory, "parquet-bulk-neo4j")
 
 
 @pytest.mark.neo4j
