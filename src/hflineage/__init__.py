@@ -5,7 +5,7 @@
 __version__ = "0.1.0"
 SCHEMA_VERSION = 3
 #: Bumped whenever a normalization rule changes, so reloading a snapshot re-describes its models.
-RULES_VERSION = 3
+RULES_VERSION = 4
 #: How the rules version is written into record versions and leaderboard ranks (sortable as text).
 RULES_TAG = f"r{RULES_VERSION:03d}"
 

@@ -128,3 +128,7 @@ class DumpFileError(InputError):
 
 class RestoreIncompleteError(DatabaseError):
     """A restore was interrupted: the managed graph may be incomplete."""
+
+
+class InferenceError(HFLineageError):
+    """Parent inference cannot run on this graph (nothing declared to learn from or hold out)."""

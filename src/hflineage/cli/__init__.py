@@ -12,6 +12,7 @@ from hflineage.cli.context import AppContext, Group
 from hflineage.cli.db import db
 from hflineage.cli.demo import demo
 from hflineage.cli.export import export
+from hflineage.cli.infer import infer
 from hflineage.cli.load import load
 from hflineage.cli.query import query, report
 from hflineage.cli.serve import serve
@@ -44,5 +45,5 @@ def main() -> None:
     cli(prog_name="hflineage")
 
 
-for command in (db, load, query, report, viz, export, demo, synth, serve):
+for command in (db, load, infer, query, report, viz, export, demo, synth, serve):
     cli.add_command(command)

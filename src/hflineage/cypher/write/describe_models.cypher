@@ -30,6 +30,7 @@ SET m.id = row.id,
     m.quantizedStorage = row.quantizedStorage,
     m.nameParameters = row.nameParameters,
     m.fileEvidence = row.fileEvidence,
+    m.cardHints = row.cardHints,
     m.parameters = coalesce(row.parameters, m.leaderboardParameters),
     m.parametersSource = CASE
       WHEN row.parameters IS NOT NULL THEN 'safetensors'

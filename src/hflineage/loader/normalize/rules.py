@@ -36,6 +36,7 @@ from hflineage.loader.normalize.ids import key_of, owner_of, parse_id
 from hflineage.loader.normalize.vocab import (
     ADAPTER_EVIDENCE,
     BOT_ACCOUNTS,
+    CARD_HINT_FIELDS,
     DATASET_PLACEHOLDERS,
     FILE_EVIDENCE,
     MODEL_TYPES,
@@ -217,6 +218,13 @@ def file_evidence(siblings: object) -> list[str]:
     return sorted(found)
 
 
+def card_hints(card: dict[str, Any]) -> list[str]:
+    """Card fields other than ``base_model`` that may name a model's origin, as ``field=value``
+    (at most 3 values a field, 200 characters a value)."""
+    return [f"{name}={value.strip()[:200]}" for name in CARD_HINT_FIELDS
+            for value in _strings(card.get(name))[:3] if value.strip()]
+
+
 def infer_relation(n_parents: int, model_id: str, tags: Iterable[str], library: str | None,
                    *, quantization_config: bool = False, files: Iterable[str] = ()) -> str:
     """The relation of a parent whose relation nobody stated (see the module docstring)."""
@@ -388,6 +396,7 @@ def normalize_model(record: object, raw: str | None = None) -> ModelRows:
         "parameters": parameters,
         "nameParameters": stated_size,
         "fileEvidence": files or None,
+        "cardHints": card_hints(card) or None,
         "gated": gated,
         "license": license_id,
         "tags": tags,

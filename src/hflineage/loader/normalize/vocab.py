@@ -112,6 +112,13 @@ QUANTIZED_STORAGE_MARKERS = frozenset({
 # Files of a repo (``siblings``) that prove what it is; kept on the model as ``fileEvidence``.
 FILE_EVIDENCE = {"gguf": "quantized", "adapter_config": "adapter", "mergekit": "merge"}
 
+# Model card fields other than ``base_model`` that may name where a model came from (TheBloke's
+# ``model_name``/``model_creator``, hand-written ``finetuned_from``); kept on the model as
+# ``cardHints`` (``field=value``) for ``hflineage infer``.
+CARD_HINT_FIELDS = ("model_name", "model_creator", "finetuned_from", "base_model_name",
+                    "parent_model", "original_model", "source_model", "merge-model",
+                    "model_link")
+
 # Dataset values that name no Hub dataset: ``datasets`` builder names that Trainer writes into
 # auto-generated cards for local data (``Dataset.from_generator`` becomes ``generator``).
 DATASET_PLACEHOLDERS = frozenset({

@@ -39,7 +39,7 @@ MODEL_PROPS = (
     ("gated", "?"), ("license", ""), ("tags", "string[]"), ("quantizedStorage", "boolean"),
     ("parameters", "long"),
     ("parametersSource", ""), ("architectureSource", ""), ("nameParameters", "long"),
-    ("fileEvidence", "string[]"), ("parametersFlag", ""),
+    ("fileEvidence", "string[]"), ("cardHints", "string[]"), ("parametersFlag", ""),
 )
 # candidate tables a model record writes to, in this order
 TABLES = ("models-boolean", "models-string", "models-none", "published", "has-architecture",

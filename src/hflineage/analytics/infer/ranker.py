@@ -1,0 +1,364 @@
+"""Likely parents from metadata: candidates from indexes, signals as features, a learned ranker.
+
+Candidates for a child come only from indexes, never from all pairs:
+
+- its core name and each shorter prefix of it (``llama-2-7b-chat-gguf`` → ``llama-2-7b-chat``,
+  ``llama-2-7b``), looked up among the cores of every model;
+- its rarest name tokens (an inverted index; tokens shared by too many models are skipped);
+- the parents that the author's other models declare;
+- the most popular declared bases of its family (model type or architecture), and of its
+  family and size;
+- the leaderboard's ``rootModel`` and card fields that name a model (``cardHints``).
+
+Each (child, candidate) pair becomes a feature row (:data:`FEATURES`); a logistic regression
+fitted on the graph's own declared edges (positives) and the other candidates of the same
+children and of true roots (negatives) turns it into a confidence. Hard rules: a parent is not
+newer than its child, not the child itself or its descendant, and never a leaf (an adapter or
+quantized repo).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from hflineage.analytics.infer.facts import Facts, core_tokens, name_tokens
+
+METHOD = "metadata-ranker/1"
+_BASE = (
+    "bias", "core_exact", "core_prefix", "token_overlap", "tokens_contained", "name_contains",
+    "popularity", "author_parent", "same_owner", "owner_in_name", "family_match",
+    "family_mismatch", "size_match", "size_mismatch", "root_hint", "card_hint", "parent_stub",
+    "parent_has_parent", "family_top", "quantized_exact", "adapter_child", "quantized_child",
+    "age_days", "age_unknown",
+)
+#: Signals weighed again for merges, whose parents are named and found differently.
+_MERGE = ("bias", "core_exact", "core_prefix", "token_overlap", "name_contains", "popularity",
+          "author_parent", "same_owner", "family_top", "parent_has_parent", "age_days")
+FEATURES = _BASE + tuple(f"merge_{name}" for name in _MERGE)
+_F = {name: i for i, name in enumerate(FEATURES)}
+_MERGE_COLS = [(_F[name], _F[f"merge_{name}"]) for name in _MERGE]
+TOKEN_DF_CAP = 2_000
+PER_SOURCE = 16
+MAX_CANDIDATES = 40
+TOP_BASES = 5
+
+
+@dataclass
+class Indexes:
+    """Lookups built once from the visible declared lineage."""
+
+    usable: np.ndarray
+    by_core: dict[tuple[str, ...], list[int]]
+    by_token: dict[str, np.ndarray]
+    idf: dict[str, float]
+    popularity: np.ndarray
+    author_parents: dict[str, Counter[int]]
+    family_top: dict[str | None, list[int]]
+    family_size_top: dict[tuple[str | None, float], list[int]]
+    children_of: dict[int, list[int]]
+
+
+def build_indexes(f: Facts) -> Indexes:
+    """Indexes over ``f``'s visible declared edges (a hidden child's edges count nowhere)."""
+    usable = f.usable()
+    by_core: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(usable):
+        core = f.core[i]
+        if core:
+            by_core[core].append(int(i))
+        for t in f.parts[i]:
+            postings[t].append(int(i))
+    n = max(len(f), 1)
+    idf = {t: math.log(n / len(ps)) for t, ps in postings.items()}
+    by_token = {t: np.array(ps, dtype=np.int64) for t, ps in postings.items()
+                if len(ps) <= TOKEN_DF_CAP}
+    popularity = np.zeros(len(f), dtype=np.int64)
+    author_parents: dict[str, Counter[int]] = defaultdict(Counter)
+    family_count: dict[str | None, Counter[int]] = defaultdict(Counter)
+    family_size_count: dict[tuple[str | None, float], Counter[int]] = defaultdict(Counter)
+    children_of: dict[int, list[int]] = defaultdict(list)
+    for c, ps in enumerate(f.parents):
+        for p in ps:
+            popularity[p] += 1
+            children_of[p].append(c)
+            author_parents[f.owners[c]][p] += 1
+            if usable[p]:
+                family_count[f.family[c]][p] += 1
+                if not math.isnan(f.size[c]):
+                    family_size_count[(f.family[c], f.size[c])][p] += 1
+    for members in by_core.values():
+        members.sort(key=lambda i: -popularity[i])
+    return Indexes(
+        usable=usable, by_core=dict(by_core), by_token=by_token, idf=idf, popularity=popularity,
+        author_parents=dict(author_parents),
+        family_top={k: [p for p, _ in c.most_common(TOP_BASES)] for k, c in family_count.items()},
+        family_size_top={k: [p for p, _ in c.most_common(3)]
+                         for k, c in family_size_count.items()},
+        children_of=dict(children_of))
+
+
+def _descendants(ix: Indexes, c: int, depth: int = 4) -> set[int]:
+    seen: set[int] = set()
+    frontier = [c]
+    for _ in range(depth):
+        frontier = [d for x in frontier for d in ix.children_of.get(x, ()) if d not in seen]
+        seen.update(frontier)
+        if not frontier:
+            break
+    return seen
+
+
+def _by_name(f: Facts, ix: Indexes, c: int, found: dict[int, set[str]]) -> None:
+    core = f.core[c]
+    for k in range(len(core), 0, -1):
+        for p in ix.by_core.get(core[:k], ())[:PER_SOURCE]:
+            found[p].add("core" if k == len(core) else "prefix")
+    rare = sorted((t for t in f.parts[c] if t in ix.by_token), key=lambda t: -ix.idf[t])[:6]
+    if rare:
+        hits = np.concatenate([ix.by_token[t] for t in rare])
+        weights = np.concatenate([np.full(len(ix.by_token[t]), ix.idf[t]) for t in rare])
+        uniq, inverse = np.unique(hits, return_inverse=True)
+        score = np.bincount(inverse, weights=weights)
+        for j in np.argsort(-score, kind="stable")[:PER_SOURCE]:
+            found[int(uniq[j])].add("tokens")
+    for hint in f.hints[c]:
+        tokens = core_tokens(hint.partition("=")[2].rsplit("/", 1)[-1])
+        for p in ix.by_core.get(tokens, ())[:PER_SOURCE]:
+            found[p].add("hint")
+
+
+def _by_graph(f: Facts, ix: Indexes, c: int, own: set[int], found: dict[int, set[str]]
+              ) -> None:
+    author = ix.author_parents.get(f.owners[c])
+    if author:
+        for p, n in author.most_common(PER_SOURCE + len(own)):
+            if n - (p in own) > 0:
+                found[p].add("author")
+    for p in ix.family_top.get(f.family[c], ()):
+        found[p].add("family")
+    if not math.isnan(f.size[c]):
+        for p in ix.family_size_top.get((f.family[c], f.size[c]), ()):
+            found[p].add("family")
+    root = f.root[c]
+    if root is not None and root in f.index:
+        found[f.index[root]].add("root")
+
+
+def candidates(f: Facts, ix: Indexes, c: int, *, leave_out: Sequence[int] = ()
+               ) -> dict[int, set[str]]:
+    """Candidate parents of ``c`` and the indexes that proposed each. ``leave_out`` are
+    ``c``'s own declared parents when it trains the ranker: its own edge proposes nothing."""
+    found: dict[int, set[str]] = defaultdict(set)
+    _by_name(f, ix, c, found)
+    _by_graph(f, ix, c, set(leave_out), found)
+    found.pop(c, None)
+    for p in list(found):
+        if not ix.usable[p] or f.created[p] > f.created[c]:
+            del found[p]
+    if ix.children_of.get(c):
+        for d in _descendants(ix, c) & found.keys():
+            del found[d]
+    if len(found) > MAX_CANDIDATES:
+        keep = sorted(found, key=lambda p: (-len(found[p]), -ix.popularity[p]))[:MAX_CANDIDATES]
+        found = {p: found[p] for p in keep}
+    return dict(found)
+
+
+def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
+             leave_out: Sequence[int] = ()) -> np.ndarray:
+    """One feature row per candidate (in ``cands`` order); see :data:`FEATURES`."""
+    core = f.core[c]
+    parts = set(f.parts[c])
+    tokens = set(core) | set(name_tokens(f.ids[c].rsplit("/", 1)[-1])) | parts
+    weight = sum(ix.idf.get(t, 0.0) for t in parts) or 1.0
+    squash = f.squash[c]
+    own = set(leave_out)
+    author = ix.author_parents.get(f.owners[c], Counter())
+    kind = f.kind[c]
+    out = np.zeros((len(cands), len(FEATURES)))
+    for row, (p, sources) in enumerate(cands.items()):
+        pcore = f.core[p]
+        x = out[row]
+        x[_F["bias"]] = 1.0
+        exact = bool(pcore) and pcore == core
+        x[_F["core_exact"]] = exact
+        if not exact and pcore and core[:len(pcore)] == pcore:
+            x[_F["core_prefix"]] = len(pcore) / len(core)
+        shared = set(f.parts[p]) & parts
+        x[_F["token_overlap"]] = sum(ix.idf.get(t, 0.0) for t in shared) / weight
+        x[_F["tokens_contained"]] = bool(pcore) and set(pcore) <= tokens
+        x[_F["name_contains"]] = (not exact and len(f.squash[p]) >= 5
+                                  and f.squash[p] in squash)
+        x[_F["popularity"]] = math.log1p(ix.popularity[p] - (p in own))
+        x[_F["author_parent"]] = math.log1p(author.get(p, 0) - (p in own))
+        x[_F["same_owner"]] = f.owners[p] == f.owners[c]
+        x[_F["owner_in_name"]] = bool(f.owners[p]) and f.owners[p] in tokens
+        if f.family[c] is not None and f.family[p] is not None:
+            x[_F["family_match"]] = f.family[c] == f.family[p]
+            x[_F["family_mismatch"]] = f.family[c] != f.family[p]
+        if not (math.isnan(f.size[c]) or math.isnan(f.size[p])):
+            x[_F["size_match"]] = f.size[c] == f.size[p]
+            x[_F["size_mismatch"]] = f.size[c] != f.size[p]
+        x[_F["root_hint"]] = "root" in sources
+        x[_F["card_hint"]] = "hint" in sources
+        x[_F["parent_stub"]] = bool(f.stub[p])
+        x[_F["parent_has_parent"]] = bool(f.parents[p])
+        x[_F["family_top"]] = "family" in sources
+        x[_F["quantized_exact"]] = exact and kind == "quantized"
+        x[_F["adapter_child"]] = kind == "adapter"
+        x[_F["quantized_child"]] = kind == "quantized"
+        age = (f.created[c] - f.created[p]) / 86_400_000
+        if math.isnan(age):
+            x[_F["age_unknown"]] = 1.0
+        else:
+            x[_F["age_days"]] = math.log1p(max(age, 0.0)) / 7
+        if kind == "merge":
+            for base, merged in _MERGE_COLS:
+                x[merged] = x[base]
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, rounds: int = 25
+                 ) -> np.ndarray:
+    """Weights of an L2-regularised logistic regression (Newton's method; no bias penalty)."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(rounds):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+@dataclass
+class Ranker:
+    """A fitted ranker: weights over :data:`FEATURES` and what it was trained on."""
+
+    weights: np.ndarray
+    positives: int
+    children: int
+    roots: int
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        out: np.ndarray = 1 / (1 + np.exp(-np.clip(x @ self.weights, -30, 30)))
+        return out
+
+
+def train(f: Facts, ix: Indexes, children: Sequence[int], roots: Sequence[int],
+          *, cap: int = 30_000, seed: int = 0) -> Ranker:
+    """Fit on declared edges: each training child's candidates (none proposed by its own edge)
+    labelled by whether it declares them, and true roots' candidates as negatives. At most
+    ``cap`` children and ``cap // 4`` roots."""
+    rng = np.random.default_rng(seed)
+    if len(children) > cap:
+        children = sorted(rng.choice(children, cap, replace=False).tolist())
+    if len(roots) > cap // 4:
+        roots = sorted(rng.choice(roots, cap // 4, replace=False).tolist())
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    positives = 0
+    for c in children:
+        own = f.parents[c]
+        cands = candidates(f, ix, c, leave_out=own)
+        if not cands:
+            continue
+        x = features(f, ix, c, cands, leave_out=own)
+        y = np.fromiter((p in own for p in cands), dtype=float, count=len(cands))
+        positives += int(y.sum())
+        xs.append(x)
+        ys.append(y)
+    for c in roots:
+        cands = candidates(f, ix, c)
+        if cands:
+            xs.append(features(f, ix, c, cands))
+            ys.append(np.zeros(len(cands)))
+    if not xs or positives == 0:
+        return Ranker(np.zeros(len(FEATURES)), 0, len(children), len(roots))
+    return Ranker(fit_logistic(np.vstack(xs), np.concatenate(ys)), positives, len(children),
+                  len(roots))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One ranked likely parent of one model."""
+
+    child: int
+    parent: int
+    confidence: float
+    rank: int
+    relation: str
+    evidence: tuple[str, ...]
+
+
+def predict(f: Facts, ix: Indexes, ranker: Ranker, children: Iterable[int], top: int
+            ) -> Iterable[list[Prediction]]:
+    """For each child, its ``top`` most likely parents, best first (possibly none)."""
+    for c in children:
+        cands = candidates(f, ix, c)
+        if not cands:
+            yield []
+            continue
+        x = features(f, ix, c, cands)
+        conf = ranker.scores(x)
+        order = np.argsort(-conf, kind="stable")[:top]
+        ps = list(cands)
+        yield [Prediction(c, ps[j], float(conf[j]), rank, f.kind[c],
+                          tuple(evidence(f, ix, c, ps[j], cands[ps[j]], x[j])))
+               for rank, j in enumerate(order, start=1)]
+
+
+def _date(ms: float) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).date().isoformat()
+
+
+def _name_evidence(f: Facts, c: int, p: int, x: np.ndarray) -> list[str]:
+    core = "-".join(f.core[p])
+    if x[_F["core_exact"]]:
+        return [f"name: same core name {core!r} once quantization/adapter suffixes are removed"]
+    if x[_F["core_prefix"]]:
+        return [f"name: starts with the parent's name {core!r}"]
+    if x[_F["name_contains"]]:
+        return [f"name: contains the parent's name {f.squash[p]!r}"]
+    if x[_F["token_overlap"]] > 0:
+        shared = sorted(set(f.parts[p]) & set(f.parts[c]))
+        return [f"name: shares tokens {', '.join(shared)}"]
+    return []
+
+
+def evidence(f: Facts, ix: Indexes, c: int, p: int, sources: set[str], x: np.ndarray
+             ) -> list[str]:
+    """The signals behind one prediction, in words (stored as the edge's ``evidence``)."""
+    out = _name_evidence(f, c, p, x)
+    n = ix.author_parents.get(f.owners[c], Counter()).get(p, 0)
+    lines = [
+        (n > 0, f"author: {n} other model(s) of {f.owners[c]} declare this parent"),
+        (bool(x[_F["same_owner"]]), "author: same owner"),
+        (bool(x[_F["family_match"]]), f"config: same model type/architecture {f.family[c]!r}"),
+        (bool(x[_F["family_mismatch"]]),
+         f"config: different families ({f.family[c]} vs {f.family[p]})"),
+        (bool(x[_F["size_match"]]), f"size: both names state {f.size[c] / 1e9:g}B parameters"),
+        ("root" in sources, "leaderboard: rootModel names this model as the root"),
+        ("hint" in sources, "card: " + "; ".join(f.hints[c])),
+        ("family" in sources, f"graph: a popular declared base of family {f.family[c]!r} "
+                              f"({ix.popularity[p]} declared derivatives)"),
+        ("family" not in sources and ix.popularity[p] > 0,
+         f"graph: {ix.popularity[p]} declared derivatives"),
+    ]
+    out += [text for ok, text in lines if ok]
+    if not x[_F["age_unknown"]]:
+        out.append(f"creation: parent created {_date(f.created[p])}, before the child "
+                   f"({_date(f.created[c])})")
+    out.append(f"relation: {f.kind[c]} ({f.kind_basis[c]})")
+    return out
