@@ -29,10 +29,10 @@ class Scores:
 
     children: int = 0
     reachable: int = 0
-    hits1: float = 0.0
-    hits5: float = 0.0
-    mrr: float = 0.0
-    precision: dict[str, dict[str, float]] = field(default_factory=dict)
+    hits1: float | None = None
+    hits5: float | None = None
+    mrr: float | None = None
+    precision: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +51,8 @@ class Evaluation:
     roots_with_parent: int
     trained_on: dict[str, int]
     seconds: dict[str, float]
+    held_out: list[dict[str, Any]] = field(default_factory=list)
+    """Per hidden child: id, relation, parents (declared), ranked ([id, confidence], top 10)."""
 
     @property
     def root_false_parent_rate(self) -> float | None:
@@ -74,8 +76,8 @@ class Evaluation:
         for name, s in [("all", self.overall), *sorted(self.by_relation.items())]:
             cells = "".join(
                 f" {_precision(s.precision.get(format(t, 'g'))):>12}" for t in THRESHOLDS)
-            lines.append(f"{name:<10} {s.children:>8} {s.reachable:>9} {s.hits1:>7.3f} "
-                         f"{s.hits5:>7.3f} {s.mrr:>6.3f}{cells}")
+            lines.append(f"{name:<10} {s.children:>8} {s.reachable:>9} {_fmt(s.hits1):>7} "
+                         f"{_fmt(s.hits5):>7} {_fmt(s.mrr):>6}{cells}")
         rate = self.root_false_parent_rate
         lines.append(
             f"true roots (declare no parent, are declared as one), held out of training: "
@@ -87,25 +89,29 @@ class Evaluation:
         return "\n".join(lines)
 
 
-def _precision(p: dict[str, float] | None) -> str:
-    if not p or not p["edges"]:
+def _precision(p: dict[str, float | None] | None) -> str:
+    if not p or p["precision"] is None:
         return "– (0)"
-    return f"{p['precision']:.3f} ({int(p['edges'])})"
+    return f"{p['precision']:.3f} ({int(p['edges'] or 0)})"
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
 
 
 def _scores(ranks: list[int | None], edges: list[tuple[float, bool]], reachable: int
             ) -> Scores:
     n = len(ranks)
     found = [r for r in ranks if r is not None]
-    precision: dict[str, dict[str, float]] = {}
+    precision: dict[str, dict[str, float | None]] = {}
     for t in THRESHOLDS:
         kept = [ok for conf, ok in edges if conf >= t]
-        precision[format(t, "g")] = {"edges": float(len(kept)), "correct": float(sum(kept)),
-                                     "precision": sum(kept) / len(kept) if kept else float("nan")}
+        precision[format(t, "g")] = {"edges": len(kept), "correct": sum(kept),
+                                     "precision": sum(kept) / len(kept) if kept else None}
     return Scores(children=n, reachable=reachable,
-                  hits1=sum(r == 1 for r in found) / n if n else float("nan"),
-                  hits5=sum(r <= 5 for r in found) / n if n else float("nan"),
-                  mrr=sum(1 / r for r in found) / n if n else float("nan"),
+                  hits1=sum(r == 1 for r in found) / n if n else None,
+                  hits5=sum(r <= 5 for r in found) / n if n else None,
+                  mrr=sum(1 / r for r in found) / n if n else None,
                   precision=precision)
 
 
@@ -134,6 +140,7 @@ def evaluate_facts(f: Facts, *, holdout: float = 0.2, seed: int = 0, top: int = 
     ranks: dict[str, list[int | None]] = defaultdict(list)
     edges: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     reachable: dict[str, int] = defaultdict(int)
+    held_out: list[dict[str, Any]] = []
     for c in hidden:
         truth = set(f.parents[c])
         relation = f.relations[c][0] if len(set(f.relations[c])) == 1 else "merge"
@@ -146,6 +153,10 @@ def evaluate_facts(f: Facts, *, holdout: float = 0.2, seed: int = 0, top: int = 
             order = [ps[j] for j in np.argsort(-conf, kind="stable")]
             conf = np.sort(conf)[::-1]
         rank = next((k for k, p in enumerate(order, start=1) if p in truth), None)
+        held_out.append({"id": f.ids[c], "relation": relation,
+                         "parents": sorted(f.ids[p] for p in truth),
+                         "ranked": [[f.ids[p], round(float(x), 4)]
+                                    for p, x in zip(order[:10], conf[:10], strict=False)]})
         for key in ("all", relation):
             ranks[key].append(rank)
             reachable[key] += rank is not None
@@ -165,4 +176,5 @@ def evaluate_facts(f: Facts, *, holdout: float = 0.2, seed: int = 0, top: int = 
         by_relation=by_relation, roots=len(held_roots), roots_with_parent=roots_with_parent,
         trained_on={"positives": ranker.positives, "children": ranker.children,
                     "roots": ranker.roots},
-        seconds={"train": round(trained - clock, 2), "predict": round(done - trained, 2)})
+        seconds={"train": round(trained - clock, 2), "predict": round(done - trained, 2)},
+        held_out=held_out)
