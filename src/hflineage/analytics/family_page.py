@@ -49,7 +49,10 @@ class FamilyPage:
     ``curves``: ``family_best_score_over_time`` on ``benchmark``, every board (never pooled).
     ``coverage``: per board, the members (``models``), those scored on it and those scored
     with a creation date (``dated``, the ones the increasing maximum can place in time).
-    ``drawing``: the members, the deleted models that connect them, and the links among them.
+    ``drawing``: the members, the deleted models that connect them, and the links among them;
+    with ``include_likely`` also the predicted edges (hflineage infer) within ``max_depth``
+    generations and the ``predicted_models`` reached only through them, drawn but never
+    counted: every count and table uses declared edges only.
     """
 
     root: str
@@ -75,6 +78,9 @@ class FamilyPage:
     curves: pd.DataFrame
     coverage: pd.DataFrame
     drawing: Subgraph
+    include_likely: bool = False
+    predicted_edges: int = 0
+    predicted_models: int = 0
 
 
 def _frame(rows: list[list[Any]], columns: list[str], nullable: set[str]) -> pd.DataFrame:
@@ -157,9 +163,11 @@ def board_coverage(members: list[ModelInfo], boards: tuple[str, ...]) -> pd.Data
 
 
 def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
-                timeout: float | None = None, max_depth: int = 10) -> FamilyPage:
+                timeout: float | None = None, max_depth: int = 10,
+                include_likely: bool = False) -> FamilyPage:
     """Everything the page of the family below ``root`` shows; a model not in the graph raises
-    ModelNotFoundError (with "did you mean")."""
+    ModelNotFoundError (with "did you mean"). ``include_likely`` draws predicted edges too;
+    the counts stay declared."""
     params = {"model": root, "maxDepth": max_depth}
     summary = run_query(driver, "family_summary", params, database, timeout).iloc[0]  # anchored
     sub = fetch_family(driver, database, root, down=max_depth + 1, timeout=timeout)
@@ -173,6 +181,10 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
         driver, "read/parent_links", {"keys": [top.key]}, database, timeout)]
     curves = run_query(driver, "family_best_score_over_time",
                        params | {"benchmark": BENCHMARK}, database, timeout)
+    drawing = _drawing(sub, g, max_depth)
+    if include_likely:
+        drawing = with_predictions(drawing, sub, fetch_family(
+            driver, database, root, down=max_depth, timeout=timeout, include_likely=True))
     return FamilyPage(
         root=top.id, key=top.key, stub=top.stub, deleted=top.deleted,
         parents=tuple(sorted(
@@ -187,8 +199,27 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
         deeper=beyond_depth(sub, g),
         generations=generations(g, top.id, by_id), scores=generation_scores(g, top.id, by_id),
         boards=boards, curves=curves, coverage=board_coverage(members, boards),
-        drawing=_drawing(sub, g, max_depth),
+        drawing=drawing, include_likely=include_likely,
+        predicted_edges=sum(link.likely for link in drawing.links),
+        predicted_models=len(set(drawing.models) - set(sub.models)),
     )
+
+
+def with_predictions(drawing: Subgraph, declared: Subgraph, likely: Subgraph) -> Subgraph:
+    """``drawing`` plus what the walk through predicted edges (``likely``) adds: the models
+    the declared walk (``declared``) never reached, and every link of ``likely`` between drawn
+    models that the drawing lacks (the predicted ones, and declared links to new models)."""
+    models = dict(drawing.models) | {k: m for k, m in likely.models.items()
+                                     if k not in declared.models}
+    have = {(link.child, link.parent) for link in drawing.links}
+    links = drawing.links + [link for link in likely.links
+                             if link.child in models and link.parent in models
+                             and (link.child, link.parent) not in have]
+    note = ("Predicted edges (hflineage infer) are drawn too, dashed, with the models reached "
+            "only through them; those models are not counted, and every count and table on this "
+            "page uses declared edges only.")
+    return Subgraph(drawing.kind, drawing.title, models, links, drawing.anchors,
+                    focus=drawing.focus, notes=[*drawing.notes, note], likely=True)
 
 
 def beyond_depth(sub: Subgraph, g: nx.DiGraph) -> int:

@@ -26,6 +26,8 @@ _RELATIVES = ["id", "relation", "stub"]
 _CONTRIBUTORS = ["name", "kind", "isBot", "commits", "firstCommit", "lastCommit"]
 _SCORES = ["leaderboard", "benchmark", "score"]
 _COMPARISONS = ["leaderboard", "benchmark", "score", "against", "model", "other_score", "delta"]
+PREDICTED_COLUMNS = ["id", "relation", "confidence", "rank", "method", "evidence", "stub"]
+PREDICTED_ANCESTRY_COLUMNS = ["model", "generation", "relation", "confidence", "path"]
 #: What the loader's ``parametersFlag`` values mean (a count not to be taken as the model's size).
 PARAMETER_FLAGS = {
     "below-10M": "below 10 million, too few for a real model",
@@ -45,6 +47,11 @@ class ModelPage:
     both are NaN (never 0) when the other model has no such score. ``quantized``: a quantized
     edge to a parent or the loader's quantizedStorage mark (``parameters`` is then a count of
     packed storage); ``parameters_flag``: the loader's suspect-count flag (see PARAMETER_FLAGS).
+    Everything above uses declared edges only. ``predicted``: the model's predicted parents
+    (LIKELY_DERIVED_FROM, hflineage infer; PREDICTED_COLUMNS, best rank first), always read;
+    ``predicted_ancestry``: with ``include_likely``, the ancestors reached only through a
+    predicted edge (model, generation, relation, lowest confidence on the path, path), else
+    empty.
     """
 
     id: str
@@ -73,6 +80,9 @@ class ModelPage:
     contributors: pd.DataFrame
     scores: pd.DataFrame
     comparisons: pd.DataFrame
+    predicted: pd.DataFrame
+    predicted_ancestry: pd.DataFrame
+    include_likely: bool = False
 
 
 def similar_model_ids(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
@@ -89,7 +99,8 @@ def similar_model_ids(driver: neo4j.Driver, model: str, *, database: str = "neo4
 def _chains(lineage: pd.DataFrame, model_id: str, roots: tuple[str, ...]
             ) -> tuple[tuple[str, ...], ...]:
     paths = {str(row["model"]).lower(): tuple(str(step) for step in row["path"])
-             for row in lineage.to_dict("records") if row["direction"] == "ancestor"}
+             for row in lineage.to_dict("records")
+             if row["direction"] == "ancestor" and not row["likely"]}
     return tuple(paths.get(r.lower(), (model_id, "…", r)) for r in roots)
 
 
@@ -108,13 +119,24 @@ def _comparisons(scores: list[dict[str, Any]], relatives: list[tuple[str, str]]
     return pd.DataFrame(rows, columns=_COMPARISONS)
 
 
+def _predicted_ancestry(lineage: pd.DataFrame) -> pd.DataFrame:
+    rows = lineage[(lineage["direction"] == "ancestor") & lineage["likely"].astype(bool)]
+    return pd.DataFrame([[r["model"], int(r["generation"]), r["relation"], r["confidence"],
+                          tuple(r["path"])] for r in rows.to_dict("records")],
+                        columns=PREDICTED_ANCESTRY_COLUMNS)
+
+
 def model_page(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
-               timeout: float | None = None) -> ModelPage:
+               timeout: float | None = None, include_likely: bool = False) -> ModelPage:
     """Everything the page of ``model`` shows; a model not in the graph raises
-    ModelNotFoundError (with "did you mean")."""
+    ModelNotFoundError (with "did you mean"). ``include_likely`` adds the ancestry through
+    predicted edges (hflineage infer); the rest stays declared."""
     lineage = run_query(driver, "model_lineage",  # anchored: checks the schema and the id first
-                        {"model": model, "maxDepth": MAX_DEPTH, "direction": "up"},
-                        database, timeout)
+                        {"model": model, "maxDepth": MAX_DEPTH, "direction": "up",
+                         "includeLikely": include_likely}, database, timeout)
+    predicted = [dict(r) for r in
+                 read_records(driver, "read/predicted_parents", {"model": model}, database,
+                              timeout)]
     row = read_records(driver, "read/model_page", {"model": model}, database, timeout)[0]
     scores = [dict(r) for r in
               read_records(driver, "read/model_scores", {"model": model}, database, timeout)]
@@ -137,4 +159,8 @@ def model_page(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
         scores=pd.DataFrame([[s[c] for c in _SCORES] for s in scores if s["role"] == "self"],
                             columns=_SCORES),
         comparisons=_comparisons(scores, relatives),
+        predicted=pd.DataFrame([[p[c] for c in PREDICTED_COLUMNS] for p in predicted],
+                               columns=PREDICTED_COLUMNS),
+        predicted_ancestry=_predicted_ancestry(lineage),
+        include_likely=include_likely,
     )

@@ -52,13 +52,22 @@ class ModelInfo:
 
 @dataclass(frozen=True)
 class Link:
-    """A DERIVED_FROM edge, child → parent as stored; or an organization's PUBLISHED edge."""
+    """A DERIVED_FROM edge, child → parent as stored; or an organization's PUBLISHED edge.
+
+    ``likely``: a predicted LIKELY_DERIVED_FROM edge (hflineage infer), not declared, with its
+    ``confidence`` (0–1), ``rank`` among the child's candidates, ``method`` and ``evidence``.
+    """
 
     child: str
     parent: str
     relation: str = "unknown"
     source: str | None = None
     relation_source: str | None = None
+    likely: bool = False
+    confidence: float | None = None
+    rank: int | None = None
+    method: str | None = None
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass
@@ -73,6 +82,8 @@ class Subgraph:
     focus: str | None = None
     organization: str | None = None
     notes: list[str] = field(default_factory=list)
+    likely: bool = False
+    """Whether predicted edges were asked for (drawn dashed, counted in a note)."""
 
 
 def _read(driver: neo4j.Driver, database: str, name: str, params: dict[str, Any],
@@ -118,24 +129,32 @@ def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str],
     return out
 
 
+def _link(row: dict[str, Any]) -> Link:
+    return Link(row["child"], row["parent"], row["relation"] or "unknown", row["source"],
+                row["relationSource"], bool(row["likely"]), row["confidence"], row["rank"],
+                row["method"], tuple(row["evidence"] or ()))
+
+
 def _hop(driver: neo4j.Driver, database: str, name: str, keys: Sequence[str],
-         relations: list[str] | None, timeout: float | None = None) -> list[Link]:
-    links = []
+         relations: list[str] | None, timeout: float | None = None,
+         include_likely: bool = False) -> list[Link]:
+    links: list[Link] = []
     for batch in _batches(keys):
-        for row in _read(driver, database, name, {"keys": batch, "relations": relations},
-                         timeout):
-            links.append(Link(row["child"], row["parent"], row["relation"] or "unknown",
-                              row["source"], row["relationSource"]))
+        links += map(_link, _read(driver, database, name, {
+            "keys": batch, "relations": relations, "includeLikely": include_likely}, timeout))
     return links
 
 
-def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int | None,
+def expand(  # noqa: PLR0913 (keyword-only walk options)
+        driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int | None,
            down: int | None, relations: list[str] | None, limit: int | None = FETCH_LIMIT,
-           timeout: float | None = None) -> tuple[set[str], list[Link]]:
+           timeout: float | None = None, include_likely: bool = False
+           ) -> tuple[set[str], list[Link]]:
     """Breadth-first walk up to ``up`` generations of parents and ``down`` of children.
 
     ``None`` walks until no new model turns up (to the roots, or to the leaves); a walk that
-    reaches more than ``limit`` models (None: no limit) is refused.
+    reaches more than ``limit`` models (None: no limit) is refused. ``include_likely`` also
+    follows predicted edges (hflineage infer); declared only by default.
     """
     seen = set(start)
     links: dict[tuple[str, str], Link] = {}
@@ -143,7 +162,7 @@ def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int
         frontier = sorted(set(start))
         level = 0
         while frontier and (depth is None or level < depth):
-            found = _hop(driver, database, name, frontier, relations, timeout)
+            found = _hop(driver, database, name, frontier, relations, timeout, include_likely)
             new: set[str] = set()
             for link in found:
                 links.setdefault((link.child, link.parent), link)
@@ -160,12 +179,15 @@ def expand(driver: neo4j.Driver, database: str, start: Iterable[str], *, up: int
     return seen, list(links.values())
 
 
-def _describe(relations: list[str] | None, up: int | None, down: int | None) -> str:
+def _describe(relations: list[str] | None, up: int | None, down: int | None,
+              include_likely: bool = False) -> str:
     def gens(n: int | None, end: str) -> str:
         return end if n is None else f"{n} generation{'s' * (n != 1)}"
 
     rel = ", ".join(relations) if relations else "all"
-    return f"Relations followed: {rel}. Up: {gens(up, 'to the roots')}; " \
+    edges = ("declared and predicted edges (hflineage infer)" if include_likely
+             else "declared edges only")
+    return f"Relations followed: {rel}, {edges}. Up: {gens(up, 'to the roots')}; " \
            f"down: {gens(down, 'to the leaves')}."
 
 
@@ -178,40 +200,47 @@ def _require_model(driver: neo4j.Driver, database: str, model: str,
     return found[key_of(model)]
 
 
-def fetch_lineage(driver: neo4j.Driver, database: str, model: str, *, up: int | None = None,
+def fetch_lineage(  # noqa: PLR0913 (keyword-only view options)
+        driver: neo4j.Driver, database: str, model: str, *, up: int | None = None,
                   down: int | None = 2, relations: Iterable[str] | None = None,
-                  limit: int = FETCH_LIMIT, timeout: float | None = None) -> Subgraph:
-    """A model's ancestors (``up`` generations) and descendants (``down``)."""
+                  limit: int = FETCH_LIMIT, timeout: float | None = None,
+                  include_likely: bool = False) -> Subgraph:
+    """A model's ancestors (``up`` generations) and descendants (``down``); predicted edges
+    too with ``include_likely``."""
     rels = check_relations(relations)
     focus = _require_model(driver, database, model, timeout)
     keys, links = expand(driver, database, [focus.key], up=up, down=down, relations=rels,
-                         limit=limit, timeout=timeout)
+                         limit=limit, timeout=timeout, include_likely=include_likely)
     return Subgraph("lineage", f"Lineage of {focus.id}",
                     model_details(driver, database, keys, timeout),
-                    links, [focus.key], focus=focus.key, notes=[_describe(rels, up, down)])
+                    links, [focus.key], focus=focus.key,
+                    notes=[_describe(rels, up, down, include_likely)], likely=include_likely)
 
 
 def family_members(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
                    relations: list[str] | None = None, limit: int | None = FETCH_LIMIT,
-                   timeout: float | None = None) -> tuple[ModelInfo, set[str], list[Link]]:
+                   timeout: float | None = None, include_likely: bool = False
+                   ) -> tuple[ModelInfo, set[str], list[Link]]:
     """A family's root, the keys of its members (root and ``down`` generations of
     descendants) and its links, without the members' details."""
     top = _require_model(driver, database, root, timeout)
     keys, links = expand(driver, database, [top.key], up=0, down=down, relations=relations,
-                         limit=limit, timeout=timeout)
+                         limit=limit, timeout=timeout, include_likely=include_likely)
     return top, keys, links
 
 
 def fetch_family(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
                  relations: Iterable[str] | None = None, limit: int | None = FETCH_LIMIT,
-                 timeout: float | None = None) -> Subgraph:
-    """A model and everything derived from it."""
+                 timeout: float | None = None, include_likely: bool = False) -> Subgraph:
+    """A model and everything derived from it; predicted edges too with ``include_likely``."""
     rels = check_relations(relations)
     top, keys, links = family_members(driver, database, root, down=down, relations=rels,
-                                      limit=limit, timeout=timeout)
+                                      limit=limit, timeout=timeout,
+                                      include_likely=include_likely)
     return Subgraph("family", f"Family of {top.id}",
                     model_details(driver, database, keys, timeout),
-                    links, [top.key], focus=top.key, notes=[_describe(rels, 0, down)])
+                    links, [top.key], focus=top.key,
+                    notes=[_describe(rels, 0, down, include_likely)], likely=include_likely)
 
 
 def org_node(organization: str) -> str:
@@ -219,9 +248,11 @@ def org_node(organization: str) -> str:
     return f"org:{key_of(organization)}"
 
 
-def fetch_org(driver: neo4j.Driver, database: str, org: str, *, up: int | None = 1,
+def fetch_org(  # noqa: PLR0913 (keyword-only view options)
+        driver: neo4j.Driver, database: str, org: str, *, up: int | None = 1,
               down: int | None = 1, relations: Iterable[str] | None = None,
-              limit: int = FETCH_LIMIT, timeout: float | None = None) -> Subgraph:
+              limit: int = FETCH_LIMIT, timeout: float | None = None,
+              include_likely: bool = False) -> Subgraph:
     """An organization's models, the models they build on, and the models built on them."""
     rels = check_relations(relations)
     rows = _read(driver, database, "org_models", {"org": org}, timeout)
@@ -230,12 +261,12 @@ def fetch_org(driver: neo4j.Driver, database: str, org: str, *, up: int | None =
     name = rows[0]["organization"] or org
     own = [r["key"] for r in rows]
     keys, links = expand(driver, database, own, up=up, down=down, relations=rels, limit=limit,
-                         timeout=timeout)
+                         timeout=timeout, include_likely=include_likely)
     hub = org_node(name)
     published = [Link(m, hub, "published") for m in own]
     return Subgraph("org", f"Models of {name}", model_details(driver, database, keys, timeout),
                     published + links, [hub], organization=name,
-                    notes=[_describe(rels, up, down)])
+                    notes=[_describe(rels, up, down, include_likely)], likely=include_likely)
 
 
 def _model_ref(value: Any) -> str | None:
@@ -248,29 +279,43 @@ def _model_ref(value: Any) -> str | None:
     return None
 
 
+def _path_links(path: neo4j.graph.Path) -> list[Link]:
+    """A path's DERIVED_FROM and (predicted) LIKELY_DERIVED_FROM relationships as links."""
+    links = []
+    for rel in path.relationships:
+        c, p = _model_ref(rel.start_node), _model_ref(rel.end_node)
+        relation = str(rel.get("relation") or "unknown")
+        if rel.type == "DERIVED_FROM" and c and p:
+            links.append(Link(c, p, relation, rel.get("source"), rel.get("relationSource")))
+        elif rel.type == "LIKELY_DERIVED_FROM" and c and p:
+            links.append(Link(c, p, relation, likely=True, confidence=rel.get("confidence"),
+                              rank=rel.get("rank"), method=rel.get("method"),
+                              evidence=tuple(rel.get("evidence") or ())))
+    return links
+
+
 def rows_to_links(rows: list[dict[str, Any]]) -> tuple[list[str], list[Link]]:
     """Models and links in a named query's rows, by the drawing convention.
 
-    Columns ``child`` and ``parent`` (ids or Model nodes, with an optional ``relation``) are
-    edges; paths contribute their Model nodes and DERIVED_FROM relationships; otherwise Model
-    nodes, or ids in a column named ``model``, ``id`` or ``key``, are the models to draw.
+    Columns ``child`` and ``parent`` (ids or Model nodes, with an optional ``relation``, and
+    ``likely``/``confidence`` for predicted edges) are edges; paths contribute their Model nodes
+    and DERIVED_FROM (and predicted LIKELY_DERIVED_FROM) relationships; otherwise Model nodes,
+    or ids in a column named ``model``, ``id`` or ``key``, are the models to draw.
     """
     models: list[str] = []
     links: list[Link] = []
     for row in rows:
         child, parent = _model_ref(row.get("child")), _model_ref(row.get("parent"))
         if child and parent:
-            links.append(Link(child, parent, str(row.get("relation") or "unknown").lower()))
+            links.append(Link(child, parent, str(row.get("relation") or "unknown").lower(),
+                              likely=row.get("likely") is True,
+                              confidence=row.get("confidence") if row.get("likely") else None))
             models += [child, parent]
             continue
         for value in row.values():
             if isinstance(value, neo4j.graph.Path):
                 models += [k for k in map(_model_ref, value.nodes) if k]
-                for rel in value.relationships:
-                    c, p = _model_ref(rel.start_node), _model_ref(rel.end_node)
-                    if rel.type == "DERIVED_FROM" and c and p:
-                        links.append(Link(c, p, str(rel.get("relation") or "unknown"),
-                                          rel.get("source"), rel.get("relationSource")))
+                links += _path_links(value)
             elif isinstance(value, neo4j.graph.Node) and (ref := _model_ref(value)):
                 models.append(ref)
         for column in ("model", "id", "key"):

@@ -60,6 +60,11 @@ def _common(relations: bool = True) -> Callable[[Callable[..., Any]], Callable[.
         ]
         if relations:
             opts.append(relation_option())
+            opts.append(click.option(
+                "--include-likely", is_flag=True, default=False,
+                help="Also follow predicted parents (LIKELY_DERIVED_FROM, written by hflineage "
+                     "infer), drawn as dashed lavender-grey edges labelled with their "
+                     "confidence. Off: declared edges only."))
         for opt in reversed(opts):
             f = opt(f)
         return f
@@ -91,18 +96,20 @@ def _depth(value: int) -> int | None:
 @pass_app
 def viz_lineage(  # noqa: PLR0913 (click passes each option as an argument)
         app: AppContext, model: str, up: int, down: int, out: Path | None,
-        max_nodes: int, color_by: str, layout: str, relations: list[str] | None) -> None:
+        max_nodes: int, color_by: str, layout: str, relations: list[str] | None,
+        include_likely: bool) -> None:
     """Draw a model's ancestors and descendants.
 
     \b
     Example:
       hflineage viz lineage HuggingFaceH4/zephyr-7b-beta --out zephyr.html
       hflineage viz lineage meta-llama/Llama-2-7b-hf --down 1 --relation finetune,merge
+      hflineage viz lineage some-user/model-without-card --include-likely
     """
     started = time.perf_counter()
     net = lineage_graph(app.driver, model, database=app.database, up=_depth(up),
                         down=_depth(down), relations=relations, max_nodes=max_nodes,
-                        color_by=color_by, layout=layout)
+                        color_by=color_by, layout=layout, include_likely=include_likely)
     _write(net, out, f"lineage-{model}", started)
 
 
@@ -112,8 +119,9 @@ def viz_lineage(  # noqa: PLR0913 (click passes each option as an argument)
               help="Generations of descendants to draw (-1: all).")
 @_common()
 @pass_app
-def viz_family(app: AppContext, root: str, down: int, out: Path | None, max_nodes: int,
-               color_by: str, layout: str, relations: list[str] | None) -> None:
+def viz_family(  # noqa: PLR0913 (click passes each option as an argument)
+        app: AppContext, root: str, down: int, out: Path | None, max_nodes: int,
+        color_by: str, layout: str, relations: list[str] | None, include_likely: bool) -> None:
     """Draw a model and everything derived from it.
 
     \b
@@ -124,7 +132,7 @@ def viz_family(app: AppContext, root: str, down: int, out: Path | None, max_node
     started = time.perf_counter()
     net = family_graph(app.driver, root, database=app.database, down=_depth(down),
                        relations=relations, max_nodes=max_nodes, color_by=color_by,
-                       layout=layout)
+                       layout=layout, include_likely=include_likely)
     _write(net, out, f"family-{root}", started)
 
 
@@ -138,7 +146,7 @@ def viz_family(app: AppContext, root: str, down: int, out: Path | None, max_node
 @pass_app
 def viz_org(  # noqa: PLR0913 (click passes each option as an argument)
         app: AppContext, name: str, up: int, down: int, out: Path | None, max_nodes: int,
-        color_by: str, layout: str, relations: list[str] | None) -> None:
+        color_by: str, layout: str, relations: list[str] | None, include_likely: bool) -> None:
     """Draw an organization's models, what they build on and who builds on them.
 
     \b
@@ -147,7 +155,8 @@ def viz_org(  # noqa: PLR0913 (click passes each option as an argument)
     """
     started = time.perf_counter()
     net = org_graph(app.driver, name, database=app.database, up=_depth(up), down=_depth(down),
-                    relations=relations, max_nodes=max_nodes, color_by=color_by, layout=layout)
+                    relations=relations, max_nodes=max_nodes, color_by=color_by, layout=layout,
+                    include_likely=include_likely)
     _write(net, out, f"org-{name}", started)
 
 
@@ -161,13 +170,15 @@ def viz_query(app: AppContext, name: str, params: dict[str, str | None], out: Pa
     """Draw a named query's rows as a graph.
 
     Rows are read by convention: columns child and parent (ids or Model nodes, with an
-    optional relation) are edges; paths add their models and DERIVED_FROM edges; otherwise
-    the Model nodes, or the ids in a column named model, id or key, are drawn with the
-    DERIVED_FROM edges among them.
+    optional relation, and likely/confidence for predicted edges) are edges; paths add their
+    models and DERIVED_FROM (and predicted LIKELY_DERIVED_FROM) edges; otherwise the Model
+    nodes, or the ids in a column named model, id or key, are drawn with the DERIVED_FROM
+    edges among them. Predicted edges are drawn dashed, with their confidence.
 
     \b
     Example:
       hflineage viz query model_lineage -p model=mistralai/Mistral-7B-v0.1 -p maxDepth=2
+      hflineage viz query family_edges -p model=google/gemma-7b -p includeLikely=true
     """
     started = time.perf_counter()
     net = query_graph(app.driver, name, params, database=app.database, max_nodes=max_nodes,

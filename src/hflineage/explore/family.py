@@ -21,9 +21,10 @@ from hflineage.analytics.coverage_text import share
 from hflineage.analytics.family_page import FamilyPage, family_page
 from hflineage.analytics.model_page import similar_model_ids
 from hflineage.analytics.report import LEADERBOARDS, Board, best_over_time_figure
-from hflineage.errors import ModelNotFoundError, ViewTooLargeError
+from hflineage.errors import ModelNotFoundError, QueryParameterError, ViewTooLargeError
 from hflineage.explore import graph
 from hflineage.explore.charts import figure_block
+from hflineage.explore.forms import toggle
 from hflineage.explore.model import MISSING, View, billions, family_path, model_path, score
 from hflineage.explore.org import org_path
 
@@ -84,7 +85,12 @@ class FamilyView(View):
     def page(self, request: Request) -> Response:
         root = str(request.path_params["root"])
         try:
-            page = family_page(self.driver, root, database=self.database, timeout=self.timeout)
+            likely = toggle("likely", request.query_params.get("likely"))
+        except QueryParameterError as e:
+            return self._html("error.html", 400, title=root, error=str(e))
+        try:
+            page = family_page(self.driver, root, database=self.database, timeout=self.timeout,
+                               include_likely=likely)
         except ModelNotFoundError as e:
             similar = similar_model_ids(self.driver, root, database=self.database,
                                         timeout=self.timeout)
@@ -93,6 +99,7 @@ class FamilyView(View):
             return self._html("error.html", 422, title=root, error=str(e))
         return self._html("family.html", 200, f=page, rows=_generation_rows(page),
                           graph=graph.draw(lambda: page.drawing), max_nodes=graph.PAGE_MAX_NODES,
+                          likely=likely,
                           charts=_charts(page), board_name=board_name, model_path=model_path,
                           family_path=family_path, org_path=org_path, score=score,
                           parameters=_parameters, n_of=n_of, points=POINTS, missing=MISSING)

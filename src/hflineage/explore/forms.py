@@ -87,3 +87,16 @@ def collect(items: Sequence[tuple[str, str]]) -> tuple[dict[str, str], str]:
 def as_params(given: Mapping[str, str]) -> dict[str, Any]:
     """Text values as a query's parameters; ``null`` is a JSON null, as on the command line."""
     return {k: None if v.strip() == "null" else v for k, v in given.items()}
+
+
+#: What a checkbox's query parameter may be: on (``1``) or off (``0``, or left out).
+_TOGGLE = {"1": True, "true": True, "on": True, "0": False, "false": False, "": False}
+
+
+def toggle(name: str, given: str | None) -> bool:
+    """A page's on/off query parameter (``?likely=1``); left out is off."""
+    if given is None:
+        return False
+    if given.strip().lower() not in _TOGGLE:
+        raise QueryParameterError(f"{name} must be 1 or 0, not {given!r}")
+    return _TOGGLE[given.strip().lower()]

@@ -28,6 +28,7 @@ from hflineage.analytics.model_page import (
 from hflineage.analytics.subgraph import fetch_lineage
 from hflineage.errors import ModelNotFoundError, QueryParameterError
 from hflineage.explore import graph
+from hflineage.explore.forms import toggle
 
 MISSING = "—"
 
@@ -60,6 +61,12 @@ def score(value: Any) -> str:
 def delta(value: Any) -> str:
     """A signed difference in points, or the missing mark (never 0)."""
     return MISSING if value is None or math.isnan(value) else f"{value:+.2f}"
+
+
+def confidence(value: Any) -> str:
+    """A prediction's confidence (0–1) with two decimals, or the missing mark."""
+    return MISSING if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else f"{float(value):.2f}"
 
 
 def billions(value: int | None) -> str:
@@ -128,20 +135,27 @@ class ModelView(View):
         try:
             up, down = (graph.depth(request.query_params.get("up"), None),
                         graph.depth(request.query_params.get("down"), 2))
+            likely = toggle("likely", request.query_params.get("likely"))
         except QueryParameterError as e:
             return self._html("error.html", 400, title=model, error=str(e))
         try:
-            page = model_page(self.driver, model, database=self.database, timeout=self.timeout)
+            page = model_page(self.driver, model, database=self.database, timeout=self.timeout,
+                              include_likely=likely)
         except ModelNotFoundError as e:
             similar = similar_model_ids(self.driver, model, database=self.database,
                                         timeout=self.timeout)
             return self._not_found(model, e, [(model_path(s), s) for s in similar], "model ids")
         lineage = graph.draw(lambda: fetch_lineage(
             self.driver, self.database, page.id, up=up, down=down,
-            limit=graph.PAGE_FETCH_LIMIT, timeout=self.timeout))
+            limit=graph.PAGE_FETCH_LIMIT, timeout=self.timeout, include_likely=likely))
         return self._html("model.html", 200, m=page, boards=boards(page),
                           graph=lineage, up=graph.depth_text(up), down=graph.depth_text(down),
-                          depths=graph.DEPTHS,
+                          depths=graph.DEPTHS, likely=likely, confidence=confidence,
+                          likely_href=model_path(page.id) + "?" + urlencode(
+                              {"up": graph.depth_text(up), "down": graph.depth_text(down),
+                               "likely": "1"}) + "#lineage",
+                          predicted=page.predicted.to_dict("records"),
+                          predicted_ancestry=page.predicted_ancestry.to_dict("records"),
                           parents=relations(page.parents), children=relations(page.children),
                           model_path=model_path, family_path=family_path, segment=segment,
                           score=score, delta=delta, billions=billions, day=day, missing=MISSING,

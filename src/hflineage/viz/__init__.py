@@ -23,18 +23,24 @@ def lineage_graph(  # noqa: PLR0913 (keyword-only view options, one per viz opti
         driver: neo4j.Driver, model: str, *, database: str = "neo4j",
         up: int | None = None, down: int | None = 2,
         relations: Iterable[str] | None = None, max_nodes: int = MAX_NODES,
-        color_by: str = "architecture", layout: str = "auto") -> LineageNetwork:
-    """A model's ancestors (``up`` generations, None: to the roots) and descendants."""
-    sub = fetch_lineage(driver, database, model, up=up, down=down, relations=relations)
+        color_by: str = "architecture", layout: str = "auto",
+        include_likely: bool = False) -> LineageNetwork:
+    """A model's ancestors (``up`` generations, None: to the roots) and descendants;
+    ``include_likely`` also draws predicted parents (hflineage infer), dashed."""
+    sub = fetch_lineage(driver, database, model, up=up, down=down, relations=relations,
+                        include_likely=include_likely)
     return build_network(sub, max_nodes=max_nodes, color_by=color_by, layout_mode=layout)
 
 
-def family_graph(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
-                 down: int | None = None, relations: Iterable[str] | None = None,
-                 max_nodes: int = MAX_NODES, color_by: str = "architecture",
-                 layout: str = "auto") -> LineageNetwork:
-    """A model and everything derived from it (``down`` generations, None: all)."""
-    sub = fetch_family(driver, database, root, down=down, relations=relations)
+def family_graph(  # noqa: PLR0913 (keyword-only view options, one per viz option)
+        driver: neo4j.Driver, root: str, *, database: str = "neo4j",
+        down: int | None = None, relations: Iterable[str] | None = None,
+        max_nodes: int = MAX_NODES, color_by: str = "architecture",
+        layout: str = "auto", include_likely: bool = False) -> LineageNetwork:
+    """A model and everything derived from it (``down`` generations, None: all);
+    ``include_likely`` also draws predicted children (hflineage infer), dashed."""
+    sub = fetch_family(driver, database, root, down=down, relations=relations,
+                       include_likely=include_likely)
     return build_network(sub, max_nodes=max_nodes, color_by=color_by, layout_mode=layout)
 
 
@@ -42,9 +48,11 @@ def org_graph(  # noqa: PLR0913 (keyword-only view options, one per viz option)
         driver: neo4j.Driver, org: str, *, database: str = "neo4j", up: int | None = 1,
         down: int | None = 1, relations: Iterable[str] | None = None,
         max_nodes: int = MAX_NODES, color_by: str = "architecture",
-        layout: str = "auto") -> LineageNetwork:
-    """An organization's models, the base models they build on and the models built on them."""
-    sub = fetch_org(driver, database, org, up=up, down=down, relations=relations)
+        layout: str = "auto", include_likely: bool = False) -> LineageNetwork:
+    """An organization's models, the base models they build on and the models built on them;
+    ``include_likely`` also follows predicted edges (hflineage infer), drawn dashed."""
+    sub = fetch_org(driver, database, org, up=up, down=down, relations=relations,
+                    include_likely=include_likely)
     return build_network(sub, max_nodes=max_nodes, color_by=color_by, layout_mode=layout)
 
 

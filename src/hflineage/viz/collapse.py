@@ -18,7 +18,8 @@ from typing import Any
 import networkx as nx
 
 NOUNS = {"finetune": "fine-tunes", "adapter": "adapters", "quantized": "quantized",
-         "merge": "merges", "unknown": "derived models", "published": "models"}
+         "merge": "merges", "unknown": "derived models", "published": "models",
+         "predicted": "predicted derivatives"}
 
 
 @dataclass(frozen=True, order=True)

@@ -35,6 +35,12 @@ RELATION_COLORS = {"finetune": "#1f77b4", "adapter": "#2ca02c", "quantized": "#f
                    "root": "#333333"}
 DASHES: dict[str, Any] = {"finetune": False, "adapter": [2, 4], "quantized": [8, 4],
                           "merge": [12, 4, 2, 4], "unknown": [1, 4], "published": [1, 3]}
+#: A predicted edge (hflineage infer): its own muted colour and long dashes, whatever its
+#: relation; it counts as relation ``predicted`` in the legend and the Show filter.
+PREDICTED = "predicted"
+RELATION_COLORS[PREDICTED] = "#a7a9c4"
+DASHES[PREDICTED] = [10, 6]
+RELATION_LABELS = {PREDICTED: "predicted (hflineage infer)"}
 _PYVIS_LIB = Path(pyvis.__file__).parent / "templates" / "lib"
 
 
@@ -72,6 +78,7 @@ class Page:
     model_ids: list[str]
     direction: str = ""
     stats: dict[str, int] = field(default_factory=dict)
+    relation_labels: dict[str, str] = field(default_factory=lambda: dict(RELATION_LABELS))
 
 
 class LineageNetwork(Network):  # type: ignore[misc, unused-ignore]
@@ -114,7 +121,8 @@ def _graph(sub: Subgraph) -> nx.DiGraph:
         for end in (link.child, link.parent):
             if end not in g:
                 g.add_node(end, info=ModelInfo(end, end, missing=True))
-        g.add_edge(link.child, link.parent, relation=link.relation, link=link)
+        g.add_edge(link.child, link.parent, link=link,
+                   relation=PREDICTED if link.likely else link.relation)
     return g
 
 
@@ -131,7 +139,7 @@ def _importance(g: nx.DiGraph) -> Callable[[str], tuple[Any, ...]]:
 
 
 def _own_relation(g: nx.DiGraph, n: str) -> str:
-    rels = {g.edges[n, p]["relation"] for p in g.successors(n)} - {"published"}
+    rels = {g.edges[n, p]["relation"] for p in g.successors(n)} - {"published", PREDICTED}
     if not rels:
         return "root"
     return "merge" if "merge" in rels or len(rels) > 1 else rels.pop()
@@ -160,6 +168,9 @@ def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
     for p in sorted(g.successors(n)):
         link = g.edges[n, p]["link"]
         if link.relation == "published":
+            continue
+        if link.likely:
+            parents.append(f"predicted {link.relation} of {p} ({_likely_text(link)})")
             continue
         how = ", ".join(x for x in (link.source, link.relation_source) if x)
         parents.append(f"{link.relation} of {p}" + (f" ({how})" if how else ""))
@@ -358,7 +369,38 @@ def _aggregate_edge(net: LineageNetwork, a: Aggregate, anchor: str) -> None:
                  title=esc(f"{len(a.members):,} collapsed models ({rel})"))
 
 
+def _likely_text(link: Any) -> str:
+    """``confidence 0.83 · rank 1`` of a predicted link."""
+    parts = [f"confidence {link.confidence:.2f}" if link.confidence is not None
+             else "confidence unknown"]
+    if link.rank is not None:
+        parts.append(f"rank {link.rank}")
+    return " · ".join(parts)
+
+
+def _likely_edge(net: LineageNetwork, link: Any, g: nx.DiGraph) -> None:
+    """A predicted edge: muted, dashed, labelled with its confidence; the tooltip says it is a
+    prediction and lists its evidence."""
+    child, parent = (_info(g, link.child), _info(g, link.parent))
+    head = f"predicted {link.relation} · {_likely_text(link)}"
+    lines = [f"{child.id if child else link.child} → {parent.id if parent else link.parent}",
+             "not declared by the model: a prediction of hflineage infer"
+             + (f" ({link.method})" if link.method else ""),
+             *(f"· {e}" for e in link.evidence)]
+    title = f"<b>{esc(head)}</b>" + "".join(f"<div>{esc(x)}</div>" for x in lines)
+    label = f"{link.confidence:.2f}" if link.confidence is not None else "?"
+    net.add_edge(link.child, link.parent, color=RELATION_COLORS[PREDICTED],
+                 dashes=DASHES[PREDICTED], width=1.5, relation=PREDICTED, likely=True,
+                 predictedRelation=link.relation, confidence=link.confidence, rank=link.rank,
+                 arrows="to", title=title, label=esc(label),
+                 font={"size": 11, "color": "#6b6d8a", "strokeWidth": 3,
+                       "strokeColor": "#ffffff", "align": "middle"})
+
+
 def _edge(net: LineageNetwork, link: Any, g: nx.DiGraph) -> None:
+    if link.likely:
+        _likely_edge(net, link, g)
+        return
     rel = link.relation
     if rel == "published":
         net.add_edge(link.parent, link.child, color=RELATION_COLORS[rel], dashes=DASHES[rel],
@@ -396,15 +438,33 @@ def _page(sub: Subgraph, g: nx.DiGraph, c: Collapsed, colors: _Colors, mode: str
                                        "per generation." if mode == "tree" else "."))
     if sub.organization:
         direction += " Grey dotted arrows run from the organization to the models it published."
+    predicted = [d["link"] for _, _, d in g.edges(data=True) if d["relation"] == PREDICTED]
+    notes = list(sub.notes)
+    if sub.likely or predicted:
+        notes.append(likely_note(predicted))
+        direction += (" Dashed lavender-grey arrows labelled with a confidence are predicted "
+                      "parents (hflineage infer), not declared by the model.")
     infos = [info for n in c.kept if (info := _info(g, n)) is not None]
     orgs = Counter(info.organization for info in infos if info.organization)
     ids = sorted(info.id for info in infos)
-    return Page(title=sub.title, notes=sub.notes, summary=summary, color_by=colors.by,
+    return Page(title=sub.title, notes=notes, summary=summary, color_by=colors.by,
                 layout=mode, colors=colors.legend, relations=relations, shapes=shapes,
                 folded=folded, organizations=sorted(orgs.items()),
                 model_ids=ids, direction=direction,
                 stats={"models": total, "shown": shown, "folded": c.folded,
                        "aggregates": len(c.aggregates)})
+
+
+def likely_note(links: list[Any]) -> str:
+    """How many predicted edges a view includes and their confidence range."""
+    if not links:
+        return "Predicted edges (hflineage infer) were asked for; this view has none."
+    known = sorted(x.confidence for x in links if x.confidence is not None)
+    span = "" if not known else (f", confidence {known[0]:.2f}" if known[0] == known[-1]
+                                 else f", confidence {known[0]:.2f}–{known[-1]:.2f}")
+    n = len(links)
+    return (f"{n:,} predicted edge{'s' * (n != 1)} (hflineage infer){span}, not declared by the "
+            "model: drawn as dashed lavender-grey arrows labelled with their confidence.")
 
 
 _ASSETS = Path(__file__).parent / "assets"
