@@ -1,0 +1,166 @@
+"""``hflineage infer`` on a real graph: what it writes, what it never touches, reruns, --clear,
+the evaluation's read-only promise, and the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+from click.testing import CliRunner, Result
+
+from hflineage.analytics.infer import clear, evaluate, infer_parents, read_facts
+from hflineage.analytics.infer.facts import Facts
+from hflineage.cli import cli
+from hflineage.db.fingerprint import fingerprint
+from hflineage.db.version import graph_version
+from hflineage.loader import load_snapshot
+from tests.support.infer import file_rows
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "infer" / "models.jsonl"
+
+
+@pytest.fixture
+def loaded(graph: neo4j.Driver, database: str) -> neo4j.Driver:
+    load_snapshot(graph, FIXTURE, database=database)
+    return graph
+
+
+def likely(driver: neo4j.Driver, database: str) -> list[dict[str, Any]]:
+    records, _, _ = driver.execute_query(
+        "MATCH (c:Model)-[e:LIKELY_DERIVED_FROM]->(p:Model) "
+        "RETURN c.id AS child, p.id AS parent, e {.*} AS e, c.createdAt AS cAt, "
+        "p.createdAt AS pAt, EXISTS { (c)-[:DERIVED_FROM]->() } AS declares "
+        "ORDER BY child, e.rank", database_=database)
+    return [r.data() for r in records]
+
+
+def declared(driver: neo4j.Driver, database: str) -> list[tuple[str, str, str]]:
+    records, _, _ = driver.execute_query(
+        "MATCH (c)-[e:DERIVED_FROM]->(p) RETURN c.key AS c, p.key AS p, e.relation AS r "
+        "ORDER BY c, p", database_=database)
+    return [(r["c"], r["p"], r["r"]) for r in records]
+
+
+def test_the_graph_facts_match_the_file(loaded: neo4j.Driver, database: str) -> None:
+    graph = read_facts(loaded, database)
+    file = Facts.from_rows(file_rows(FIXTURE))
+    assert sorted(graph.keys) == sorted(file.keys)
+    for key, i in file.index.items():
+        g = graph.index[key]
+        assert {graph.keys[p] for p in graph.parents[g]} == {file.keys[p] for p in file.parents[i]}
+        assert (graph.kind[g], graph.core[g], graph.hints[g], graph.family[g]) == (
+            file.kind[i], file.core[i], file.hints[i], file.family[i])
+
+
+def test_infer_writes_ranked_predictions_beside_declared_lineage(
+        loaded: neo4j.Driver, database: str) -> None:
+    before = declared(loaded, database)
+    summary = infer_parents(loaded, database=database, top=3, min_confidence=0.0)
+    edges = likely(loaded, database)
+    assert summary.edges == len(edges) > 0
+    assert declared(loaded, database) == before
+    by_child: dict[str, list[dict[str, Any]]] = {}
+    for e in edges:
+        by_child.setdefault(e["child"], []).append(e)
+        assert not e["declares"]
+        assert e["pAt"] is None or e["cAt"] is None or e["pAt"] <= e["cAt"]
+        props = e["e"]
+        assert set(props) == {"relation", "confidence", "method", "evidence", "rank"}
+        assert 0 <= props["confidence"] <= 1
+        assert isinstance(props["evidence"], list) and all(
+            isinstance(s, str) for s in props["evidence"])
+    for child, ranked in by_child.items():
+        assert [e["e"]["rank"] for e in ranked] == list(range(1, len(ranked) + 1)) and len(
+            ranked) <= 3, child
+        confidences = [e["e"]["confidence"] for e in ranked]
+        assert confidences == sorted(confidences, reverse=True)
+    top = {c: r[0] for c, r in by_child.items()}
+    assert (top["TheQuant/Foo-7B-GGUF"]["parent"],
+            top["TheQuant/Foo-7B-GGUF"]["e"]["relation"]) == ("acme/Foo-7B", "quantized")
+    assert (top["newbie/Bar-13B-lora"]["parent"],
+            top["newbie/Bar-13B-lora"]["e"]["relation"]) == ("acme/Bar-13B", "adapter")
+    assert all(e["parent"] != "TheQuant/Foo-7B-GGUF" for e in edges)  # leaves stay leaves
+    assert all(not (e["child"] == "early/Foo-7B-instruct" and e["parent"] == "acme/Foo-7B")
+               for e in edges)  # a parent is older
+
+
+def test_a_rerun_replaces_and_clear_removes(loaded: neo4j.Driver, database: str) -> None:
+    first = infer_parents(loaded, database=database, top=3, min_confidence=0.0)
+    edges = likely(loaded, database)
+    second = infer_parents(loaded, database=database, top=3, min_confidence=0.0)
+    assert second.removed == first.edges and likely(loaded, database) == edges
+    infer_parents(loaded, database=database, top=1, min_confidence=0.5)
+    narrow = likely(loaded, database)
+    assert narrow and all(e["e"]["rank"] == 1 and e["e"]["confidence"] >= 0.5 for e in narrow)
+    assert clear(loaded, database=database) == len(narrow)
+    assert likely(loaded, database) == []
+
+
+def test_a_model_that_declares_a_parent_since_gets_no_prediction(
+        loaded: neo4j.Driver, database: str, tmp_path: Path) -> None:
+    record = json.loads(FIXTURE.read_text().splitlines()[-4])
+    assert record["id"] == "TheQuant/Foo-7B-GGUF"
+    record |= {"lastModified": "2024-01-01T00:00:00.000Z",
+               "cardData": {"base_model": "acme/Foo-7B"}}
+    newer = tmp_path / "models.jsonl"
+    newer.write_text(json.dumps(record) + "\n")
+    load_snapshot(loaded, newer, database=database)
+    infer_parents(loaded, database=database, min_confidence=0.0)
+    assert all(e["child"] != "TheQuant/Foo-7B-GGUF" for e in likely(loaded, database))
+
+
+def test_the_evaluation_never_writes(loaded: neo4j.Driver, database: str) -> None:
+    infer_parents(loaded, database=database)
+    before, version = fingerprint(loaded, database), graph_version(loaded, database)
+    result = evaluate(loaded, database=database, holdout=0.3, seed=2)
+    assert fingerprint(loaded, database) == before
+    assert graph_version(loaded, database) == version
+    assert result.overall.children == round(0.3 * result.declared_children)
+    n_declared = loaded.execute_query(
+        "MATCH (c:Model) WHERE NOT c.stub AND EXISTS { (c)-[:DERIVED_FROM]->() } "
+        "RETURN count(c) AS n", database_=database).records[0]["n"]
+    assert result.declared_children == n_declared
+
+
+@pytest.fixture
+def run(loaded: neo4j.Driver, cli_env: dict[str, str]) -> Iterator[Any]:
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), env=cli_env)
+    yield invoke
+
+
+def test_the_command_line(run: Any, loaded: neo4j.Driver, database: str) -> None:
+    out = run("infer", "--top", "2")
+    assert out.exit_code == 0, out.output
+    assert "likely parent edges for" in out.output and "declare no parent" in out.output
+    scores = run("infer", "--evaluate", "--seed", "1", "--seed", "2", "--json", "-")
+    assert scores.exit_code == 0, scores.output
+    runs = json.loads(scores.output)
+    assert [r["seed"] for r in runs] == [1, 2]
+    assert {"overall", "by_relation", "root_false_parent_rate", "held_out"} <= set(runs[0])
+    table = run("infer", "--evaluate", "--seed", "1")
+    assert "Hits@1" in table.output and "true roots" in table.output
+    assert f"{runs[0]['overall']['hits1']:.3f}" in table.output
+    cleared = run("infer", "--clear")
+    assert cleared.exit_code == 0 and cleared.output.startswith("removed ")
+    assert likely(loaded, database) == []
+
+
+def test_bad_input_is_one_line(run: Any, graph: neo4j.Driver) -> None:
+    bad = run("infer", "--holdout", "1.5")
+    assert bad.exit_code == 2 and "--holdout" in bad.output
+    both = run("infer", "--clear", "--evaluate")
+    assert both.exit_code != 0 and "do not go together" in both.output
+
+
+def test_evaluating_an_empty_graph_is_one_line(graph: neo4j.Driver, cli_env: dict[str, str]
+                                               ) -> None:
+    out = CliRunner().invoke(cli, ["infer", "--evaluate"], env=cli_env)
+    assert out.exit_code == 1
+    assert out.output.strip().splitlines() == [
+        "Error: cannot hold out 0.2 of 0 models with a declared parent: the evaluation needs "
+        "at least one hidden and one visible (load more models first)"]
