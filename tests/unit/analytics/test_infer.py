@@ -16,7 +16,7 @@ from hflineage.analytics.infer.facts import Facts, core_tokens, word_parts
 from hflineage.analytics.infer.ranker import (
     build_indexes,
     candidates,
-    fit_logistic,
+    fit_choice,
     predict,
     train,
 )
@@ -97,12 +97,22 @@ def test_predictions_on_the_fixture(facts: Facts) -> None:
                for e in best["TheQuant/Foo-7B-GGUF"][3])
 
 
-def test_logistic_fit_recovers_a_known_rule() -> None:
+def test_the_choice_model_recovers_a_known_rule() -> None:
+    """Children choose one of 5 candidates by exp(2·x) or "none" by exp(u): the fit finds 2, 1
+    and no bias again."""
     rng = np.random.default_rng(0)
-    x = np.column_stack([np.ones(4000), rng.normal(size=4000)])
-    y = (rng.random(4000) < 1 / (1 + np.exp(-(0.5 + 2.0 * x[:, 1])))).astype(float)
-    w = fit_logistic(x, y, l2=0.0)
-    assert abs(w[0] - 0.5) < 0.2 and abs(w[1] - 2.0) < 0.3
+    groups, per = 3000, 5
+    x = np.column_stack([np.ones(groups * per), rng.normal(size=groups * per)])
+    u = rng.normal(size=(groups, 1))
+    group = np.repeat(np.arange(groups), per)
+    true = np.zeros(groups * per)
+    for g in range(groups):
+        scores = np.append(2.0 * x[g * per:(g + 1) * per, 1], u[g, 0])
+        pick = rng.choice(per + 1, p=np.exp(scores) / np.exp(scores).sum())
+        if pick < per:
+            true[g * per + pick] = 1.0
+    w, theta = fit_choice(x, group, true, u, l2=0.0)
+    assert abs(w[0]) < 0.15 and abs(w[1] - 2.0) < 0.15 and abs(theta[0] - 1.0) < 0.15
 
 
 def _recomputed(held: pd.DataFrame, top: int) -> dict[str, float | None]:

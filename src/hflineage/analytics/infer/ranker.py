@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
+from scipy.optimize import minimize
 
 from hflineage.analytics.infer.facts import Facts, core_tokens, name_tokens
 
@@ -34,15 +35,16 @@ _BASE = (
     "bias", "core_exact", "core_prefix", "token_overlap", "tokens_contained", "name_contains",
     "popularity", "author_parent", "same_owner", "owner_in_name", "family_match",
     "family_mismatch", "size_match", "size_mismatch", "root_hint", "card_hint", "parent_stub",
-    "parent_has_parent", "family_top", "quantized_exact", "adapter_child", "quantized_child",
-    "age_days", "age_unknown",
+    "parent_has_parent", "family_top", "hot", "quantized_exact", "adapter_child",
+    "quantized_child", "age_days", "age_unknown", "own_derivatives",
 )
 #: Signals weighed again for merges, whose parents are named and found differently.
 _MERGE = ("bias", "core_exact", "core_prefix", "token_overlap", "name_contains", "popularity",
-          "author_parent", "same_owner", "family_top", "parent_has_parent", "age_days")
+          "author_parent", "same_owner", "family_top", "hot", "parent_has_parent", "age_days")
 FEATURES = _BASE + tuple(f"merge_{name}" for name in _MERGE)
 _F = {name: i for i, name in enumerate(FEATURES)}
-_MERGE_COLS = [(_F[name], _F[f"merge_{name}"]) for name in _MERGE]
+_MERGE_BASE = [_F[name] for name in _MERGE]
+_MERGED = [_F[f"merge_{name}"] for name in _MERGE]
 TOKEN_DF_CAP = 2_000
 PER_SOURCE = 16
 MAX_CANDIDATES = 40
@@ -62,6 +64,16 @@ class Indexes:
     family_top: dict[str | None, list[int]]
     family_size_top: dict[tuple[str | None, float], list[int]]
     children_of: dict[int, list[int]]
+    hot: dict[tuple[str | None, int], Counter[int]]
+    """Declared derivatives per (family, month of the child's creation) and parent."""
+
+
+_MONTH_MS = 30.44 * 86_400_000
+
+
+def month_of(ms: float) -> int | None:
+    """Months since 1970 (None for an unknown date)."""
+    return None if math.isnan(ms) else int(ms // _MONTH_MS)
 
 
 def build_indexes(f: Facts) -> Indexes:
@@ -84,13 +96,17 @@ def build_indexes(f: Facts) -> Indexes:
     family_count: dict[str | None, Counter[int]] = defaultdict(Counter)
     family_size_count: dict[tuple[str | None, float], Counter[int]] = defaultdict(Counter)
     children_of: dict[int, list[int]] = defaultdict(list)
+    hot: dict[tuple[str | None, int], Counter[int]] = defaultdict(Counter)
     for c, ps in enumerate(f.parents):
+        month = month_of(f.created[c])
         for p in ps:
             popularity[p] += 1
             children_of[p].append(c)
             author_parents[f.owners[c]][p] += 1
             if usable[p]:
                 family_count[f.family[c]][p] += 1
+                if month is not None:
+                    hot[(f.family[c], month)][p] += 1
                 if not math.isnan(f.size[c]):
                     family_size_count[(f.family[c], f.size[c])][p] += 1
     for members in by_core.values():
@@ -101,7 +117,7 @@ def build_indexes(f: Facts) -> Indexes:
         family_top={k: [p for p, _ in c.most_common(TOP_BASES)] for k, c in family_count.items()},
         family_size_top={k: [p for p, _ in c.most_common(3)]
                          for k, c in family_size_count.items()},
-        children_of=dict(children_of))
+        children_of=dict(children_of), hot=dict(hot))
 
 
 def _descendants(ix: Indexes, c: int, depth: int = 4) -> set[int]:
@@ -134,18 +150,30 @@ def _by_name(f: Facts, ix: Indexes, c: int, found: dict[int, set[str]]) -> None:
             found[p].add("hint")
 
 
+def _hot(ix: Indexes, family: str | None, month: int) -> Counter[int]:
+    """Declared derivatives of each base in the family over this month and the one before."""
+    return ix.hot.get((family, month), Counter()) + ix.hot.get((family, month - 1), Counter())
+
+
+def _add_counted(found: dict[int, set[str]], counts: Counter[int] | None, own: set[int],
+                 label: str) -> None:
+    """The most counted parents, not counting the child's own declared edge."""
+    for p, n in (counts or Counter()).most_common(PER_SOURCE + len(own)):
+        if n - (p in own) > 0:
+            found[p].add(label)
+
+
 def _by_graph(f: Facts, ix: Indexes, c: int, own: set[int], found: dict[int, set[str]]
               ) -> None:
-    author = ix.author_parents.get(f.owners[c])
-    if author:
-        for p, n in author.most_common(PER_SOURCE + len(own)):
-            if n - (p in own) > 0:
-                found[p].add("author")
+    _add_counted(found, ix.author_parents.get(f.owners[c]), own, "author")
     for p in ix.family_top.get(f.family[c], ()):
         found[p].add("family")
     if not math.isnan(f.size[c]):
         for p in ix.family_size_top.get((f.family[c], f.size[c]), ()):
             found[p].add("family")
+    month = month_of(f.created[c])
+    if month is not None:
+        _add_counted(found, _hot(ix, f.family[c], month), own, "hot")
     root = f.root[c]
     if root is not None and root in f.index:
         found[f.index[root]].add("root")
@@ -181,12 +209,17 @@ def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
     squash = f.squash[c]
     own = set(leave_out)
     author = ix.author_parents.get(f.owners[c], Counter())
+    month = month_of(f.created[c])
+    recent = _hot(ix, f.family[c], month) if month is not None else Counter()
     kind = f.kind[c]
     out = np.zeros((len(cands), len(FEATURES)))
+    out[:, _F["bias"]] = 1.0
+    out[:, _F["own_derivatives"]] = math.log1p(ix.popularity[c])
+    out[:, _F["adapter_child"]] = kind == "adapter"
+    out[:, _F["quantized_child"]] = kind == "quantized"
     for row, (p, sources) in enumerate(cands.items()):
         pcore = f.core[p]
         x = out[row]
-        x[_F["bias"]] = 1.0
         exact = bool(pcore) and pcore == core
         x[_F["core_exact"]] = exact
         if not exact and pcore and core[:len(pcore)] == pcore:
@@ -211,56 +244,85 @@ def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
         x[_F["parent_stub"]] = bool(f.stub[p])
         x[_F["parent_has_parent"]] = bool(f.parents[p])
         x[_F["family_top"]] = "family" in sources
+        x[_F["hot"]] = math.log1p(max(recent.get(p, 0) - (p in own), 0))
         x[_F["quantized_exact"]] = exact and kind == "quantized"
-        x[_F["adapter_child"]] = kind == "adapter"
-        x[_F["quantized_child"]] = kind == "quantized"
         age = (f.created[c] - f.created[p]) / 86_400_000
         if math.isnan(age):
             x[_F["age_unknown"]] = 1.0
         else:
             x[_F["age_days"]] = math.log1p(max(age, 0.0)) / 7
-        if kind == "merge":
-            for base, merged in _MERGE_COLS:
-                x[merged] = x[base]
+    if kind == "merge":
+        out[:, _MERGED] = out[:, _MERGE_BASE]
     return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, rounds: int = 25
-                 ) -> np.ndarray:
-    """Weights of an L2-regularised logistic regression (Newton's method; no bias penalty)."""
-    w = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], l2)
-    penalty[0] = 0.0
-    for _ in range(rounds):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
-        grad = x.T @ (p - y) + penalty * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return w
+def null_features(x: np.ndarray) -> np.ndarray:
+    """What the "no parent among the candidates" option is scored on, from a child's rows:
+    its kind, how many candidates it has, and how many declared derivatives it has itself."""
+    first = x[0]
+    return np.array([first[_F["adapter_child"]], first[_F["quantized_child"]],
+                     first[_F["merge_bias"]], math.log1p(len(x)), first[_F["own_derivatives"]]])
+
+
+def fit_choice(x: np.ndarray, group: np.ndarray, true: np.ndarray, z: np.ndarray,
+               l2: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """A conditional logit with a "none of these" option: per child, the probability of each
+    candidate is exp(x·w) / (exp(z·θ) + Σ exp(x·w)); fitted by L-BFGS to the declared parents
+    (or to "none" when no declared parent is a candidate). ``group`` numbers the children
+    0..G-1 in row order; ``z`` has a row per child. Returns (w, θ)."""
+    n_groups, d = z.shape[0], x.shape[1]
+    starts = np.searchsorted(group, np.arange(n_groups))
+    has_true = np.bincount(group, weights=true, minlength=n_groups) > 0
+    mask = np.ones(d)
+    mask[_F["bias"]] = 0.0
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, theta = params[:d], params[d:]
+        s, s0 = x @ w, z @ theta
+        top = np.maximum(np.maximum.reduceat(s, starts), s0)
+        e, e0 = np.exp(s - top[group]), np.exp(s0 - top)
+        denom = np.add.reduceat(e, starts) + e0
+        et = e * true
+        num = np.where(has_true, np.add.reduceat(et, starts), e0)
+        loss = -np.sum(np.log(num) - np.log(denom)) + l2 / 2 * (
+            (w * mask) @ w + theta @ theta)
+        p, p0 = e / denom[group], e0 / denom
+        q = np.where(true > 0, et / num[group], 0.0)
+        q0 = np.where(has_true, 0.0, 1.0)
+        grad = np.concatenate([x.T @ (p - q) + l2 * w * mask, z.T @ (p0 - q0) + l2 * theta])
+        return float(loss), grad
+
+    fitted = minimize(objective, np.zeros(d + z.shape[1]), jac=True, method="L-BFGS-B",
+                      options={"maxiter": 500})
+    return fitted.x[:d], fitted.x[d:]
 
 
 @dataclass
 class Ranker:
-    """A fitted ranker: weights over :data:`FEATURES` and what it was trained on."""
+    """A fitted ranker: weights over :data:`FEATURES`, the "none" option's weights, and what
+    it was trained on."""
 
     weights: np.ndarray
+    none: np.ndarray
     positives: int
     children: int
     roots: int
 
     def scores(self, x: np.ndarray) -> np.ndarray:
-        out: np.ndarray = 1 / (1 + np.exp(-np.clip(x @ self.weights, -30, 30)))
+        """Each candidate's probability of being a parent (the rows of one child)."""
+        s = x @ self.weights
+        s0 = float(null_features(x) @ self.none)
+        top = max(float(s.max()), s0)
+        e = np.exp(s - top)
+        out: np.ndarray = e / (e.sum() + math.exp(s0 - top))
         return out
 
 
 def train(f: Facts, ix: Indexes, children: Sequence[int], roots: Sequence[int],
           *, cap: int = 30_000, seed: int = 0) -> Ranker:
-    """Fit on declared edges: each training child's candidates (none proposed by its own edge)
-    labelled by whether it declares them, and true roots' candidates as negatives. At most
-    ``cap`` children and ``cap // 4`` roots."""
+    """Fit on declared edges: each training child chooses among its candidates (none proposed
+    by its own edge) its declared parents, or "none" when no candidate is one; each true root
+    chooses "none". At most ``cap`` children and ``cap // 4`` roots."""
     rng = np.random.default_rng(seed)
     if len(children) > cap:
         children = sorted(rng.choice(children, cap, replace=False).tolist())
@@ -268,9 +330,9 @@ def train(f: Facts, ix: Indexes, children: Sequence[int], roots: Sequence[int],
         roots = sorted(rng.choice(roots, cap // 4, replace=False).tolist())
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
+    zs: list[np.ndarray] = []
     positives = 0
-    for c in children:
-        own = f.parents[c]
+    for c, own in [(c, f.parents[c]) for c in children] + [(r, ()) for r in roots]:
         cands = candidates(f, ix, c, leave_out=own)
         if not cands:
             continue
@@ -279,15 +341,12 @@ def train(f: Facts, ix: Indexes, children: Sequence[int], roots: Sequence[int],
         positives += int(y.sum())
         xs.append(x)
         ys.append(y)
-    for c in roots:
-        cands = candidates(f, ix, c)
-        if cands:
-            xs.append(features(f, ix, c, cands))
-            ys.append(np.zeros(len(cands)))
+        zs.append(null_features(x))
     if not xs or positives == 0:
-        return Ranker(np.zeros(len(FEATURES)), 0, len(children), len(roots))
-    return Ranker(fit_logistic(np.vstack(xs), np.concatenate(ys)), positives, len(children),
-                  len(roots))
+        return Ranker(np.zeros(len(FEATURES)), np.zeros(5), 0, len(children), len(roots))
+    group = np.repeat(np.arange(len(xs)), [len(x) for x in xs])
+    w, theta = fit_choice(np.vstack(xs), group, np.concatenate(ys), np.vstack(zs))
+    return Ranker(w, theta, positives, len(children), len(roots))
 
 
 @dataclass(frozen=True)
@@ -355,6 +414,8 @@ def evidence(f: Facts, ix: Indexes, c: int, p: int, sources: set[str], x: np.nda
                               f"({ix.popularity[p]} declared derivatives)"),
         ("family" not in sources and ix.popularity[p] > 0,
          f"graph: {ix.popularity[p]} declared derivatives"),
+        ("hot" in sources, "graph: among the most derived-from bases of the family in the "
+                           "child's month and the month before"),
     ]
     out += [text for ok, text in lines if ok]
     if not x[_F["age_unknown"]]:
