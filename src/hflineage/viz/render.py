@@ -393,8 +393,8 @@ def _likely_edge(net: LineageNetwork, link: Any, g: nx.DiGraph) -> None:
                  dashes=DASHES[PREDICTED], width=1.5, relation=PREDICTED, likely=True,
                  predictedRelation=link.relation, confidence=link.confidence, rank=link.rank,
                  arrows="to", title=title, label=esc(label),
-                 font={"size": 11, "color": "#6b6d8a", "strokeWidth": 3,
-                       "strokeColor": "#ffffff", "align": "middle"})
+                 font={"size": 12, "color": "#5d5f7e", "strokeWidth": 3,
+                       "strokeColor": "#ffffff"})
 
 
 def _edge(net: LineageNetwork, link: Any, g: nx.DiGraph) -> None:

@@ -31,7 +31,7 @@ CREATE (c)-[:LIKELY_DERIVED_FROM {relation: e.relation, confidence: e.confidence
         rank: e.rank, method: 'test', evidence: $evidence}]->(p)
 """
 #: Queries that stay declared whatever is predicted, with parameters.
-DECLARED = [("model_lineage", {"model": "meta/llama-7b"}),
+DECLARED: list[tuple[str, dict[str, Any]]] = [("model_lineage", {"model": "meta/llama-7b"}),
             ("model_lineage", {"model": "bob/gemma-ft"}),
             ("family_edges", {"model": "meta/llama-7b"}),
             ("family_edges", {"model": "mistralai/mistral-7b"}),
@@ -192,7 +192,7 @@ def _profile_rows(driver: neo4j.Driver, database: str, name: str,
     def walk(op: dict[str, Any]) -> list[dict[str, Any]]:
         return [op] + [o for c in op.get("children", []) for o in walk(c)]
 
-    ops = walk(summary.profile)
+    ops = walk(summary.profile or {})
     return [(str(op["args"].get("Details", "")), int(op.get("rows", 0))) for op in ops
             if "LIKELY_DERIVED_FROM" in str(op["args"].get("Details", ""))]
 
