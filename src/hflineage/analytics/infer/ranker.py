@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
@@ -66,6 +66,10 @@ class Indexes:
     children_of: dict[int, list[int]]
     hot: dict[tuple[str | None, int], Counter[int]]
     """Declared derivatives per (family, month of the child's creation) and parent."""
+    windows: dict[tuple[str | None, int], Counter[int]] = field(default_factory=dict)
+    """:func:`_hot` results, computed once per (family, month)."""
+    author_top: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    hot_top: dict[tuple[str | None, int], list[tuple[int, int]]] = field(default_factory=dict)
 
 
 _MONTH_MS = 30.44 * 86_400_000
@@ -152,20 +156,33 @@ def _by_name(f: Facts, ix: Indexes, c: int, found: dict[int, set[str]]) -> None:
 
 def _hot(ix: Indexes, family: str | None, month: int) -> Counter[int]:
     """Declared derivatives of each base in the family over this month and the one before."""
-    return ix.hot.get((family, month), Counter()) + ix.hot.get((family, month - 1), Counter())
+    window = ix.windows.get((family, month))
+    if window is None:
+        window = ix.hot.get((family, month), Counter()) + ix.hot.get((family, month - 1),
+                                                                     Counter())
+        ix.windows[(family, month)] = window
+    return window
 
 
-def _add_counted(found: dict[int, set[str]], counts: Counter[int] | None, own: set[int],
+def _add_counted(found: dict[int, set[str]], ranked: list[tuple[int, int]], own: set[int],
                  label: str) -> None:
-    """The most counted parents, not counting the child's own declared edge."""
-    for p, n in (counts or Counter()).most_common(PER_SOURCE + len(own)):
+    """The most counted parents (``ranked`` best first), not counting the child's own edge."""
+    for p, n in ranked[:PER_SOURCE + len(own)]:
         if n - (p in own) > 0:
             found[p].add(label)
 
 
+def _top(ix: Indexes, owner: str) -> list[tuple[int, int]]:
+    top = ix.author_top.get(owner)
+    if top is None:
+        top = ix.author_top[owner] = ix.author_parents.get(owner, Counter()).most_common(
+            2 * PER_SOURCE)
+    return top
+
+
 def _by_graph(f: Facts, ix: Indexes, c: int, own: set[int], found: dict[int, set[str]]
               ) -> None:
-    _add_counted(found, ix.author_parents.get(f.owners[c]), own, "author")
+    _add_counted(found, _top(ix, f.owners[c]), own, "author")
     for p in ix.family_top.get(f.family[c], ()):
         found[p].add("family")
     if not math.isnan(f.size[c]):
@@ -173,7 +190,11 @@ def _by_graph(f: Facts, ix: Indexes, c: int, own: set[int], found: dict[int, set
             found[p].add("family")
     month = month_of(f.created[c])
     if month is not None:
-        _add_counted(found, _hot(ix, f.family[c], month), own, "hot")
+        top = ix.hot_top.get((f.family[c], month))
+        if top is None:
+            top = ix.hot_top[(f.family[c], month)] = _hot(ix, f.family[c], month).most_common(
+                2 * PER_SOURCE)
+        _add_counted(found, top, own, "hot")
     root = f.root[c]
     if root is not None and root in f.index:
         found[f.index[root]].add("root")
@@ -202,57 +223,46 @@ def candidates(f: Facts, ix: Indexes, c: int, *, leave_out: Sequence[int] = ()
 def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
              leave_out: Sequence[int] = ()) -> np.ndarray:
     """One feature row per candidate (in ``cands`` order); see :data:`FEATURES`."""
-    core = f.core[c]
-    parts = set(f.parts[c])
+    core, parts, squash, owner, family, size = (f.core[c], set(f.parts[c]), f.squash[c],
+                                                f.owners[c], f.family[c], f.size[c])
     tokens = set(core) | set(name_tokens(f.ids[c].rsplit("/", 1)[-1])) | parts
-    weight = sum(ix.idf.get(t, 0.0) for t in parts) or 1.0
-    squash = f.squash[c]
+    idf = ix.idf
+    weight = sum(idf.get(t, 0.0) for t in parts) or 1.0
     own = set(leave_out)
-    author = ix.author_parents.get(f.owners[c], Counter())
+    author = ix.author_parents.get(owner, Counter())
     month = month_of(f.created[c])
-    recent = _hot(ix, f.family[c], month) if month is not None else Counter()
+    recent = _hot(ix, family, month) if month is not None else Counter()
     kind = f.kind[c]
-    out = np.zeros((len(cands), len(FEATURES)))
-    out[:, _F["bias"]] = 1.0
-    out[:, _F["own_derivatives"]] = math.log1p(ix.popularity[c])
-    out[:, _F["adapter_child"]] = kind == "adapter"
-    out[:, _F["quantized_child"]] = kind == "quantized"
-    for row, (p, sources) in enumerate(cands.items()):
-        pcore = f.core[p]
-        x = out[row]
+    created = f.created[c]
+    derived = math.log1p(ix.popularity[c])
+    no_size = math.isnan(size)
+    rows = []
+    for p, sources in cands.items():
+        pcore, pfamily, psize, mine = f.core[p], f.family[p], f.size[p], p in own
         exact = bool(pcore) and pcore == core
-        x[_F["core_exact"]] = exact
-        if not exact and pcore and core[:len(pcore)] == pcore:
-            x[_F["core_prefix"]] = len(pcore) / len(core)
-        shared = set(f.parts[p]) & parts
-        x[_F["token_overlap"]] = sum(ix.idf.get(t, 0.0) for t in shared) / weight
-        x[_F["tokens_contained"]] = bool(pcore) and set(pcore) <= tokens
-        x[_F["name_contains"]] = (not exact and len(f.squash[p]) >= 5
-                                  and f.squash[p] in squash)
-        x[_F["popularity"]] = math.log1p(ix.popularity[p] - (p in own))
-        x[_F["author_parent"]] = math.log1p(author.get(p, 0) - (p in own))
-        x[_F["same_owner"]] = f.owners[p] == f.owners[c]
-        x[_F["owner_in_name"]] = bool(f.owners[p]) and f.owners[p] in tokens
-        if f.family[c] is not None and f.family[p] is not None:
-            x[_F["family_match"]] = f.family[c] == f.family[p]
-            x[_F["family_mismatch"]] = f.family[c] != f.family[p]
-        if not (math.isnan(f.size[c]) or math.isnan(f.size[p])):
-            x[_F["size_match"]] = f.size[c] == f.size[p]
-            x[_F["size_mismatch"]] = f.size[c] != f.size[p]
-        x[_F["root_hint"]] = "root" in sources
-        x[_F["card_hint"]] = "hint" in sources
-        x[_F["parent_stub"]] = bool(f.stub[p])
-        x[_F["parent_has_parent"]] = bool(f.parents[p])
-        x[_F["family_top"]] = "family" in sources
-        x[_F["hot"]] = math.log1p(max(recent.get(p, 0) - (p in own), 0))
-        x[_F["quantized_exact"]] = exact and kind == "quantized"
-        age = (f.created[c] - f.created[p]) / 86_400_000
-        if math.isnan(age):
-            x[_F["age_unknown"]] = 1.0
-        else:
-            x[_F["age_days"]] = math.log1p(max(age, 0.0)) / 7
+        age = (created - f.created[p]) / 86_400_000
+        known = family is not None and pfamily is not None
+        sized = not (no_size or math.isnan(psize))
+        rows.append((
+            1.0, exact,
+            len(pcore) / len(core) if not exact and pcore and core[:len(pcore)] == pcore else 0,
+            sum(idf.get(t, 0.0) for t in parts.intersection(f.parts[p])) / weight,
+            bool(pcore) and tokens.issuperset(pcore),
+            not exact and len(f.squash[p]) >= 5 and f.squash[p] in squash,
+            math.log1p(ix.popularity[p] - mine), math.log1p(author.get(p, 0) - mine),
+            f.owners[p] == owner, bool(f.owners[p]) and f.owners[p] in tokens,
+            known and family == pfamily, known and family != pfamily,
+            sized and size == psize, sized and size != psize,
+            "root" in sources, "hint" in sources, bool(f.stub[p]), bool(f.parents[p]),
+            "family" in sources, math.log1p(max(recent.get(p, 0) - mine, 0)),
+            exact and kind == "quantized", kind == "adapter", kind == "quantized",
+            0.0 if math.isnan(age) else math.log1p(max(age, 0.0)) / 7, math.isnan(age),
+            derived))
+    base = np.array(rows, dtype=float)
+    out = np.zeros((len(rows), len(FEATURES)))
+    out[:, :len(_BASE)] = base
     if kind == "merge":
-        out[:, _MERGED] = out[:, _MERGE_BASE]
+        out[:, _MERGED] = base[:, _MERGE_BASE]
     return out
 
 
@@ -293,7 +303,7 @@ def fit_choice(x: np.ndarray, group: np.ndarray, true: np.ndarray, z: np.ndarray
         return float(loss), grad
 
     fitted = minimize(objective, np.zeros(d + z.shape[1]), jac=True, method="L-BFGS-B",
-                      options={"maxiter": 500})
+                      options={"maxiter": 100})
     return fitted.x[:d], fitted.x[d:]
 
 
@@ -319,7 +329,7 @@ class Ranker:
 
 
 def train(f: Facts, ix: Indexes, children: Sequence[int], roots: Sequence[int],
-          *, cap: int = 30_000, seed: int = 0) -> Ranker:
+          *, cap: int = 10_000, seed: int = 0) -> Ranker:
     """Fit on declared edges: each training child chooses among its candidates (none proposed
     by its own edge) its declared parents, or "none" when no candidate is one; each true root
     chooses "none". At most ``cap`` children and ``cap // 4`` roots."""
