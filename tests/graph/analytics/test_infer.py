@@ -100,8 +100,10 @@ def test_a_rerun_replaces_and_clear_removes(loaded: neo4j.Driver, database: str)
     assert likely(loaded, database) == []
 
 
-def test_a_model_that_declares_a_parent_since_gets_no_prediction(
+def test_a_model_that_declares_a_parent_since_loses_its_predictions(
         loaded: neo4j.Driver, database: str, tmp_path: Path) -> None:
+    infer_parents(loaded, database=database, min_confidence=0.0)
+    assert any(e["child"] == "TheQuant/Foo-7B-GGUF" for e in likely(loaded, database))
     record = json.loads(FIXTURE.read_text().splitlines()[-4])
     assert record["id"] == "TheQuant/Foo-7B-GGUF"
     record |= {"lastModified": "2024-01-01T00:00:00.000Z",
@@ -109,8 +111,30 @@ def test_a_model_that_declares_a_parent_since_gets_no_prediction(
     newer = tmp_path / "models.jsonl"
     newer.write_text(json.dumps(record) + "\n")
     load_snapshot(loaded, newer, database=database)
+    assert all(e["child"] != "TheQuant/Foo-7B-GGUF" for e in likely(loaded, database))
     infer_parents(loaded, database=database, min_confidence=0.0)
     assert all(e["child"] != "TheQuant/Foo-7B-GGUF" for e in likely(loaded, database))
+
+
+def test_a_stub_kept_only_by_a_prediction_goes(graph: neo4j.Driver, database: str,
+                                              tmp_path: Path) -> None:
+    first = tmp_path / "first.jsonl"
+    first.write_text(
+        json.dumps({"id": "a/child", "lastModified": "2024-01-01T00:00:00.000Z",
+                    "cardData": {"base_model": "ghost/base"}}) + "\n"
+        + json.dumps({"id": "b/other", "lastModified": "2024-01-01T00:00:00.000Z"}) + "\n")
+    load_snapshot(graph, first, database=database)
+    graph.execute_query(
+        "MATCH (o:Model {key: 'b/other'}), (g:Model {key: 'ghost/base'}) "
+        "CREATE (o)-[:LIKELY_DERIVED_FROM {relation: 'finetune', confidence: 0.5, "
+        "method: 'test', evidence: [], rank: 1}]->(g)", database_=database)
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"id": "a/child",
+                                  "lastModified": "2024-02-01T00:00:00.000Z"}) + "\n")
+    load_snapshot(graph, second, database=database)
+    left = graph.execute_query("MATCH (g:Model {key: 'ghost/base'}) RETURN count(g) AS n",
+                               database_=database).records[0]["n"]
+    assert left == 0 and likely(graph, database) == []
 
 
 def test_the_evaluation_never_writes(loaded: neo4j.Driver, database: str) -> None:
