@@ -95,5 +95,11 @@ def test_explorer_toggle_round_trips(browser: Browser, likely: neo4j.Driver,
             path=str(ARTIFACTS / "likely-explorer.png"))
         tab.page.locator("section#predicted").screenshot(
             path=str(ARTIFACTS / "likely-explorer-section.png"))
+        tab.goto("/family/meta/Llama-7B?likely=1")
+        tab.page.wait_for_selector("body[data-drawn='1']", state="attached", timeout=60_000)
+        assert "4 predicted edges drawn dashed" in tab.page.locator("#predicted-note").inner_text()
+        assert sum(1 for v in _drawn_edges(tab.page).values() if v[1] and v[0] == [10, 6]) == 4
+        tab.page.locator("section#lineage").screenshot(
+            path=str(ARTIFACTS / "likely-explorer-family.png"))
         tab.page.close()
         assert tab.problems() == []

@@ -215,9 +215,8 @@ def with_predictions(drawing: Subgraph, declared: Subgraph, likely: Subgraph) ->
     links = drawing.links + [link for link in likely.links
                              if link.child in models and link.parent in models
                              and (link.child, link.parent) not in have]
-    note = ("Predicted edges (hflineage infer) are drawn too, dashed, with the models reached "
-            "only through them; those models are not counted, and every count and table on this "
-            "page uses declared edges only.")
+    note = ("Models reached only through predicted edges (hflineage infer) are drawn, never "
+            "counted: the family's counts use declared edges only.")
     return Subgraph(drawing.kind, drawing.title, models, links, drawing.anchors,
                     focus=drawing.focus, notes=[*drawing.notes, note], likely=True)
 
