@@ -247,7 +247,9 @@ def test_a_query_form_shows_its_rows_and_its_csv_equals_the_api(tab: Tab, base: 
     with tab.page.expect_navigation():
         tab.page.locator("form.query-form button[type=submit]").click()
     query = dict(part.split("=", 1) for part in urlsplit(tab.page.url).query.split("&"))
-    assert {k: unquote(v) for k, v in query.items()} == {"model": "meta/Llama-7B", "maxDepth": "5"}
+    # includeLikely's select is left on its default (empty: declared edges only)
+    assert {k: unquote(v) for k, v in query.items()} == {"model": "meta/Llama-7B", "maxDepth": "5",
+                                                         "includeLikely": ""}
     expected = family_edges("meta/Llama-7B")
     assert EVIL in {child for child, _, _ in expected}
     rows = tab.page.locator("table.results tbody tr")

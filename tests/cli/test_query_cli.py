@@ -61,7 +61,8 @@ def test_query_list_names_every_query_with_its_parameters() -> None:
     assert [r["name"] for r in rows] == list(registry())
     lineage = next(r for r in rows if r["name"] == "model_lineage")
     assert lineage["params"] == ("model: str required, maxDepth: int = 10, "
-                                 'direction: enum(both|up|down) = "both"')
+                                 'direction: enum(both|up|down) = "both", '
+                                 "includeLikely: bool = false")
     assert "model_lineage" in invoke("query", "list").output
 
 
@@ -91,7 +92,8 @@ def test_run_json_is_a_list_of_row_objects(small: neo4j.Driver) -> None:
                                           "thebloke/llama-ft-GGUF"]
     assert rows[0] == {"direction": "ancestor", "generation": -1, "model": "meta/Llama-7B",
                        "relation": "finetune", "path": ["alice/llama-ft", "meta/Llama-7B"],
-                       "stub": False, "deleted": False}
+                       "stub": False, "deleted": False, "likely": False,
+                       "confidence": None}
     assert rows[1]["relation"] is None
 
 
