@@ -72,7 +72,9 @@ class Evaluation:
                 f"{'MRR':>6}" + "".join(f" {'P@≥' + format(t, 'g'):>12}" for t in THRESHOLDS))
         lines = [f"holdout {self.holdout:g} seed {self.seed}: {self.overall.children} of "
                  f"{self.declared_children} declared children hidden ({self.models} models); "
-                 f"{METHOD} trained on {self.trained_on['positives']} declared edges", head]
+                 f"{METHOD} trained on the other {self.trained_on['children']} children and "
+                 f"{self.trained_on['roots']} true roots ({self.trained_on['positives']} "
+                 "declared edges among their candidates)", head]
         for name, s in [("all", self.overall), *sorted(self.by_relation.items())]:
             cells = "".join(
                 f" {_precision(s.precision.get(format(t, 'g'))):>12}" for t in THRESHOLDS)
