@@ -145,6 +145,13 @@ def test_evaluation_scores_match_their_definitions(facts: Facts) -> None:
     for t in THRESHOLDS:
         assert e.overall.precision[format(t, "g")]["precision"] == pytest.approx(
             again[f"p{t:g}"])
+    edges = [(conf, p in row["parents"]) for _, row in held.iterrows()
+             for p, conf in row["ranked"][:3]]
+    for b in e.calibration:
+        inside = [ok for conf, ok in edges if b["low"] <= conf < b["high"]]
+        assert b["edges"] == len(inside)
+        assert b["correct"] == (pytest.approx(sum(inside) / len(inside)) if inside else None)
+    assert sum(b["edges"] for b in e.calibration) == len(edges)
     for relation, group in held.groupby("relation"):
         assert e.by_relation[str(relation)].hits1 == pytest.approx(
             _recomputed(group, 3)["hits1"])

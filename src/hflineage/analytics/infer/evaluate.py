@@ -18,6 +18,8 @@ from hflineage.analytics.infer.ranker import METHOD, build_indexes, candidates, 
 from hflineage.errors import InferenceError
 
 THRESHOLDS = (0.5, 0.8, 0.95)
+#: Confidence bins of the calibration table: [low, high).
+BINS = ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.0000001))
 #: A true root given a parent at this confidence or more counts as a false parent.
 ROOT_CONFIDENCE = 0.8
 
@@ -53,6 +55,8 @@ class Evaluation:
     seconds: dict[str, float]
     held_out: list[dict[str, Any]] = field(default_factory=list)
     """Per hidden child: id, relation, parents (declared), ranked ([id, confidence], top 10)."""
+    calibration: list[dict[str, Any]] = field(default_factory=list)
+    """Per confidence bin of the top edges: edges, correct share, mean confidence."""
 
     @property
     def root_false_parent_rate(self) -> float | None:
@@ -85,6 +89,10 @@ class Evaluation:
             f"true roots (declare no parent, are declared as one), held out of training: "
             f"{self.roots_with_parent} of {self.roots} got a parent at confidence ≥ "
             f"{ROOT_CONFIDENCE:g}" + (f" ({rate:.1%})" if rate is not None else ""))
+        lines.append("calibration of the top edges: " + "; ".join(
+            f"[{b['low']:g}, {min(b['high'], 1):g}{']' if b['high'] > 1 else ')'} "
+            f"{b['edges']} edges, {_fmt(b['correct'])} correct (mean confidence "
+            f"{_fmt(b['confidence'])})" for b in self.calibration))
         lines.append("Hits@k and MRR rank every candidate; P@≥t is the share of correct edges "
                      f"among the top {self.top} per child with confidence ≥ t (correct/edges). "
                      "reachable: a true parent was among the candidates.")
@@ -171,6 +179,13 @@ def evaluate_facts(f: Facts, *, holdout: float = 0.2, seed: int = 0, top: int = 
             roots_with_parent += 1
     done = time.perf_counter()
     by_relation = {k: _scores(v, edges[k], reachable[k]) for k, v in ranks.items() if k != "all"}
+    calibration = []
+    for low, high in BINS:
+        inside = [(conf, ok) for conf, ok in edges["all"] if low <= conf < high]
+        calibration.append({
+            "low": low, "high": high, "edges": len(inside),
+            "correct": sum(ok for _, ok in inside) / len(inside) if inside else None,
+            "confidence": sum(conf for conf, _ in inside) / len(inside) if inside else None})
     return Evaluation(
         seed=seed, holdout=holdout, top=top, method=METHOD, models=len(f),
         declared_children=len(children),
@@ -179,4 +194,4 @@ def evaluate_facts(f: Facts, *, holdout: float = 0.2, seed: int = 0, top: int = 
         trained_on={"positives": ranker.positives, "children": ranker.children,
                     "roots": ranker.roots},
         seconds={"train": round(trained - clock, 2), "predict": round(done - trained, 2)},
-        held_out=held_out)
+        held_out=held_out, calibration=calibration)
