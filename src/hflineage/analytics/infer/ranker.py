@@ -5,7 +5,7 @@ Candidates for a child come only from indexes, never from all pairs:
 - its core name and each shorter prefix of it (``llama-2-7b-chat-gguf`` → ``llama-2-7b-chat``,
   ``llama-2-7b``), looked up among the cores of every model;
 - its rarest name tokens (an inverted index; tokens shared by too many models are skipped);
-- the parents that the author's other models declare;
+- the parents that the author's other models declare, and the author's latest models before it;
 - the most popular declared bases of its family (model type or architecture), and of its
   family and size;
 - the leaderboard's ``rootModel`` and card fields that name a model (``cardHints``).
@@ -36,11 +36,12 @@ _BASE = (
     "popularity", "author_parent", "same_owner", "owner_in_name", "family_match",
     "family_mismatch", "size_match", "size_mismatch", "root_hint", "card_hint", "parent_stub",
     "parent_has_parent", "family_top", "hot", "quantized_exact", "adapter_child",
-    "quantized_child", "age_days", "age_unknown", "own_derivatives",
+    "quantized_child", "age_days", "age_unknown", "own_derivatives", "author_share",
 )
 #: Signals weighed again for merges, whose parents are named and found differently.
 _MERGE = ("bias", "core_exact", "core_prefix", "token_overlap", "name_contains", "popularity",
-          "author_parent", "same_owner", "family_top", "hot", "parent_has_parent", "age_days")
+          "author_parent", "same_owner", "family_top", "hot", "parent_has_parent", "age_days",
+          "author_share")
 FEATURES = _BASE + tuple(f"merge_{name}" for name in _MERGE)
 _F = {name: i for i, name in enumerate(FEATURES)}
 _MERGE_BASE = [_F[name] for name in _MERGE]
@@ -49,6 +50,7 @@ TOKEN_DF_CAP = 2_000
 PER_SOURCE = 16
 MAX_CANDIDATES = 40
 TOP_BASES = 5
+RECENT_OWN = 4
 
 
 @dataclass
@@ -70,6 +72,8 @@ class Indexes:
     """:func:`_hot` results, computed once per (family, month)."""
     author_top: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     hot_top: dict[tuple[str | None, int], list[tuple[int, int]]] = field(default_factory=dict)
+    by_owner: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Per owner, its usable dated models and their creation times, oldest first."""
 
 
 _MONTH_MS = 30.44 * 86_400_000
@@ -78,6 +82,17 @@ _MONTH_MS = 30.44 * 86_400_000
 def month_of(ms: float) -> int | None:
     """Months since 1970 (None for an unknown date)."""
     return None if math.isnan(ms) else int(ms // _MONTH_MS)
+
+
+def _owner_index(f: Facts, usable: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    owned: dict[str, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(usable & ~np.isnan(f.created)):
+        owned[f.owners[i]].append(int(i))
+    by_owner = {}
+    for owner, members in owned.items():
+        members.sort(key=lambda i: f.created[i])
+        by_owner[owner] = (np.array(members, dtype=np.int64), f.created[members])
+    return by_owner
 
 
 def build_indexes(f: Facts) -> Indexes:
@@ -121,7 +136,7 @@ def build_indexes(f: Facts) -> Indexes:
         family_top={k: [p for p, _ in c.most_common(TOP_BASES)] for k, c in family_count.items()},
         family_size_top={k: [p for p, _ in c.most_common(3)]
                          for k, c in family_size_count.items()},
-        children_of=dict(children_of), hot=dict(hot))
+        children_of=dict(children_of), hot=dict(hot), by_owner=_owner_index(f, usable))
 
 
 def _descendants(ix: Indexes, c: int, depth: int = 4) -> set[int]:
@@ -188,6 +203,11 @@ def _by_graph(f: Facts, ix: Indexes, c: int, own: set[int], found: dict[int, set
     if not math.isnan(f.size[c]):
         for p in ix.family_size_top.get((f.family[c], f.size[c]), ()):
             found[p].add("family")
+    mine = ix.by_owner.get(f.owners[c])
+    if mine is not None and not math.isnan(f.created[c]):
+        end = int(np.searchsorted(mine[1], f.created[c], side="left"))
+        for p in mine[0][max(0, end - RECENT_OWN):end]:
+            found[int(p)].add("own")
     month = month_of(f.created[c])
     if month is not None:
         top = ix.hot_top.get((f.family[c], month))
@@ -230,6 +250,7 @@ def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
     weight = sum(idf.get(t, 0.0) for t in parts) or 1.0
     own = set(leave_out)
     author = ix.author_parents.get(owner, Counter())
+    author_total = max(sum(author.values()) - len(own), 1)
     month = month_of(f.created[c])
     recent = _hot(ix, family, month) if month is not None else Counter()
     kind = f.kind[c]
@@ -257,7 +278,7 @@ def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
             "family" in sources, math.log1p(max(recent.get(p, 0) - mine, 0)),
             exact and kind == "quantized", kind == "adapter", kind == "quantized",
             0.0 if math.isnan(age) else math.log1p(max(age, 0.0)) / 7, math.isnan(age),
-            derived))
+            derived, (author.get(p, 0) - mine) / author_total))
     base = np.array(rows, dtype=float)
     out = np.zeros((len(rows), len(FEATURES)))
     out[:, :len(_BASE)] = base
@@ -414,6 +435,7 @@ def evidence(f: Facts, ix: Indexes, c: int, p: int, sources: set[str], x: np.nda
     lines = [
         (n > 0, f"author: {n} other model(s) of {f.owners[c]} declare this parent"),
         (bool(x[_F["same_owner"]]), "author: same owner"),
+        ("own" in sources, f"author: among the owner's {RECENT_OWN} latest models before it"),
         (bool(x[_F["family_match"]]), f"config: same model type/architecture {f.family[c]!r}"),
         (bool(x[_F["family_mismatch"]]),
          f"config: different families ({f.family[c]} vs {f.family[p]})"),
