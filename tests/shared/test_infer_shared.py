@@ -23,7 +23,7 @@ NAIVE_HITS1 = 0.17
 
 def _evaluations(driver: neo4j.Driver, database: str, models: Path) -> list[Evaluation]:
     load_snapshot(driver, models, database=database)
-    return [evaluate(driver, database=database, holdout=0.2, seed=s) for s in SEEDS]
+    return evaluate(driver, database=database, holdout=0.2, seed=SEEDS)
 
 
 def _check_scores(e: Evaluation, models: Path) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from hflineage.analytics.infer import clear, evaluate, infer_parents
 from hflineage.cli.context import AppContext, pass_app
+from hflineage.errors import OutputFormatError
 
 
 @click.command("infer")
@@ -51,17 +53,27 @@ def infer(app: AppContext,  # noqa: PLR0913 (one argument per CLI option)
       hflineage infer --evaluate --json scores.json
       hflineage infer --clear
     """
-    if clear_only and evaluate_only:
-        raise click.UsageError("--clear and --evaluate do not go together")
+    given = {name for name in ("top", "min_confidence", "holdout", "seed", "json_out")
+             if click.get_current_context().get_parameter_source(name)
+             is not ParameterSource.DEFAULT}
+    _refuse(clear_only and evaluate_only, "--clear and --evaluate do not go together")
+    _refuse(clear_only and bool(given), "--clear takes no other option")
+    _refuse(not evaluate_only and bool(given & {"holdout", "seed", "json_out"}),
+            "--holdout, --seed and --json go with --evaluate")
+    _refuse(evaluate_only and "min_confidence" in given,
+            "--min-confidence does not go with --evaluate (it scores every confidence)")
     if clear_only:
         removed = clear(app.driver, database=app.database, lock=app.conn.load_lock)
         click.echo(f"removed {removed:,} likely parent edges")
         return
     if evaluate_only:
-        runs = [evaluate(app.driver, database=app.database, holdout=holdout, seed=s, top=top)
-                for s in seed or (0,)]
+        to_stdout = json_out is not None and str(json_out) == "-"
+        if json_out is not None and not to_stdout:
+            _writable(json_out)
+        runs = evaluate(app.driver, database=app.database, holdout=holdout,
+                        seed=list(seed or (0,)), top=top)
         payload = "[\n" + ",\n".join(r.to_json() for r in runs) + "\n]\n"
-        if json_out is not None and str(json_out) == "-":
+        if to_stdout:
             click.echo(payload, nl=False)
             return
         click.echo("\n\n".join(r.table() for r in runs))
@@ -72,3 +84,17 @@ def infer(app: AppContext,  # noqa: PLR0913 (one argument per CLI option)
                             min_confidence=min_confidence, lock=app.conn.load_lock,
                             progress=click.echo if progress else None)
     click.echo(summary.line())
+
+
+def _refuse(wrong: bool, message: str) -> None:
+    if wrong:
+        raise click.UsageError(message)
+
+
+def _writable(path: Path) -> None:
+    """Fail before minutes of evaluation, not after, when the JSON cannot be written."""
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as e:
+        raise OutputFormatError(f"cannot write --json {path}: {e.strerror}") from None

@@ -44,3 +44,17 @@ def no_load_running(path: Path, doing: str) -> Iterator[None]:
     with _flock(path, fcntl.LOCK_EX, f"a load (or a dump, restore or reset) of this graph "
                                      f"is running: {doing} refused; wait until it has finished"):
         yield
+
+
+@contextlib.contextmanager
+def infer_lock(path: Path | None) -> Iterator[None]:
+    """Held by ``hflineage infer`` from its read to its last write: one at a time (exclusive,
+    on its own file), and like a load (shared ``load_lock``) against dumps, restores, resets."""
+    if path is None:
+        yield
+        return
+    with _flock(path.with_name(path.name + ".infer"), fcntl.LOCK_EX,
+                "another hflineage infer is running on this graph: wait until it has finished"), \
+            _flock(path, fcntl.LOCK_SH, "a dump, restore or reset of this graph is running: "
+                                        "run hflineage infer again when it has finished"):
+        yield

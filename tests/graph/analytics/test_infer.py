@@ -12,7 +12,7 @@ import neo4j
 import pytest
 from click.testing import CliRunner, Result
 
-from hflineage.analytics.infer import clear, evaluate, infer_parents, read_facts
+from hflineage.analytics.infer import _sweep, clear, evaluate, infer_parents, read_facts
 from hflineage.analytics.infer.facts import Facts
 from hflineage.cli import cli
 from hflineage.db.fingerprint import fingerprint
@@ -140,7 +140,7 @@ def test_a_stub_kept_only_by_a_prediction_goes(graph: neo4j.Driver, database: st
 def test_the_evaluation_never_writes(loaded: neo4j.Driver, database: str) -> None:
     infer_parents(loaded, database=database)
     before, version = fingerprint(loaded, database), graph_version(loaded, database)
-    result = evaluate(loaded, database=database, holdout=0.3, seed=2)
+    [result] = evaluate(loaded, database=database, holdout=0.3, seed=2)
     assert fingerprint(loaded, database) == before
     assert graph_version(loaded, database) == version
     assert result.overall.children == round(0.3 * result.declared_children)
@@ -174,11 +174,46 @@ def test_the_command_line(run: Any, loaded: neo4j.Driver, database: str) -> None
     assert likely(loaded, database) == []
 
 
-def test_bad_input_is_one_line(run: Any, graph: neo4j.Driver) -> None:
+def test_bad_input_is_one_line(run: Any, loaded: neo4j.Driver, database: str,
+                               tmp_path: Path) -> None:
     bad = run("infer", "--holdout", "1.5")
     assert bad.exit_code == 2 and "--holdout" in bad.output
     both = run("infer", "--clear", "--evaluate")
     assert both.exit_code != 0 and "do not go together" in both.output
+    forgot = run("infer", "--seed", "1", "--json", str(tmp_path / "s.json"))
+    assert forgot.exit_code == 2 and "go with --evaluate" in forgot.output
+    assert likely(loaded, database) == []  # nothing was inferred by mistake
+    assert run("infer", "--clear", "--top", "2").exit_code == 2
+    nowhere = run("infer", "--evaluate", "--json", str(tmp_path / "no" / "such" / "s.json"))
+    assert nowhere.exit_code == 1 and nowhere.output.startswith("Error: cannot write --json")
+    assert "Hits@1" not in nowhere.output  # refused before evaluating
+
+
+def test_nothing_declared_to_learn_from_is_one_line(graph: neo4j.Driver, database: str,
+                                                     cli_env: dict[str, str],
+                                                     tmp_path: Path) -> None:
+    models = tmp_path / "models.jsonl"
+    models.write_text("".join(json.dumps({"id": i, "createdAt": f"2023-0{n + 1}-01T00:00:00Z"})
+                              + "\n" for n, i in enumerate(
+                                  ["meta/Llama-2-7b", "bob/Llama-2-7b-chat"])))
+    load_snapshot(graph, models, database=database)
+    out = CliRunner().invoke(cli, ["infer"], env=cli_env)
+    assert out.exit_code == 1 and out.output.startswith("Error: no declared parent")
+    assert likely(graph, database) == []
+
+
+def test_the_sweep_drops_stale_and_mutual_predictions(loaded: neo4j.Driver,
+                                                      database: str) -> None:
+    loaded.execute_query(
+        "UNWIND $rows AS r MATCH (c:Model {key: r[0]}), (p:Model {key: r[1]}) "
+        "CREATE (c)-[:LIKELY_DERIVED_FROM {relation: 'finetune', confidence: r[2], "
+        "method: 'test', evidence: [], rank: 1}]->(p)",
+        {"rows": [["thequant/foo-7b-gguf", "newbie/bar-13b-lora", 0.6],
+                  ["newbie/bar-13b-lora", "thequant/foo-7b-gguf", 0.4],
+                  ["user0/foo-7b-tuned-v0", "acme/bar-13b", 0.9]]}, database_=database)
+    assert _sweep(loaded, database) == 2
+    assert [(e["child"], e["parent"]) for e in likely(loaded, database)] == [
+        ("TheQuant/Foo-7B-GGUF", "newbie/Bar-13B-lora")]
 
 
 def test_evaluating_an_empty_graph_is_one_line(graph: neo4j.Driver, cli_env: dict[str, str]

@@ -14,8 +14,10 @@ import pytest
 from hflineage.analytics.infer.evaluate import THRESHOLDS, evaluate_facts
 from hflineage.analytics.infer.facts import Facts, core_tokens, word_parts
 from hflineage.analytics.infer.ranker import (
+    FEATURES,
     build_indexes,
     candidates,
+    features,
     fit_choice,
     predict,
     train,
@@ -66,6 +68,43 @@ def test_hiding_a_child_removes_the_stub_only_it_named() -> None:
     assert f.parents[f.index["c/one"]] != ()  # the original is untouched
 
 
+def test_models_without_an_owner_share_no_author() -> None:
+    rows: list[dict[str, Any]] = [
+        {"key": "gpt2", "id": "gpt2", "created": 1.0, "parents": []},
+        {"key": "distilgpt2", "id": "distilgpt2", "created": 2.0,
+         "parents": [["gpt2", "finetune"]]},
+        {"key": "gpt2-medium", "id": "gpt2-medium", "created": 3.0, "parents": []},
+    ]
+    f = Facts.from_rows(rows)
+    ix = build_indexes(f)
+    assert ix.author_parents == {} and ix.by_owner == {}
+    child = f.index["gpt2-medium"]
+    cands = candidates(f, ix, child)
+    x = features(f, ix, child, cands)
+    assert list(x[:, FEATURES.index("same_owner")]) == [0.0] * len(cands)
+
+
+def test_a_parent_is_strictly_older() -> None:
+    rows: list[dict[str, Any]] = [
+        {"key": "a/foo-7b", "id": "a/Foo-7B", "created": 5.0, "parents": []},
+        {"key": "b/foo-7b-chat", "id": "b/Foo-7B-chat", "created": 5.0, "parents": []},
+        {"key": "c/foo-7b-dpo", "id": "c/Foo-7B-dpo", "created": 9.0, "parents": []},
+    ]
+    f = Facts.from_rows(rows)
+    ix = build_indexes(f)
+    assert f.index["a/foo-7b"] not in candidates(f, ix, f.index["b/foo-7b-chat"])
+    assert f.index["a/foo-7b"] in candidates(f, ix, f.index["c/foo-7b-dpo"])
+
+
+def test_a_deleted_parent_still_counts_as_declared() -> None:
+    rows: list[dict[str, Any]] = [
+        {"key": "a/x", "id": "a/X", "parents": [], "declares": True},
+        {"key": "b/y", "id": "b/Y", "parents": []},
+    ]
+    f = Facts.from_rows(rows)
+    assert [f.keys[i] for i in f.undeclared()] == ["b/y"] and f.children() == []
+
+
 def test_candidates_obey_the_hard_rules(facts: Facts) -> None:
     ix = build_indexes(facts)
     usable = facts.usable()
@@ -74,7 +113,7 @@ def test_candidates_obey_the_hard_rules(facts: Facts) -> None:
             continue
         for p in candidates(facts, ix, c):
             assert p != c and usable[p]
-            assert not facts.created[p] > facts.created[c], (facts.ids[c], facts.ids[p])
+            assert not facts.created[p] >= facts.created[c], (facts.ids[c], facts.ids[p])
             assert c not in facts.parents[p]
     early = facts.index["early/foo-7b-instruct"]
     assert facts.index["acme/foo-7b"] not in candidates(facts, ix, early)

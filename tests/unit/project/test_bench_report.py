@@ -109,10 +109,12 @@ LARGEST_CELL = {
 @pytest.mark.parametrize("case", LARGEST_CELL)
 def test_a_query_too_slow_at_the_largest_size_is_missed(tmp_path: Path, case: str) -> None:
     cell, expected = LARGEST_CELL[case]
-    anchored = [{"model_lineage": 5.0, "family_edges": 5.0}, {"model_lineage": 6.0,
-                "family_edges": 6.0}, {"model_lineage": 7.0, "family_edges": cell}]
-    whole = [{"org_flows": 10.0, "top_datasets": 10.0}, {"org_flows": 50.0, "top_datasets": 50.0},
-             {"org_flows": 400.0, "top_datasets": cell}]
+    anchored: list[dict[str, Any]] = [
+        {"model_lineage": 5.0, "family_edges": 5.0}, {"model_lineage": 6.0, "family_edges": 6.0},
+        {"model_lineage": 7.0, "family_edges": cell}]
+    whole: list[dict[str, Any]] = [
+        {"org_flows": 10.0, "top_datasets": 10.0}, {"org_flows": 50.0, "top_datasets": 50.0},
+        {"org_flows": 400.0, "top_datasets": cell}]
     sizes = []
     for n, a, w in zip((10_000, 100_000, 1_000_000), anchored, whole, strict=True):
         sizes.append({"models": n, "graph": {"nodes": n, "relationships": n},
@@ -211,3 +213,121 @@ def test_figures_on_a_partial_graph_stay_out_of_growth_verdicts(tmp_path: Path) 
     table = report.query_table(report.merged([path])["sizes"])
     assert "1M (ms, partial graph)" in table[0]
     assert "| growth 10k→100k |" in table[0]
+
+
+# --- hflineage infer (issue 18) --------------------------------------------------------------
+def _infer(models: int, seconds: float, peak_mb: float, online_s: float | None,
+           why: str = "this run did not load this size online") -> dict[str, Any]:
+    """An ``infer`` result as bench/run.py records it; the ratio is the run's own."""
+    vs: dict[str, Any] = ({"ratio": None, "why": why} if online_s is None else
+                          {"online_seconds": online_s, "ratio": seconds / online_s})
+    return {"models": models, "undeclared": models // 4, "with_prediction": models // 5,
+            "edges": models // 2, "removed": 0, "seconds": seconds,
+            "parts": {"read": 1.0, "train": 2.0, "predict_write": seconds - 3.0},
+            "models_per_s": models / seconds, "baseline_rss_mb": 150.0, "peak_rss_mb": peak_mb,
+            "rss_mb_per_100k_models": peak_mb / models * 100_000, "graph_loaded_by": "online",
+            "vs_online": vs}
+
+
+def test_infer_time_at_1m_within_one_and_a_half_online_loads_is_met(tmp_path: Path) -> None:
+    sizes = [{"models": 100_000, "infer": _infer(100_000, 90.0, 400.0, 60.0)},
+             {"models": 1_000_000, "infer": _infer(1_000_000, 900.0, 2_000.0, 600.0)}]
+    measured, verdict = _row(_targets(_run(tmp_path, "a", sizes)), "infer time")
+    assert verdict == "met"
+    assert measured == "1.50 (90.0 s ÷ 60.0 s) at 100k; 1.50 (900.0 s ÷ 600.0 s) at 1M"
+
+
+def test_infer_time_just_over_the_ratio_is_missed_and_shows_why(tmp_path: Path) -> None:
+    sizes = [{"models": 1_000_000, "infer": _infer(1_000_000, 900.3, 2_000.0, 600.0)}]
+    measured, verdict = _row(_targets(_run(tmp_path, "a", sizes)), "infer time")
+    assert verdict == "missed"
+    assert measured == "1.5005 (900.3 s ÷ 600.0 s) at 1M"  # 900.3 / 600 = 1.5005
+
+
+def test_infer_ratio_is_never_borrowed_from_another_run_s_online_load(tmp_path: Path) -> None:
+    loads = _run(tmp_path, "bench-1", [{"models": 1_000_000, "online": _rate(1_700)}])
+    infer = _run(tmp_path, "bench-2", [
+        {"models": 300_000, "infer": _infer(300_000, 100.0, 900.0, 200.0)},
+        {"models": 1_000_000, "infer": _infer(1_000_000, 500.0, 2_000.0, None)}])
+    measured, verdict = _row(_targets(loads, infer), "infer time")
+    assert verdict == "not measured at 1M (met at 300k)"
+    assert measured == ("0.50 (100.0 s ÷ 200.0 s) at 300k; "
+                        "— (this run did not load this size online) at 1M")
+    [row] = [r for r in report.infer_table(report.merged([loads, infer])["sizes"])
+             if r.startswith("| 1M")]
+    assert "| — | — (this run did not load this size online) |" in row
+
+
+def test_infer_memory_bounded_per_model_is_met(tmp_path: Path) -> None:
+    sizes = [{"models": 100_000, "infer": _infer(100_000, 90.0, 300.0, 60.0)},
+             {"models": 1_000_000, "infer": _infer(1_000_000, 900.0, 2_000.0, 600.0)}]
+    measured, verdict = _row(_targets(_run(tmp_path, "a", sizes)), "infer memory")
+    assert verdict == "met"
+    # (2000 / 300) / 10 = 0.667; (2000 - 300) MB over 900k models = 188.9 MB per 100k
+    assert measured == ("300 MB at 100k (300.0 MB per 100k models), 2,000 MB at 1M (200.0 MB "
+                        "per 100k models); growth ÷ model growth 100k→1M 0.67 "
+                        "(188.9 MB per extra 100k models)")
+
+
+def test_infer_memory_growing_faster_than_models_is_missed(tmp_path: Path) -> None:
+    sizes = [{"models": 100_000, "infer": _infer(100_000, 90.0, 300.0, 60.0)}]
+    later = [{"models": 1_000_000, "infer": _infer(1_000_000, 900.0, 3_010.0, 600.0)}]
+    measured, verdict = _row(_targets(_run(tmp_path, "a", sizes), _run(tmp_path, "b", later)),
+                             "infer memory")
+    assert verdict == "missed"
+    # (3010 / 300) / 10 = 1.0033; (3010 - 300) MB over 900k models = 301.1 MB per 100k
+    assert measured.endswith("growth ÷ model growth 100k→1M 1.003 "
+                             "(301.1 MB per extra 100k models; runs differ)")
+
+
+def test_infer_memory_at_one_size_is_not_a_verdict(tmp_path: Path) -> None:
+    sizes = [{"models": 100_000, "infer": _infer(100_000, 90.0, 400.0, 60.0)}]
+    targets = _targets(_run(tmp_path, "a", sizes))
+    assert _row(targets, "infer memory") == ("400 MB at 100k (400.0 MB per 100k models)",
+                                             "not measured (one size)")
+    assert _row(targets, "infer time") == ("1.50 (90.0 s ÷ 60.0 s) at 100k",
+                                           "not measured at 1M (met at 100k)")
+
+
+def test_infer_table_row(tmp_path: Path) -> None:
+    sizes = [{"models": 100_000, "infer": _infer(100_000, 80.0, 400.0, 64.0)}]
+    table = report.infer_table(report.merged([_run(tmp_path, "a", sizes)])["sizes"])
+    # 100k / 80 s = 1,250 models/s; 80 / 64 = 1.25; 400 MB per 100k models
+    assert table[2] == ("| 100k | 100,000 | 25,000 | 50,000 | 80.0 | 1.0 / 2.0 / 77.0 | 1,250 "
+                        "| 64.0 | 1.25 | 400 MB | 400.0 | online |")
+
+
+def _stopped_infer(seconds: float, peak_mb: float, online_s: float, why: str) -> dict[str, Any]:
+    """An ``infer`` bench/run.py stopped before it ended."""
+    return {"stopped": why, "seconds": seconds, "peak_rss_mb": peak_mb,
+            "graph_loaded_by": "online",
+            "vs_online": {"online_seconds": online_s, "ratio": None,
+                          "ratio_at_least": seconds / online_s, "why": "infer stopped"}}
+
+
+def test_infer_stopped_at_its_deadline_past_the_ratio_is_missed(tmp_path: Path) -> None:
+    sizes = [{"models": 100_000, "infer": _infer(100_000, 90.0, 300.0, 60.0)},
+             {"models": 1_000_000,
+              "infer": _stopped_infer(1_200.0, 5_000.0, 600.0, "deadline")}]
+    targets = _targets(_run(tmp_path, "a", sizes))
+    measured, verdict = _row(targets, "infer time")
+    assert verdict == "missed (stopped at 1M already past 1.5)"
+    # 1200 / 600 = 2.0 is a lower bound
+    assert measured.endswith("; stopped after 1,200.0 s (deadline), ratio ≥ 2.00 at 1M")
+    measured, verdict = _row(targets, "infer memory")
+    assert verdict == "not measured (one size); not measured at 1M (stopped)"
+    assert measured == ("300 MB at 100k (300.0 MB per 100k models); at least 5,000 MB at 1M "
+                        "(infer stopped after 1,200.0 s (deadline), ratio ≥ 2.00)")
+
+
+def test_infer_stopped_early_is_not_a_time_verdict_but_low_memory_misses(tmp_path: Path
+                                                                        ) -> None:
+    why = "less than 1,500 MB of memory left on the machine"
+    sizes = [{"models": 1_000_000, "infer": _stopped_infer(300.0, 9_000.0, 600.0, why)}]
+    targets = _targets(_run(tmp_path, "a", sizes))
+    assert _row(targets, "infer time")[1] == "not measured at 1M"
+    assert _row(targets, "infer memory")[1] == "missed (stopped for lack of memory at 1M)"
+    [row] = [r for r in report.infer_table(report.merged([_run(tmp_path, "b", sizes)])["sizes"])
+             if r.startswith("| 1M")]
+    assert row.startswith(f"| 1M | stopped after 300.0 s ({why}), ratio ≥ 0.50 |")
+    assert "| at least 9,000 MB |" in row

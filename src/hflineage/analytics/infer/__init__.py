@@ -9,7 +9,7 @@ they come back; it never writes. Declared ``DERIVED_FROM`` edges are never touch
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +20,9 @@ from hflineage.analytics.infer.facts import Facts
 from hflineage.analytics.infer.ranker import METHOD, Prediction, build_indexes, predict, train
 from hflineage.analytics.queries import read_query
 from hflineage.cypher import statement
-from hflineage.db.lock import load_lock
+from hflineage.db.lock import infer_lock
 from hflineage.db.version import bump_epoch
-from hflineage.errors import QueryParameterError
+from hflineage.errors import InferenceError, QueryParameterError
 
 __all__ = ["METHOD", "Evaluation", "Facts", "InferSummary", "clear_predictions", "evaluate",
            "infer_parents", "read_facts"]
@@ -82,37 +82,56 @@ def infer_parents(driver: neo4j.Driver, *, database: str = "neo4j", top: int = 3
                   min_confidence: float = 0.2, lock: Path | None = None,
                   progress: Callable[[str], None] | None = None) -> InferSummary:
     """Predict up to ``top`` parents (confidence ≥ ``min_confidence``) for each described
-    model without a declared one, replacing all earlier predictions."""
+    model without a declared one, replacing all earlier predictions.
+
+    Holds ``lock`` (the managed server's load lock, shared, and its own exclusive one) from the
+    read to the last write. Raises InferenceError when the graph has no declared edge the
+    ranker can learn from.
+    """
     _check(top, min_confidence)
     say = progress or (lambda _: None)
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
-    f = read_facts(driver, database)
-    seconds["read"] = time.perf_counter() - clock
-    say(f"read {len(f):,} models in {seconds['read']:.1f} s")
-    ix = build_indexes(f)
-    ranker = train(f, ix, f.children(), f.roots())
-    seconds["train"] = time.perf_counter() - clock - seconds["read"]
-    say(f"trained on {ranker.positives:,} declared edges in {seconds['train']:.1f} s")
-    undeclared = f.undeclared()
-    edges = with_prediction = 0
-    with load_lock(lock):
-        removed = clear_predictions(driver, database)
-        batch: list[Prediction] = []
-        for ranked in predict(f, ix, ranker, undeclared, top):
-            kept = [p for p in ranked if p.confidence >= min_confidence]
-            with_prediction += bool(kept)
-            batch.extend(kept)
-            if len(batch) >= _BATCH:
-                edges += _write(driver, database, _rows(f, batch))
-                batch = []
-        edges += _write(driver, database, _rows(f, batch))
-        bump_epoch(driver, database)
+    with infer_lock(lock):
+        f = read_facts(driver, database)
+        seconds["read"] = time.perf_counter() - clock
+        say(f"read {len(f):,} models in {seconds['read']:.1f} s")
+        ix = build_indexes(f)
+        ranker = train(f, ix, f.children(), f.roots())
+        if ranker.positives == 0:
+            raise InferenceError(
+                "no declared parent is among its child's candidates, so there is nothing to "
+                "learn from: load models that declare their base_model first")
+        seconds["train"] = time.perf_counter() - clock - seconds["read"]
+        say(f"trained on {ranker.positives:,} declared edges in {seconds['train']:.1f} s")
+        undeclared = f.undeclared()
+        edges = with_prediction = removed = 0
+        try:
+            removed = clear_predictions(driver, database)
+            batch: list[Prediction] = []
+            for ranked in predict(f, ix, ranker, undeclared, top):
+                kept = [p for p in ranked if p.confidence >= min_confidence]
+                with_prediction += bool(kept)
+                batch.extend(kept)
+                if len(batch) >= _BATCH:
+                    edges += _write(driver, database, _rows(f, batch))
+                    batch = []
+            edges += _write(driver, database, _rows(f, batch))
+            edges -= _sweep(driver, database)
+        finally:
+            bump_epoch(driver, database)
     seconds["predict_write"] = time.perf_counter() - clock - seconds["read"] - seconds["train"]
     return InferSummary(len(f), len(undeclared), with_prediction, edges, removed,
                         {"positives": ranker.positives, "children": ranker.children,
                          "roots": ranker.roots},
                         {k: round(v, 2) for k, v in seconds.items()})
+
+
+def _sweep(driver: neo4j.Driver, database: str) -> int:
+    """Drop predictions a concurrent load made wrong (the child declares a parent by now) and
+    the weaker of two models predicted as each other's parent (undated models); how many."""
+    return int(driver.execute_query(statement("write/sweep_likely"),
+                                    database_=database).records[0]["removed"])
 
 
 def _write(driver: neo4j.Driver, database: str, rows: list[dict[str, object]]) -> int:
@@ -124,7 +143,7 @@ def _write(driver: neo4j.Driver, database: str, rows: list[dict[str, object]]) -
 
 def clear(driver: neo4j.Driver, *, database: str = "neo4j", lock: Path | None = None) -> int:
     """``hflineage infer --clear``: remove every prediction; returns how many."""
-    with load_lock(lock):
+    with infer_lock(lock):
         removed = clear_predictions(driver, database)
         if removed:
             bump_epoch(driver, database)
@@ -132,10 +151,12 @@ def clear(driver: neo4j.Driver, *, database: str = "neo4j", lock: Path | None = 
 
 
 def evaluate(driver: neo4j.Driver, *, database: str = "neo4j", holdout: float = 0.2,
-             seed: int = 0, top: int = 3) -> Evaluation:
+             seed: int | Sequence[int] = 0, top: int = 3) -> list[Evaluation]:
     """Hide ``holdout`` of the declared parents in an in-memory copy of the graph, predict them
-    back and score the result (:class:`Evaluation`). Only reads the graph."""
+    back and score the result, once per seed (the graph is read once, never written)."""
     _check(top, 0.0)
     if not 0 < holdout < 1:
         raise QueryParameterError(f"--holdout must be between 0 and 1, got {holdout}")
-    return evaluate_facts(read_facts(driver, database), holdout=holdout, seed=seed, top=top)
+    f = read_facts(driver, database)
+    seeds = [seed] if isinstance(seed, int) else list(seed)
+    return [evaluate_facts(f, holdout=holdout, seed=s, top=top) for s in seeds]

@@ -145,7 +145,10 @@ def evaluate_facts(f: Facts, *, holdout: float = 0.2, seed: int = 0, top: int = 
     ix = build_indexes(copy)
     hide = set(hidden)
     ranker = train(copy, ix, [c for c in children if c not in hide],
-                   [r for r in roots if r not in held_roots], seed=seed)
+                   [r for r in copy.roots() if r not in held_roots], seed=seed)
+    if ranker.positives == 0:
+        raise InferenceError("no visible declared parent is among its child's candidates, so "
+                             "there is nothing to learn from: load more models first")
     trained = time.perf_counter()
     ranks: dict[str, list[int | None]] = defaultdict(list)
     edges: dict[str, list[tuple[float, bool]]] = defaultdict(list)

@@ -82,6 +82,7 @@ class Facts:
     root: list[str | None]
     parents: list[tuple[int, ...]]
     relations: list[tuple[str, ...]]
+    declares: np.ndarray  # declares a parent (even one no longer in the graph)
     index: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -97,7 +98,7 @@ class Facts:
 
         cols: dict[str, list[Any]] = {k: [] for k in (
             "keys", "ids", "owners", "stub", "created", "family", "size", "kind", "kind_basis",
-            "core", "parts", "squash", "hints", "root", "parents")}
+            "core", "parts", "squash", "hints", "root", "parents", "declares")}
         for r in rows:
             model_id = r["id"] or r["key"]
             tags = r.get("tags") or []
@@ -111,7 +112,7 @@ class Facts:
                 kind, basis = "merge", "tag 'merge'"
             cols["keys"].append(r["key"])
             cols["ids"].append(model_id)
-            cols["owners"].append(intern((owner_of(model_id) or "").lower()))
+            cols["owners"].append(intern((owner_of(model_id) or "").lower()))  # "": no owner
             cols["stub"].append(bool(r.get("stub")))
             created = r.get("created")
             cols["created"].append(float(created) if created is not None else math.nan)
@@ -128,8 +129,10 @@ class Facts:
             cols["hints"].append(tuple(r.get("hints") or ()))
             root = r.get("root")
             cols["root"].append(key_of(root) if root else None)
-            cols["parents"].append(tuple((key_of(k), intern(rel or "unknown"))
-                                         for k, rel in (r.get("parents") or [])))
+            declared = tuple((key_of(k), intern(rel or "unknown"))
+                             for k, rel in (r.get("parents") or []))
+            cols["parents"].append(declared)
+            cols["declares"].append(bool(r.get("declares", bool(declared))))
         index = {k: i for i, k in enumerate(cols["keys"])}
         parents: list[tuple[int, ...]] = []
         relations: list[tuple[str, ...]] = []
@@ -143,7 +146,8 @@ class Facts:
                    size=np.array(cols["size"], dtype=float), kind=cols["kind"],
                    kind_basis=cols["kind_basis"], core=cols["core"], parts=cols["parts"],
                    squash=cols["squash"], hints=cols["hints"],
-                   root=cols["root"], parents=parents, relations=relations, index=index)
+                   root=cols["root"], parents=parents, relations=relations,
+                   declares=np.array(cols["declares"], dtype=bool), index=index)
 
     def children(self) -> list[int]:
         """Described models that declare at least one parent."""
@@ -151,7 +155,7 @@ class Facts:
 
     def undeclared(self) -> list[int]:
         """Described models that declare no parent: what ``hflineage infer`` predicts for."""
-        return [i for i, ps in enumerate(self.parents) if not ps and not self.stub[i]]
+        return [int(i) for i in np.flatnonzero(~self.declares & ~self.stub)]
 
     def roots(self) -> list[int]:
         """True roots: described models that declare no parent but are declared as one."""
@@ -165,7 +169,9 @@ class Facts:
         parents = [() if i in hide else ps for i, ps in enumerate(self.parents)]
         relations = [() if i in hide else rs for i, rs in enumerate(self.relations)]
         root = [None if i in hide else r for i, r in enumerate(self.root)]
-        return replace(self, parents=parents, relations=relations, root=root)
+        declares = self.declares.copy()
+        declares[list(hide)] = False
+        return replace(self, parents=parents, relations=relations, root=root, declares=declares)
 
     def usable(self) -> np.ndarray:
         """Which models may be predicted as a parent: described models, and stubs some visible

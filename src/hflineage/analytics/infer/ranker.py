@@ -13,8 +13,8 @@ Candidates for a child come only from indexes, never from all pairs:
 Each (child, candidate) pair becomes a feature row (:data:`FEATURES`); a logistic regression
 fitted on the graph's own declared edges (positives) and the other candidates of the same
 children and of true roots (negatives) turns it into a confidence. Hard rules: a parent is not
-newer than its child, not the child itself or its descendant, and never a leaf (an adapter or
-quantized repo).
+created before its child (when both dates are known), not the child itself or its declared
+descendant, and never a leaf (an adapter or quantized repo).
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class Indexes:
     windows: dict[tuple[str | None, int], Counter[int]] = field(default_factory=dict)
     """:func:`_hot` results, computed once per (family, month)."""
     author_top: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    author_totals: dict[str, int] = field(default_factory=dict)
     hot_top: dict[tuple[str | None, int], list[tuple[int, int]]] = field(default_factory=dict)
     by_owner: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """Per owner, its usable dated models and their creation times, oldest first."""
@@ -87,7 +88,8 @@ def month_of(ms: float) -> int | None:
 def _owner_index(f: Facts, usable: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     owned: dict[str, list[int]] = defaultdict(list)
     for i in np.flatnonzero(usable & ~np.isnan(f.created)):
-        owned[f.owners[i]].append(int(i))
+        if f.owners[i]:
+            owned[f.owners[i]].append(int(i))
     by_owner = {}
     for owner, members in owned.items():
         members.sort(key=lambda i: f.created[i])
@@ -95,9 +97,10 @@ def _owner_index(f: Facts, usable: np.ndarray) -> dict[str, tuple[np.ndarray, np
     return by_owner
 
 
-def build_indexes(f: Facts) -> Indexes:
-    """Indexes over ``f``'s visible declared edges (a hidden child's edges count nowhere)."""
-    usable = f.usable()
+def _name_index(f: Facts, usable: np.ndarray) -> tuple[
+        dict[tuple[str, ...], list[int]], dict[str, np.ndarray], dict[str, float]]:
+    """Usable models by core name, and by word (words in over TOKEN_DF_CAP models left out),
+    with each word's inverse document frequency."""
     by_core: dict[tuple[str, ...], list[int]] = defaultdict(list)
     postings: dict[str, list[int]] = defaultdict(list)
     for i in np.flatnonzero(usable):
@@ -110,6 +113,13 @@ def build_indexes(f: Facts) -> Indexes:
     idf = {t: math.log(n / len(ps)) for t, ps in postings.items()}
     by_token = {t: np.array(ps, dtype=np.int64) for t, ps in postings.items()
                 if len(ps) <= TOKEN_DF_CAP}
+    return by_core, by_token, idf
+
+
+def build_indexes(f: Facts) -> Indexes:
+    """Indexes over ``f``'s visible declared edges (a hidden child's edges count nowhere)."""
+    usable = f.usable()
+    by_core, by_token, idf = _name_index(f, usable)
     popularity = np.zeros(len(f), dtype=np.int64)
     author_parents: dict[str, Counter[int]] = defaultdict(Counter)
     family_count: dict[str | None, Counter[int]] = defaultdict(Counter)
@@ -121,7 +131,8 @@ def build_indexes(f: Facts) -> Indexes:
         for p in ps:
             popularity[p] += 1
             children_of[p].append(c)
-            author_parents[f.owners[c]][p] += 1
+            if f.owners[c]:
+                author_parents[f.owners[c]][p] += 1
             if usable[p]:
                 family_count[f.family[c]][p] += 1
                 if month is not None:
@@ -187,6 +198,13 @@ def _add_counted(found: dict[int, set[str]], ranked: list[tuple[int, int]], own:
             found[p].add(label)
 
 
+def _author_total(ix: Indexes, owner: str) -> int:
+    total = ix.author_totals.get(owner)
+    if total is None:
+        total = ix.author_totals[owner] = sum(ix.author_parents.get(owner, Counter()).values())
+    return total
+
+
 def _top(ix: Indexes, owner: str) -> list[tuple[int, int]]:
     top = ix.author_top.get(owner)
     if top is None:
@@ -229,7 +247,7 @@ def candidates(f: Facts, ix: Indexes, c: int, *, leave_out: Sequence[int] = ()
     _by_graph(f, ix, c, set(leave_out), found)
     found.pop(c, None)
     for p in list(found):
-        if not ix.usable[p] or f.created[p] > f.created[c]:
+        if not ix.usable[p] or f.created[p] >= f.created[c]:
             del found[p]
     if ix.children_of.get(c):
         for d in _descendants(ix, c) & found.keys():
@@ -250,7 +268,7 @@ def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
     weight = sum(idf.get(t, 0.0) for t in parts) or 1.0
     own = set(leave_out)
     author = ix.author_parents.get(owner, Counter())
-    author_total = max(sum(author.values()) - len(own), 1)
+    author_total = max(_author_total(ix, owner) - len(own), 1)
     month = month_of(f.created[c])
     recent = _hot(ix, family, month) if month is not None else Counter()
     kind = f.kind[c]
@@ -271,7 +289,7 @@ def features(f: Facts, ix: Indexes, c: int, cands: dict[int, set[str]],
             bool(pcore) and tokens.issuperset(pcore),
             not exact and len(f.squash[p]) >= 5 and f.squash[p] in squash,
             math.log1p(ix.popularity[p] - mine), math.log1p(author.get(p, 0) - mine),
-            f.owners[p] == owner, bool(f.owners[p]) and f.owners[p] in tokens,
+            bool(owner) and f.owners[p] == owner, bool(f.owners[p]) and f.owners[p] in tokens,
             known and family == pfamily, known and family != pfamily,
             sized and size == psize, sized and size != psize,
             "root" in sources, "hint" in sources, bool(f.stub[p]), bool(f.parents[p]),

@@ -1,9 +1,10 @@
 // What parent inference (hflineage infer) knows about every live model: its name, dates,
 // fingerprints, evidence and declared parents. Predicted edges are never read back.
 // returns: key, id, stub, created (epoch milliseconds or null), modelType, library,
-//   architectures, tags (without base_model tags), files, hints, size, root, parents
+//   architectures, tags (without base_model tags), files, hints, size, root, parents, declares
 // parents lists [parentKey, relation] per declared DERIVED_FROM edge to a live model; root is
-// the v2 leaderboard's root ancestor (rootModel), size the parameter count the name states.
+// the v2 leaderboard's root ancestor (rootModel), size the parameter count the name states;
+// declares is true when the model declares any parent, even one deleted since.
 MATCH (m:Model)
 WHERE NOT coalesce(m.deleted, false)
 RETURN m.key AS key, m.id AS id, coalesce(m.stub, false) AS stub,
@@ -13,4 +14,5 @@ RETURN m.key AS key, m.id AS id, coalesce(m.stub, false) AS stub,
        m.fileEvidence AS files, m.cardHints AS hints, m.nameParameters AS size,
        m.rootModel AS root,
        [(m)-[e:DERIVED_FROM]->(p:Model) WHERE NOT coalesce(p.deleted, false)
-        | [p.key, e.relation]] AS parents
+        | [p.key, e.relation]] AS parents,
+       EXISTS { (m)-[:DERIVED_FROM]->() } AS declares
