@@ -26,6 +26,7 @@ from hflineage.analytics.subgraph import (
     fetch_family,
     model_details,
 )
+from hflineage.errors import ViewTooLargeError
 from hflineage.loader.normalize.ids import key_of
 from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 
@@ -33,6 +34,8 @@ GENERATION_COLUMNS = ["generation", "models", *EDGE_RELATIONS, "medianParameters
                       "withParameters", "quantizedLeftOut"]
 SCORE_COLUMNS = ["generation", "leaderboard", "models", "scored", "median", "best", "bestModel"]
 COVERAGE_COLUMNS = ["leaderboard", "models", "scored", "dated"]
+#: Most models a family drawing with predicted edges may fetch; past it, declared edges only.
+PREDICTED_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class FamilyPage:
     include_likely: bool = False
     predicted_edges: int = 0
     predicted_models: int = 0
+    predicted_too_many: int | None = None
+    """Set (to the limit) when the family with its predicted edges holds more models than
+    that: the drawing then shows declared edges only."""
 
 
 def _frame(rows: list[list[Any]], columns: list[str], nullable: set[str]) -> pd.DataFrame:
@@ -182,9 +188,14 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
     curves = run_query(driver, "family_best_score_over_time",
                        params | {"benchmark": BENCHMARK}, database, timeout)
     drawing = _drawing(sub, g, max_depth)
+    too_many = None
     if include_likely:
-        drawing = with_predictions(drawing, sub, fetch_family(
-            driver, database, root, down=max_depth, timeout=timeout, include_likely=True))
+        try:
+            drawing = with_predictions(drawing, sub, fetch_family(
+                driver, database, root, down=max_depth, timeout=timeout, include_likely=True,
+                limit=PREDICTED_LIMIT))
+        except ViewTooLargeError:
+            too_many = PREDICTED_LIMIT
     return FamilyPage(
         root=top.id, key=top.key, stub=top.stub, deleted=top.deleted,
         parents=tuple(sorted(
@@ -200,6 +211,7 @@ def family_page(driver: neo4j.Driver, root: str, *, database: str = "neo4j",
         generations=generations(g, top.id, by_id), scores=generation_scores(g, top.id, by_id),
         boards=boards, curves=curves, coverage=board_coverage(members, boards),
         drawing=drawing, include_likely=include_likely,
+        predicted_too_many=too_many,
         predicted_edges=sum(link.likely for link in drawing.links),
         predicted_models=len(set(drawing.models) - set(sub.models)),
     )

@@ -213,3 +213,18 @@ def test_declared_only_never_expands_a_predicted_edge(likely: neo4j.Driver, data
     assert all(rows == 0 for _, rows in off), off
     on = _profile_rows(likely, database, name, params | {"includeLikely": True})
     assert any(rows > 0 for _, rows in on), on
+
+
+def test_a_family_too_large_with_predictions_is_drawn_declared(
+        likely: neo4j.Driver, database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hflineage.analytics import family_page as page
+
+    drawn = page.family_page(likely, "mistralai/Mistral-7B", database=database,
+                             include_likely=True)
+    assert drawn.predicted_too_many is None and drawn.predicted_edges == 2
+    monkeypatch.setattr(page, "PREDICTED_LIMIT", 3)
+    capped = page.family_page(likely, "mistralai/Mistral-7B", database=database,
+                              include_likely=True)
+    assert capped.predicted_too_many == 3 and capped.predicted_edges == 0
+    declared = page.family_page(likely, "mistralai/Mistral-7B", database=database)
+    assert capped.size == declared.size and capped.generations.equals(declared.generations)
