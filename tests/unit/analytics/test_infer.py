@@ -205,6 +205,13 @@ def test_evaluation_is_reproducible_and_seeded(facts: Facts) -> None:
     assert {r["id"] for r in c.held_out} != {r["id"] for r in a.held_out}
 
 
+def test_the_holdout_depends_on_the_seed_not_on_the_read_order() -> None:
+    rows = file_rows(FIXTURE)
+    a = evaluate_facts(Facts.from_rows(rows), seed=5)
+    b = evaluate_facts(Facts.from_rows(list(reversed(rows))), seed=5)
+    assert sorted(r["id"] for r in a.held_out) == sorted(r["id"] for r in b.held_out)
+
+
 def test_nothing_to_hold_out_is_a_clear_error() -> None:
     f = Facts.from_rows([{"key": "a/x", "id": "a/X", "parents": []}])
     with pytest.raises(InferenceError, match=r"cannot hold out 0\.2 of 0 models"):
