@@ -373,6 +373,8 @@ def train(f: Facts, ix: Indexes, children: Sequence[int], roots: Sequence[int],
     by its own edge) its declared parents, or "none" when no candidate is one; each true root
     chooses "none". At most ``cap`` children and ``cap // 4`` roots."""
     rng = np.random.default_rng(seed)
+    children = sorted(children, key=f.keys.__getitem__)  # the same sample whatever the order
+    roots = sorted(roots, key=f.keys.__getitem__)
     if len(children) > cap:
         children = sorted(rng.choice(children, cap, replace=False).tolist())
     if len(roots) > cap // 4:
