@@ -62,8 +62,10 @@ def test_model_trees_meets_the_targets(graph: neo4j.Driver, database: str,
 def test_paper_2024_beats_the_naive_matcher(graph: neo4j.Driver, database: str,
                                             shared_data: Path) -> None:
     models = shared_data / "paper-2024" / "models.jsonl"
-    for e in _evaluations(graph, database, models):
+    runs = _evaluations(graph, database, models)
+    for e in runs:
         print(e.table())
         _check_scores(e, models)
-        assert e.overall.hits1 is not None and e.overall.hits1 >= NAIVE_HITS1 + 0.1
+        assert e.overall.hits1 is not None and e.overall.hits1 >= NAIVE_HITS1 + 0.05
         assert e.root_false_parent_rate is not None and e.root_false_parent_rate <= 0.05
+    assert sum(e.overall.hits1 or 0 for e in runs) / len(runs) >= 0.3
