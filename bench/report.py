@@ -2,7 +2,8 @@
 
 ``.venv/bin/python bench/report.py bench/results/bench-*.json`` (several runs are merged per size):
 load rates, the bulk path's parts, memory, named queries with their growth against the graph's,
-``hflineage report``, the crawl, and a verdict for every issue-17 target.
+``hflineage report``, ``hflineage infer``, the crawl, and a verdict for every issue-17 target and
+the issue-18 ones of ``infer``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ANCHORED_FACTOR = 3.0
 REPORT_SIZES = (10_000, 100_000, 1_000_000)
 NAMED = ("org_flows", "size_ratio_to_root")  # aggregations the issue names
 ON_GRAPH = ("graph", "queries", "viz", "report")  # measured on the graph the online load left
+INFER_RATIO, INFER_SIZE = 1.5, 1_000_000  # infer seconds ÷ online load seconds, same run
+INFER_MEMORY_STEP = 1.0  # infer peak RSS growth ÷ model growth, per step between sizes
 Point = float | str | None  # a time; why it counts as too slow ("timed out at 3M"); not run
 
 
@@ -384,6 +387,80 @@ def report_table(sizes: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
+def _infer_ratio(i: dict[str, Any]) -> str:
+    vs = i.get("vs_online", {})
+    if vs.get("ratio") is None:
+        return f"— ({vs.get('why', 'no online load in this run')})"
+    return _num(vs["ratio"], INFER_RATIO, at_least=False)
+
+
+def _infers(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sizes where infer ran to the end."""
+    return [s for s in sizes if "seconds" in s.get("infer", {}) and not s["infer"].get("stopped")]
+
+
+def _stopped(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sizes where infer was stopped (deadline, low memory) before it ended."""
+    return [s for s in sizes if s.get("infer", {}).get("stopped")]
+
+
+def _stopped_text(i: dict[str, Any]) -> str:
+    at_least = i.get("vs_online", {}).get("ratio_at_least")
+    return (f"stopped after {i['seconds']:,.1f} s ({i['stopped']})"
+            + ("" if at_least is None else
+               f", ratio ≥ {_num(at_least, INFER_RATIO, at_least=False)}"))
+
+
+def _infer_partial(s: dict[str, Any]) -> bool:
+    """Infer ran on the graph of a stopped (partial) load."""
+    return "partial" in str(s["infer"].get("graph_loaded_by", ""))
+
+
+def _infer_vs(i: dict[str, Any]) -> str:
+    vs = i.get("vs_online", {})
+    ratio = _infer_ratio(i)
+    if vs.get("ratio") is None:
+        return ratio
+    return f"{ratio} ({i['seconds']:,.1f} s ÷ {vs['online_seconds']:,.1f} s)"
+
+
+def _extra_mb(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """Extra peak RSS of infer per extra 100k models from size ``a`` to size ``b``."""
+    mb = b["infer"]["peak_rss_mb"] - a["infer"]["peak_rss_mb"]
+    return float(mb / (b["models"] - a["models"]) * 100_000)
+
+
+def infer_table(sizes: list[dict[str, Any]]) -> list[str]:
+    """``hflineage infer`` per size: work done, time by phase, its time over the online load of
+    the same size in the same run, and peak RSS of the infer process."""
+    have = [s for s in sizes if "seconds" in s.get("infer", {})]
+    if not have:
+        return []
+    rows = ["| models | models read | undeclared | edges written | infer (s) | read / train "
+            "/ predict and write (s) | models/s | online load (s) | infer ÷ online | peak RSS "
+            "| MB per 100k models | graph loaded by |", "|---|" + "---|" * 11]
+    for s in have:
+        i = s["infer"]
+        p = i.get("parts", {})
+        online = i.get("vs_online", {}).get("online_seconds")
+        partial = " (partial graph)" if _infer_partial(s) else ""
+        if i.get("stopped"):
+            rows.append(f"| {_n(s['models'])}{partial} | {_stopped_text(i)} | — | — | — | — | — "
+                        f"| {'—' if online is None else f'{online:,.1f}'} | — "
+                        f"| at least {_mb(i.get('peak_rss_mb'))} | — "
+                        f"| {i.get('graph_loaded_by', '—')} |")
+            continue
+        rows.append(" | ".join([
+            f"| {_n(s['models'])}{partial}", f"{i['models']:,}", f"{i['undeclared']:,}",
+            f"{i['edges']:,}", f"{i['seconds']:,.1f}",
+            " / ".join(f"{p[k]:,.1f}" if k in p else "—"
+                       for k in ("read", "train", "predict_write")),
+            f"{i['models_per_s']:,.0f}", "—" if online is None else f"{online:,.1f}",
+            _infer_ratio(i), _mb(i.get("peak_rss_mb")),
+            f"{i['rss_mb_per_100k_models']:,.1f}", f"{i.get('graph_loaded_by', '—')} |"]))
+    return rows
+
+
 # --- verdicts ---------------------------------------------------------------------------
 def _by_size(sizes: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return {int(s["models"]): s for s in sizes}
@@ -564,12 +641,75 @@ def _report_target(at: dict[int, dict[str, Any]]) -> tuple[str, str, str]:
             "; ".join(parts) or "met")
 
 
+def _infer_time_target(sizes: list[dict[str, Any]]) -> tuple[str, str, str]:
+    """Infer seconds over the online load seconds of the same size in the same run, at every
+    size measured; the verdict is at INFER_SIZE."""
+    have = _infers(sizes)
+    target = (f"infer time comparable to online load (ratio ≤ {INFER_RATIO:g}) at "
+              f"{_n(INFER_SIZE)} (issue 18)")
+    measured = "; ".join([*(f"{_infer_vs(s['infer'])} at {_n(s['models'])}" for s in have),
+                          *(f"{_stopped_text(s['infer'])} at {_n(s['models'])}"
+                            for s in _stopped(sizes))]) or "—"
+    at = {int(s["models"]): s["infer"] for s in have}
+    ratio = at.get(INFER_SIZE, {}).get("vs_online", {}).get("ratio")
+    stopped = {int(s["models"]): s["infer"] for s in _stopped(sizes)}.get(INFER_SIZE, {})
+    floor = stopped.get("vs_online", {}).get("ratio_at_least")
+    if floor is not None and floor > INFER_RATIO:
+        verdict = f"missed (stopped at {_n(INFER_SIZE)} already past {INFER_RATIO:g})"
+    elif ratio is None:
+        others = [f"{'met' if v <= INFER_RATIO else 'missed'} at {_n(n)}" for n, i in at.items()
+                  if (v := i.get("vs_online", {}).get("ratio")) is not None]
+        verdict = f"not measured at {_n(INFER_SIZE)}" + (f" ({', '.join(others)})"
+                                                         if others else "")
+    else:
+        verdict = "met" if ratio <= INFER_RATIO else "missed"
+        if _infer_partial(_by_size(sizes)[INFER_SIZE]):
+            verdict = f"not measured at {_n(INFER_SIZE)} (partial graph)"
+    return target, measured, verdict
+
+
+def _infer_memory_target(sizes: list[dict[str, Any]]) -> tuple[str, str, str]:
+    """Peak RSS of the infer process per 100k models at each size, and its growth over model
+    growth between consecutive sizes (≤ 1: memory bounded per model, no worse than linear)."""
+    have = [s for s in _infers(sizes) if "peak_rss_mb" in s["infer"]
+            and not _infer_partial(s)]
+    target = (f"infer memory: peak RSS growth ÷ model growth ≤ {INFER_MEMORY_STEP:g} per step "
+              "(bounded per model), MB per 100k models stated (issue 18)")
+    stopped = "".join(f"; at least {s['infer']['peak_rss_mb']:,.0f} MB at {_n(s['models'])} "
+                      f"(infer {_stopped_text(s['infer'])})" for s in _stopped(sizes))
+    low = [_n(s["models"]) for s in _stopped(sizes) if "memory" in str(s["infer"]["stopped"])]
+    short = f"missed (stopped for lack of memory at {', '.join(low)})" if low else ""
+    if not have:
+        return target, stopped.removeprefix("; ") or "—", short or "not measured"
+    measured = ", ".join(f"{s['infer']['peak_rss_mb']:,.0f} MB at {_n(s['models'])} "
+                         f"({s['infer']['rss_mb_per_100k_models']:,.1f} MB per 100k models)"
+                         for s in have)
+    steps = [(a, b, (b["infer"]["peak_rss_mb"] / a["infer"]["peak_rss_mb"])
+              / (b["models"] / a["models"])) for a, b in itertools.pairwise(have)]
+    if steps:
+        measured += "; growth ÷ model growth " + ", ".join(
+            f"{_n(a['models'])}→{_n(b['models'])} "
+            f"{_num(x, INFER_MEMORY_STEP, at_least=False)} "
+            f"({_extra_mb(a, b):,.1f} MB per extra 100k models"
+            f"{'' if a['from'].get('infer') == b['from'].get('infer') else '; runs differ'})"
+            for a, b, x in steps)
+    measured += stopped
+    if short:
+        return target, measured, short
+    gaps = "".join(f"; not measured at {_n(s['models'])} (stopped)" for s in _stopped(sizes))
+    if not steps:
+        return target, measured, "not measured (one size)" + gaps
+    return target, measured, ("met" if all(x <= INFER_MEMORY_STEP for *_, x in steps)
+                              else "missed") + gaps
+
+
 def target_table(sizes: list[dict[str, Any]]) -> list[str]:
     at = _by_size(sizes)
     rows = [_ratio_target("c/a", at), _ratio_target("c/b", at), *_bulk_targets(at),
             _ratio_target("d/c", at), _largest_target(at), *_memory_targets(at),
-            *_query_targets(sizes), _report_target(at)]
-    return ["| target (issue 17) | measured | verdict |", "|---|---|---|",
+            *_query_targets(sizes), _report_target(at), _infer_time_target(sizes),
+            _infer_memory_target(sizes)]
+    return ["| target (issues 17, 18) | measured | verdict |", "|---|---|---|",
             *(f"| {t} | {m} | {v} |" for t, m, v in rows)]
 
 
@@ -686,7 +826,7 @@ def main() -> None:
            f"{data['neo4j_memory']['pagecache']}).", "",
            "Load rates are model records per second.", ""]
     for table in (load_table(sizes), bulk_table(sizes), memory_table(sizes), graph_table(sizes),
-                  query_table(sizes), report_table(sizes)):
+                  query_table(sizes), report_table(sizes), infer_table(sizes)):
         if table:
             out += [*table, ""]
     if crawl and "metadata" in crawl:
@@ -697,7 +837,7 @@ def main() -> None:
             out.append(f"| {label.replace('_', ' ')} | {c['models']:,} | {c['requests']:,} "
                        f"| {c['per_1000_models']} |")
         out.append("")
-    out += ["**Targets (issue 17)**", "", *target_table(sizes)]
+    out += ["**Targets (issues 17, 18)**", "", *target_table(sizes)]
     print("\n".join(out))
 
 

@@ -13,6 +13,9 @@ own managed Neo4j (heap and page cache sized for the job, in ``bench/results/tmp
 - latency of every named query (median of warm runs) and its growth from the smallest size;
 - time to build the lineage page of the largest family (``hflineage.viz``);
 - time and peak memory of ``hflineage report`` (the CLI, in a subprocess) up to ``--report-max``;
+- ``hflineage infer`` (issue 18: ``infer_parents`` in its own subprocess) on the graph the run
+  loaded: seconds per phase, models per second, edges written, peak RSS and RSS per 100k models,
+  and its time over the same run's online load of the same size;
 - Hub crawl requests per 1,000 models against the local Hub server, metadata only and with commits.
 
 Results go to ``bench/results/bench-<time>.json`` (and ``latest.json``); the README table is
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -66,8 +70,11 @@ VERY_SLOW_QUERY = 30.0  # a first (cold) run longer than this: one warm run only
 QUERY_BUDGET = 900.0  # seconds for all queries of up to 1M models (scaled above); anchored first
 SIZES = "10000,100000,300000,1000000,3000000"
 REPORT_MAX = 1_000_000
+MIN_AVAILABLE_MB = 1_500  # a phase other than a load is stopped below this much free memory
 SAMPLE_EVERY = 0.5  # seconds between memory samples of a subprocess and its children
-STEPS = ("naive", "raw", "online", "commits", "leaderboard", "queries", "viz", "report", "bulk")
+STEPS = ("naive", "raw", "online", "commits", "leaderboard", "queries", "viz", "report", "infer",
+         "bulk")
+LOADS = ("online", "bulk")  # the steps that build the graph of a size
 #: The internal reads of lineage pages and the report (``hflineage.analytics.subgraph``).
 PAGE_READS = ("read/model_details", "read/parent_links", "read/child_links", "read/org_models")
 ANCHORED = ("model_lineage", "family_edges", "family_summary", "family_best_score_over_time",
@@ -80,6 +87,15 @@ def log(msg: str) -> None:
 
 def cypher(name: str) -> str:
     return (CYPHER / f"{name}.cypher").read_text(encoding="utf-8")
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured, and the source files that differed from it when the run started."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT.parent, capture_output=True, text=True,
+                              check=False).stdout.strip()
+    return {"commit": git("rev-parse", "HEAD"),
+            "changed": git("status", "--porcelain", "--", "src", "bench").splitlines()}
 
 
 def machine() -> dict[str, Any]:
@@ -278,21 +294,30 @@ def watch(proc: subprocess.Popen[str], stop: Callable[[], bool] = lambda: False
 
 
 def in_subprocess(phase: str, *args: str, deadline: float | None = None,
-                  inst: ManagedNeo4j | None = None) -> dict[str, Any]:
+                  inst: ManagedNeo4j | None = None, memory_guard: bool = False
+                  ) -> dict[str, Any]:
     """Run one load in a fresh interpreter; its max RSS is the loader's peak memory, and the
     processes it starts are sampled (``Sampler``).
 
     Past ``deadline`` (epoch seconds) the load is stopped and reported as partial: the
-    models described so far, and the peak RSS sampled while it ran.
+    models described so far (with ``inst``), and the peak RSS sampled while it ran; without
+    ``inst`` it is reported as stopped, with the last lines it wrote to stderr. With
+    ``memory_guard`` it is also stopped when the machine runs low on memory.
     """
     started = time.monotonic()
     out_file, err_file = WORK / f"{phase}.out", WORK / f"{phase}.err"
     with out_file.open("w") as out, err_file.open("w") as err, subprocess.Popen(
             [sys.executable, str(Path(__file__)), f"--phase={phase}", *args],
             stdout=out, stderr=err, text=True) as proc:
-        sampler, peak = watch(proc, lambda: bool(deadline and time.time() > deadline
-                                                 and inst is not None))
+        sampler, peak = watch(proc, lambda: bool(deadline and time.time() > deadline)
+                              or (memory_guard and low_memory()))
     sampled = sampler.figures()
+    if peak is None and inst is None:
+        why = "deadline" if deadline and time.time() > deadline else \
+            f"less than {MIN_AVAILABLE_MB:,} MB of memory left on the machine"
+        return {"stopped": why, "seconds": round(time.monotonic() - started, 2),
+                "peak_rss_mb": sampled.get("python_peak_rss_mb", 0.0), "sampled": sampled,
+                "stderr": err_file.read_text().splitlines()[-5:]}
     if peak is None and inst is not None:  # stopped at the deadline
         seconds = time.monotonic() - started
         with driver(inst) as d:
@@ -305,14 +330,21 @@ def in_subprocess(phase: str, *args: str, deadline: float | None = None,
     return dict(json.loads(stdout.strip().splitlines()[-1])) | {"sampled": sampled}
 
 
+def low_memory() -> bool:
+    return bool(psutil.virtual_memory().available < MIN_AVAILABLE_MB * 1024**2)
+
+
 def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> None:
-    """Entry of the subprocess loads: print one JSON line."""
+    """Entry of the subprocess loads (and of ``infer``): print one JSON line."""
     from hflineage.loader import load_snapshot
     from hflineage.loader.write.bulk import BulkTimings, bulk_load
 
     s = get_settings()
     inst = ManagedNeo4j(Path(home), s.cache_dir, s.hflineage_neo4j_version,
                         Memory(heap=heap, pagecache=pagecache))
+    if phase == "infer":
+        print(json.dumps(infer_phase(inst)))
+        return
     rejects = WORK / f"rejects-{phase}.jsonl"
     out: dict[str, Any] = {}
     if phase == "bulk":
@@ -330,6 +362,76 @@ def phase_main(phase: str, path: str, home: str, heap: str, pagecache: str) -> N
             # the largest process this one started and waited for (import JVM, a worker)
             "children_max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
     print(json.dumps(out))
+
+
+def infer_phase(inst: ManagedNeo4j) -> dict[str, Any]:
+    """``infer_parents`` with its defaults on the server's graph (in the ``infer`` subprocess);
+    ``baseline_rss_mb`` is this interpreter's RSS once everything is imported, before it reads."""
+    from hflineage.analytics.infer import infer_parents
+
+    baseline = psutil.Process().memory_info().rss / 1024**2
+    with driver(inst) as d:
+        t0 = time.perf_counter()
+        summary = infer_parents(d, progress=lambda m: print(
+            f"[{datetime.now(UTC):%H:%M:%S}] {m}", file=sys.stderr, flush=True))
+        seconds = time.perf_counter() - t0
+    return {"models": summary.models, "undeclared": summary.undeclared,
+            "with_prediction": summary.with_prediction, "edges": summary.edges,
+            "removed": summary.removed, "trained_on": summary.trained_on,
+            "parts": summary.seconds, "seconds": round(seconds, 2),
+            "models_per_s": round(summary.models / seconds, 1),
+            "baseline_rss_mb": round(baseline, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def _vs_online(seconds: float, res: dict[str, Any]) -> dict[str, Any]:
+    """``seconds`` over the online load of the same size in this run (never another run's)."""
+    online = res.get("online", {})
+    if "seconds" in online and not online.get("partial"):
+        return {"online_seconds": round(online["seconds"], 2),
+                "ratio": round(seconds / online["seconds"], 3)}
+    why = ("the online load of this size was stopped (partial)" if online.get("partial")
+           else "the online load of this size failed" if "error" in online
+           else "this run did not load this size online")
+    return {"ratio": None, "why": why}
+
+
+def infer_figures(got: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
+    """The infer phase's figures, with memory per 100k models and its time over the online load
+    of the same size in this run."""
+    models = max(int(got["models"]), 1)
+    above = got["peak_rss_mb"] - got["baseline_rss_mb"]
+    return got | {
+        "rss_mb_per_100k_models": round(got["peak_rss_mb"] / models * 100_000, 1),
+        "above_baseline_mb_per_100k_models": round(above / models * 100_000, 1),
+        "vs_online": _vs_online(got["seconds"], res)}
+
+
+def infer_stopped(got: dict[str, Any], res: dict[str, Any]) -> dict[str, Any]:
+    """An infer stopped (deadline, low memory): its time so far bounds the ratio from below."""
+    vs = _vs_online(got["seconds"], res)
+    return got | {"vs_online": {"online_seconds": vs["online_seconds"], "ratio": None,
+                                "ratio_at_least": vs["ratio"], "why": "infer stopped"}
+                  if vs["ratio"] is not None else vs}
+
+
+def infer_memory(sizes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Infer's peak RSS at each size and between consecutive sizes: MB per 100k models, and the
+    extra MB per extra 100k models (bounded per model: linear; growing: worse than linear).
+    An infer that was stopped is left out (its peak is a lower bound)."""
+    have = [(int(s["models"]), float(i["peak_rss_mb"])) for s in sizes
+            if "peak_rss_mb" in (i := s.get("infer", {})) and not i.get("stopped")]
+    return {"per_size": [{"models": n, "peak_rss_mb": mb,
+                          "mb_per_100k_models": round(mb / max(n, 1) * 100_000, 1)}
+                         for n, mb in have],
+            "steps": [{"from": n0, "to": n1,
+                       "extra_mb_per_extra_100k_models": round((b - a) / (n1 - n0) * 100_000, 1),
+                       "rss_growth_over_model_growth": round((b / a) / (n1 / n0), 3)}
+                      for (n0, a), (n1, b) in itertools.pairwise(have) if n1 != n0]}
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 # --- queries and viz ----------------------------------------------------------------------
@@ -469,8 +571,12 @@ def step(res: dict[str, Any], name: str, fn: Callable[[], Any], save: Callable[[
 
 
 def run_size(n: int, inst: ManagedNeo4j, res: dict[str, Any], save: Callable[[], None],
-             steps: tuple[str, ...] = STEPS, deadline: float | None = None,
+             steps: tuple[str, ...] = STEPS,
+             deadlines: tuple[float | None, float | None] = (None, None),
              report_max: int = REPORT_MAX, budget: float = QUERY_BUDGET) -> None:
+    """Every step of ``steps`` at size ``n``; ``deadlines`` (epoch seconds) stop the online load
+    and infer."""
+    deadline, infer_deadline = deadlines
     path, commit_sample, summary = snapshot(n)
     # the anchors take minutes to find at 3M: only the steps that read them pay for it
     a = anchors(n) if {"queries", "viz"} & set(steps) else {}
@@ -485,6 +591,21 @@ def run_size(n: int, inst: ManagedNeo4j, res: dict[str, Any], save: Callable[[],
     def bulk() -> dict[str, Any]:
         return in_subprocess("bulk", str(path), str(inst.home), *mem)
 
+    def infer() -> dict[str, Any]:
+        before = [k for k in steps[:steps.index("infer")] if k in LOADS and k in res
+                  and "error" not in res[k]]
+        loaded_by = None
+        if before:
+            loaded_by = before[-1] + (" (stopped: partial)" if res[before[-1]].get("partial")
+                                      else "")
+        load_before = load_average()
+        got = in_subprocess("infer", "-", str(inst.home), *mem, deadline=infer_deadline,
+                            memory_guard=True)
+        figures = infer_stopped(got, res) if got.get("stopped") else \
+            infer_figures(got, res)
+        return figures | {"graph_loaded_by": loaded_by or "an earlier run (the server's graph)",
+                          "load_average": {"before": load_before, "after": load_average()}}
+
     def timed_queries() -> dict[str, Any]:
         res["graph"] = graph_size(inst)
         return queries(inst, a, n, budget)
@@ -498,6 +619,7 @@ def run_size(n: int, inst: ManagedNeo4j, res: dict[str, Any], save: Callable[[],
         "queries": timed_queries,
         "viz": lambda: viz(inst, a),
         "report": lambda: cli_report(inst, n, report_max),
+        "infer": infer,
         "bulk": bulk,
     }
     for name in steps:
@@ -528,11 +650,17 @@ def main() -> None:
     ap.add_argument("--online-deadline", type=float, default=None,
                     help="epoch seconds after which the online load is stopped and reported "
                          "as partial (for a run that must end by a given time)")
+    ap.add_argument("--infer-deadline", type=float, default=None,
+                    help="epoch seconds after which `infer` is stopped and reported as stopped "
+                         "(its time so far bounds its ratio to the online load from below)")
     ap.add_argument("--report-max", type=int, default=REPORT_MAX,
                     help="largest size at which `hflineage report` is timed")
     ap.add_argument("--query-budget", type=float, default=QUERY_BUDGET,
                     help="seconds for all named queries of one size up to 1M models (grown in "
                          "proportion above); queries left are recorded as skipped")
+    ap.add_argument("--home", type=Path, default=None,
+                    help="Neo4j home of the bench server (default: neo4j/ in the work folder); "
+                         "a new one starts empty instead of deleting the last run's graph")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -544,28 +672,34 @@ def main() -> None:
     started = datetime.now(UTC)
     out: dict[str, Any] = {"started": started.isoformat(), "machine": machine(),
                            "neo4j_memory": {"heap": args.heap, "pagecache": args.pagecache},
+                           "load_average": {"start": load_average()}, "code": code_version(),
                            "sizes": []}
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     dest = RESULTS / f"bench-{stamp}{args.tag}.json"
 
     def save() -> None:
         out["query_growth"] = growth([s for s in out["sizes"] if "queries" in s] or [{}])
+        if any("infer" in s for s in out["sizes"]):
+            out["infer_memory"] = infer_memory(out["sizes"])
         dest.write_text(json.dumps(out, indent=2, default=str))
         shutil.copyfile(dest, RESULTS / f"latest{args.tag}.json")
 
     if not args.no_crawl:
         step(out, "crawl", crawl, save)
-    inst = server(args.heap, args.pagecache) if sizes else None
+    home = args.home.resolve() if args.home else None
+    inst = server(args.heap, args.pagecache, home) if sizes else None
     try:
         for n in sizes:
             res: dict[str, Any] = {"models": n}
             out["sizes"].append(res)
             run_size(n, inst, res, save, tuple(args.steps.split(",")),  # type: ignore[arg-type]
-                     args.online_deadline, args.report_max, args.query_budget)
+                     (args.online_deadline, args.infer_deadline), args.report_max,
+                     args.query_budget)
     finally:
         if inst:
             inst.stop()
     out["finished"] = datetime.now(UTC).isoformat()
+    out["load_average"]["end"] = load_average()
     save()
     log(f"results in {dest}")
 
