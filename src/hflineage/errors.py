@@ -55,7 +55,8 @@ class PortInUseError(HFLineageError):
 
 
 class OutputFormatError(HFLineageError):
-    """An output file's format cannot be told from its suffix."""
+    """An output file cannot be written: its format cannot be told from its suffix, or its
+    folder refuses it."""
 
 
 class InputError(HFLineageError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -53,7 +55,8 @@ def infer(app: AppContext,  # noqa: PLR0913 (one argument per CLI option)
       hflineage infer --evaluate --json scores.json
       hflineage infer --clear
     """
-    given = {name for name in ("top", "min_confidence", "holdout", "seed", "json_out")
+    given = {name for name in ("top", "min_confidence", "holdout", "seed", "json_out",
+                               "progress")
              if click.get_current_context().get_parameter_source(name)
              is not ParameterSource.DEFAULT}
     _refuse(clear_only and evaluate_only, "--clear and --evaluate do not go together")
@@ -62,6 +65,7 @@ def infer(app: AppContext,  # noqa: PLR0913 (one argument per CLI option)
             "--holdout, --seed and --json go with --evaluate")
     _refuse(evaluate_only and "min_confidence" in given,
             "--min-confidence does not go with --evaluate (it scores every confidence)")
+    _refuse(evaluate_only and "progress" in given, "--progress does not go with --evaluate")
     if clear_only:
         removed = clear(app.driver, database=app.database, lock=app.conn.load_lock)
         click.echo(f"removed {removed:,} likely parent edges")
@@ -78,7 +82,7 @@ def infer(app: AppContext,  # noqa: PLR0913 (one argument per CLI option)
             return
         click.echo("\n\n".join(r.table() for r in runs))
         if json_out is not None:
-            json_out.write_text(payload, encoding="utf-8")
+            _write(json_out, payload)
         return
     summary = infer_parents(app.driver, database=app.database, top=top,
                             min_confidence=min_confidence, lock=app.conn.load_lock,
@@ -92,9 +96,22 @@ def _refuse(wrong: bool, message: str) -> None:
 
 
 def _writable(path: Path) -> None:
-    """Fail before minutes of evaluation, not after, when the JSON cannot be written."""
+    """Fail before minutes of evaluation, not after, when the JSON cannot be written; leaves
+    nothing behind."""
     try:
-        with path.open("a", encoding="utf-8"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path.parent):
             pass
+    except OSError as e:
+        raise OutputFormatError(f"cannot write --json {path}: {e.strerror}") from None
+
+
+def _write(path: Path, payload: str) -> None:
+    """Write all or nothing: a temporary file beside ``path``, then renamed over it."""
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         suffix=".tmp", delete=False) as fh:
+            fh.write(payload)
+        os.replace(fh.name, path)
     except OSError as e:
         raise OutputFormatError(f"cannot write --json {path}: {e.strerror}") from None

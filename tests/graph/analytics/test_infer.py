@@ -184,9 +184,15 @@ def test_bad_input_is_one_line(run: Any, loaded: neo4j.Driver, database: str,
     assert forgot.exit_code == 2 and "go with --evaluate" in forgot.output
     assert likely(loaded, database) == []  # nothing was inferred by mistake
     assert run("infer", "--clear", "--top", "2").exit_code == 2
-    nowhere = run("infer", "--evaluate", "--json", str(tmp_path / "no" / "such" / "s.json"))
+    (tmp_path / "a-file").write_text("")
+    nowhere = run("infer", "--evaluate", "--json", str(tmp_path / "a-file" / "s.json"))
     assert nowhere.exit_code == 1 and nowhere.output.startswith("Error: cannot write --json")
     assert "Hits@1" not in nowhere.output  # refused before evaluating
+    assert run("infer", "--evaluate", "--progress").exit_code == 2
+    made = tmp_path / "new" / "folder" / "s.json"
+    assert run("infer", "--evaluate", "--json", str(made)).exit_code == 0
+    assert json.loads(made.read_text())[0]["seed"] == 0
+    assert [p.name for p in made.parent.iterdir()] == ["s.json"]  # no temporary file left
 
 
 def test_nothing_declared_to_learn_from_is_one_line(graph: neo4j.Driver, database: str,

@@ -84,7 +84,7 @@ def test_models_without_an_owner_share_no_author() -> None:
     assert list(x[:, FEATURES.index("same_owner")]) == [0.0] * len(cands)
 
 
-def test_a_parent_is_strictly_older() -> None:
+def test_a_parent_is_never_newer() -> None:
     rows: list[dict[str, Any]] = [
         {"key": "a/foo-7b", "id": "a/Foo-7B", "created": 5.0, "parents": []},
         {"key": "b/foo-7b-chat", "id": "b/Foo-7B-chat", "created": 5.0, "parents": []},
@@ -92,7 +92,8 @@ def test_a_parent_is_strictly_older() -> None:
     ]
     f = Facts.from_rows(rows)
     ix = build_indexes(f)
-    assert f.index["a/foo-7b"] not in candidates(f, ix, f.index["b/foo-7b-chat"])
+    assert f.index["a/foo-7b"] in candidates(f, ix, f.index["b/foo-7b-chat"])  # same time
+    assert f.index["c/foo-7b-dpo"] not in candidates(f, ix, f.index["a/foo-7b"])
     assert f.index["a/foo-7b"] in candidates(f, ix, f.index["c/foo-7b-dpo"])
 
 
@@ -113,7 +114,7 @@ def test_candidates_obey_the_hard_rules(facts: Facts) -> None:
             continue
         for p in candidates(facts, ix, c):
             assert p != c and usable[p]
-            assert not facts.created[p] >= facts.created[c], (facts.ids[c], facts.ids[p])
+            assert not facts.created[p] > facts.created[c], (facts.ids[c], facts.ids[p])
             assert c not in facts.parents[p]
     early = facts.index["early/foo-7b-instruct"]
     assert facts.index["acme/foo-7b"] not in candidates(facts, ix, early)
@@ -205,11 +206,13 @@ def test_evaluation_is_reproducible_and_seeded(facts: Facts) -> None:
     assert {r["id"] for r in c.held_out} != {r["id"] for r in a.held_out}
 
 
-def test_the_holdout_depends_on_the_seed_not_on_the_read_order() -> None:
+def test_the_evaluation_does_not_depend_on_the_read_order() -> None:
     rows = file_rows(FIXTURE)
-    a = evaluate_facts(Facts.from_rows(rows), seed=5)
-    b = evaluate_facts(Facts.from_rows(list(reversed(rows))), seed=5)
-    assert sorted(r["id"] for r in a.held_out) == sorted(r["id"] for r in b.held_out)
+    runs = [evaluate_facts(Facts.from_rows(order), seed=3).to_dict()
+            for order in (rows, list(reversed(rows)), rows[1::2] + rows[::2])]
+    for run in runs:
+        run.pop("seconds")
+    assert runs[0] == runs[1] == runs[2]
 
 
 def test_nothing_to_hold_out_is_a_clear_error() -> None:

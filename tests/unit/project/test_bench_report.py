@@ -258,11 +258,18 @@ def test_infer_ratio_is_never_borrowed_from_another_run_s_online_load(tmp_path: 
     assert "| — | — (this run did not load this size online) |" in row
 
 
-def test_infer_memory_bounded_per_model_is_met(tmp_path: Path) -> None:
+def test_infer_memory_flat_is_met(tmp_path: Path) -> None:
+    sizes = [{"models": 100_000, "infer": _infer(100_000, 90.0, 300.0, 60.0)},
+             {"models": 1_000_000, "infer": _infer(1_000_000, 900.0, 390.0, 600.0)}]
+    _, verdict = _row(_targets(_run(tmp_path, "a", sizes)), "infer memory")
+    assert verdict == "met (flat)"  # (390 - 300) MB over 900k models = 10.0 MB per 100k
+
+
+def test_infer_memory_bounded_per_model_is_not_flat(tmp_path: Path) -> None:
     sizes = [{"models": 100_000, "infer": _infer(100_000, 90.0, 300.0, 60.0)},
              {"models": 1_000_000, "infer": _infer(1_000_000, 900.0, 2_000.0, 600.0)}]
     measured, verdict = _row(_targets(_run(tmp_path, "a", sizes)), "infer memory")
-    assert verdict == "met"
+    assert verdict == "missed: bounded per model, not flat"
     # (2000 / 300) / 10 = 0.667; (2000 - 300) MB over 900k models = 188.9 MB per 100k
     assert measured == ("300 MB at 100k (300.0 MB per 100k models), 2,000 MB at 1M (200.0 MB "
                         "per 100k models); growth ÷ model growth 100k→1M 0.67 "

@@ -8,10 +8,13 @@ they come back; it never writes. Declared ``DERIVED_FROM`` edges are never touch
 
 from __future__ import annotations
 
+import contextlib
+import numbers
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import neo4j
 
@@ -118,8 +121,11 @@ def infer_parents(driver: neo4j.Driver, *, database: str = "neo4j", top: int = 3
                     batch = []
             edges += _write(driver, database, _rows(f, batch))
             edges -= _sweep(driver, database)
-        finally:
-            bump_epoch(driver, database)
+        except BaseException:
+            with contextlib.suppress(Exception):  # keep the original error
+                bump_epoch(driver, database)
+            raise
+        bump_epoch(driver, database)
     seconds["predict_write"] = time.perf_counter() - clock - seconds["read"] - seconds["train"]
     return InferSummary(len(f), len(undeclared), with_prediction, edges, removed,
                         {"positives": ranker.positives, "children": ranker.children,
@@ -158,5 +164,6 @@ def evaluate(driver: neo4j.Driver, *, database: str = "neo4j", holdout: float = 
     if not 0 < holdout < 1:
         raise QueryParameterError(f"--holdout must be between 0 and 1, got {holdout}")
     f = read_facts(driver, database)
-    seeds = [seed] if isinstance(seed, int) else list(seed)
+    seeds = ([int(seed)] if isinstance(seed, numbers.Integral)
+             else [int(s) for s in cast(Sequence[int], seed)])
     return [evaluate_facts(f, holdout=holdout, seed=s, top=top) for s in seeds]

@@ -90,7 +90,8 @@ class Facts:
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Facts:
-        """Facts from ``read/infer_facts`` rows; a parent missing from the rows is left out."""
+        """Facts from ``read/infer_facts`` rows, ordered by key (so every tie breaks the same
+        way whatever order the rows come in); a parent missing from the rows is left out."""
         interned: dict[Any, Any] = {}
 
         def intern(v: Any) -> Any:
@@ -133,6 +134,9 @@ class Facts:
                              for k, rel in (r.get("parents") or []))
             cols["parents"].append(declared)
             cols["declares"].append(bool(r.get("declares", bool(declared))))
+        order = sorted(range(len(cols["keys"])), key=cols["keys"].__getitem__)
+        for name, col in cols.items():  # by key: the same rows whatever order they came in
+            cols[name] = [col[i] for i in order]
         index = {k: i for i, k in enumerate(cols["keys"])}
         parents: list[tuple[int, ...]] = []
         relations: list[tuple[str, ...]] = []

@@ -10,11 +10,12 @@ Candidates for a child come only from indexes, never from all pairs:
   family and size;
 - the leaderboard's ``rootModel`` and card fields that name a model (``cardHints``).
 
-Each (child, candidate) pair becomes a feature row (:data:`FEATURES`); a logistic regression
-fitted on the graph's own declared edges (positives) and the other candidates of the same
-children and of true roots (negatives) turns it into a confidence. Hard rules: a parent is not
-created before its child (when both dates are known), not the child itself or its declared
-descendant, and never a leaf (an adapter or quantized repo).
+Each (child, candidate) pair becomes a feature row (:data:`FEATURES`); a conditional logit
+with a "none of these" option, fitted on the graph's own declared edges (:func:`train`), turns
+the rows of one child into confidences. Hard rules: a parent is not
+newer than its child (equal creation times, like the Hub's 2022-03-02 migration stamp, leave
+the order open), not the child itself or its declared descendant, and never a leaf (an adapter
+or quantized repo).
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ def candidates(f: Facts, ix: Indexes, c: int, *, leave_out: Sequence[int] = ()
     _by_graph(f, ix, c, set(leave_out), found)
     found.pop(c, None)
     for p in list(found):
-        if not ix.usable[p] or f.created[p] >= f.created[c]:
+        if not ix.usable[p] or f.created[p] > f.created[c]:
             del found[p]
     if ix.children_of.get(c):
         for d in _descendants(ix, c) & found.keys():
@@ -373,8 +374,6 @@ def train(f: Facts, ix: Indexes, children: Sequence[int], roots: Sequence[int],
     by its own edge) its declared parents, or "none" when no candidate is one; each true root
     chooses "none". At most ``cap`` children and ``cap // 4`` roots."""
     rng = np.random.default_rng(seed)
-    children = sorted(children, key=f.keys.__getitem__)  # the same sample whatever the order
-    roots = sorted(roots, key=f.keys.__getitem__)
     if len(children) > cap:
         children = sorted(rng.choice(children, cap, replace=False).tolist())
     if len(roots) > cap // 4:
