@@ -112,6 +112,9 @@ def _write(path: Path, payload: str) -> None:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
                                          suffix=".tmp", delete=False) as fh:
             fh.write(payload)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(fh.name, 0o666 & ~umask)  # as an ordinary new file, not the temp file's 0600
         os.replace(fh.name, path)
     except OSError as e:
         raise OutputFormatError(f"cannot write --json {path}: {e.strerror}") from None

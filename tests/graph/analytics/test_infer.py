@@ -4,6 +4,7 @@ the evaluation's read-only promise, and the command line."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,9 @@ def test_bad_input_is_one_line(run: Any, loaded: neo4j.Driver, database: str,
     assert run("infer", "--evaluate", "--json", str(made)).exit_code == 0
     assert json.loads(made.read_text())[0]["seed"] == 0
     assert [p.name for p in made.parent.iterdir()] == ["s.json"]  # no temporary file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert made.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_nothing_declared_to_learn_from_is_one_line(graph: neo4j.Driver, database: str,
