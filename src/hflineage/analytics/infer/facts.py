@@ -18,7 +18,13 @@ import numpy as np
 
 from hflineage.loader.normalize.ids import key_of, owner_of
 from hflineage.loader.normalize.rules import infer_relation, model_type_of
-from hflineage.loader.normalize.vocab import QUANTIZED_NAME_PATTERN, QUANTIZED_NAME_TOKENS
+from hflineage.loader.normalize.vocab import (
+    ADAPTER_EVIDENCE,
+    FILE_EVIDENCE,
+    QUANTIZED_EVIDENCE,
+    QUANTIZED_NAME_PATTERN,
+    QUANTIZED_NAME_TOKENS,
+)
 
 #: Tokens a derived repo adds to its parent's name that say how, not what (dropped for the core).
 SUFFIX_TOKENS = QUANTIZED_NAME_TOKENS | frozenset({
@@ -56,10 +62,6 @@ def squashed(core: tuple[str, ...]) -> str:
     """A core name without size tokens, separators removed (``neural-ceptrix-7b-slerp`` →
     ``neuralceptrixslerp``), to find a parent's name inside a merge's name."""
     return "".join(t for t in core if not _SIZE.match(t))
-
-
-def _days(ms: float) -> float:
-    return ms / 86_400_000
 
 
 @dataclass
@@ -194,19 +196,12 @@ def _kind_basis(kind: str, model_id: str, tags: list[str], library: str | None,
     """Why :func:`infer_relation` gave ``kind``, in a few words, for the evidence list."""
     if kind == "finetune":
         return "no adapter, quantization or merge evidence"
-    from_files = [f for f in files if f in {"gguf", "adapter_config", "mergekit"}]
+    from_files = [f for f in files if f in FILE_EVIDENCE]
     if from_files:
         return f"file evidence {', '.join(from_files)}"
-    marks = sorted({t.lower() for t in tags} & {
-        "peft", "lora", "qlora", "adapter", "gguf", "gptq", "awq", "exl2", "bitsandbytes",
-        "4-bit", "8-bit", "4bit", "8bit", "quantized", "ggml"})
+    marks = sorted({t.lower() for t in tags} & (ADAPTER_EVIDENCE | QUANTIZED_EVIDENCE))
     if marks:
         return f"tag {marks[0]!r}"
-    if library:
+    if library and library.lower() in ADAPTER_EVIDENCE | QUANTIZED_EVIDENCE:
         return f"library {library!r}"
     return f"name {model_id.rsplit('/', 1)[-1]!r}"
-
-
-def days_between(parent_ms: float, child_ms: float) -> float:
-    """Days from the parent's creation to the child's (NaN when either is unknown)."""
-    return _days(child_ms - parent_ms)
