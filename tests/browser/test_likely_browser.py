@@ -4,7 +4,6 @@ no console error, nothing leaves the machine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +13,7 @@ import pytest
 
 from hflineage.viz import lineage_graph
 from tests.graph.analytics.test_include_likely import predict
-from tests.support.browser import Browser, chromium
+from tests.support.browser import Browser
 from tests.support.explore import small_graph
 from tests.support.explore_server import explorer, open_tab
 from tests.support.server import TestServer
@@ -24,12 +23,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 #: What vis-network applied to every edge: (from, to, dashes, likely) as the canvas draws them.
 EDGES = ("() => Object.values(network.body.edges).map(e => [e.fromId, e.toId, "
          "e.options.dashes, !!edges.get(e.id).likely, e.options.label || null])")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from hflineage.cli import cli
 from hflineage.db.fingerprint import fingerprint
 from hflineage.synth import LEADERBOARD_COLUMNS
-from tests.support.browser import Browser, chromium
+from tests.support.browser import Browser
 
 CYPHER = "'}) DETACH DELETE n //"
 CYPHER2 = '"}) MATCH (x) DETACH DELETE x RETURN 1 //'
@@ -147,12 +147,6 @@ def test_hostile_parameters_change_no_query(hostile: dict[str, Any], graph: neo4
         result = invoke("query", "run", "org_neighbourhood", "-p", f"org={payload}", "-f", "json")
         assert "Traceback" not in result.output
     assert fingerprint(graph, database) == before
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 def inert(browser: Browser, page_path: Path) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,10 @@ from hflineage.analytics.subgraph import Link, ModelInfo, Subgraph
 from hflineage.viz import LineageNetwork, family_graph, lineage_graph, org_graph
 from hflineage.viz.render import build_network
 from tests.graph.viz.test_viz import EVIL, write_small
-from tests.support.browser import Browser, chromium
+from tests.support.browser import Browser
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
