@@ -160,8 +160,8 @@ CUSTOM_RESTRICTED = frozenset({
 #: How restrictive each licence category is, least first: a derivative whose category ranks below
 #: an ancestor's is looser than it (``licence_drift``). ``unknown`` has no rank and never drifts.
 LICENSE_ORDER = ("permissive", "copyleft", "custom/restricted", "non-commercial")
-#: Gating states (as text) that restrict access; a derivative with ``gated`` false below one is ungated
-#: drift. A missing state (no source said) never drifts.
+#: Gating states (as text) that restrict access; a derivative with ``gated`` false below one
+#: drifts (ungated). A missing state (no source said) never drifts.
 GATED_STATES = ("auto", "manual", "true")
 
 
