@@ -133,3 +133,7 @@ class RestoreIncompleteError(DatabaseError):
 
 class InferenceError(HFLineageError):
     """Parent inference cannot run on this graph (nothing declared to learn from or hold out)."""
+
+
+class BomValidationError(HFLineageError):
+    """A CycloneDX BOM built from the graph fails the CycloneDX schema; nothing was written."""

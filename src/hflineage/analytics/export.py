@@ -30,7 +30,10 @@ from hflineage.db.schema import schema_versions
 from hflineage.errors import HFLineageError, QueryParameterError
 from hflineage.loader.normalize.ids import key_of
 
-FORMATS = ("graphml", "csv")
+#: The formats of a graph export; ``export --format`` also takes ``cyclonedx`` (one model's
+#: ML-BOM, hflineage.analytics.cyclonedx).
+GRAPH_FORMATS = ("graphml", "csv")
+FORMATS = (*GRAPH_FORMATS, "cyclonedx")
 NODE_HEAD = ("Id", "Label", "neo4jLabel")
 REL_HEAD = ("Source", "Target", "Type", "Label")
 
@@ -226,8 +229,9 @@ def export_graph(driver: neo4j.Driver, path: Path | str, *, fmt: str = "graphml"
 
     GraphML goes to the file ``path``; CSV to the folder ``path``.
     """
-    if fmt not in FORMATS:
-        raise HFLineageError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt not in GRAPH_FORMATS:
+        raise HFLineageError(f"format must be one of {', '.join(GRAPH_FORMATS)}, got {fmt!r} "
+                             "(a CycloneDX BOM: hflineage.analytics.cyclonedx.model_bom)")
     if family and query:
         raise QueryParameterError("choose --family or --query, not both")
     path = Path(path)
