@@ -32,7 +32,8 @@ PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
                    ("new_contributors", "contributors", "first_derivative", "popularity",
                     "top_contributors")),
     "openness": ("Openness", "The licence and gating spectrum of base models against their "
-                 "derivative activity.", ("openness",)),
+                 "derivative activity, and licence drift between derivatives and their "
+                 "declared ancestors.", ("openness", "licence_drift")),
 }
 
 
@@ -48,6 +49,7 @@ GROUP_TITLES = {
     "popularity": "Likes and downloads of derivatives against their parents",
     "first_derivative": "Time from release to first derivative",
     "org_flows": "Cross-organization flows", "openness": "Openness spectrum: licence and gating",
+    "licence_drift": "Licence drift along the ancestry",
     "datasets": "Most-used training datasets", "graph_stats": "Graph statistics",
 }
 

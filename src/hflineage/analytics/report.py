@@ -28,7 +28,7 @@ from hflineage.analytics.coverage_text import Coverage, share
 from hflineage.analytics.queries import run_query
 from hflineage.analytics.subgraph import FETCH_LIMIT, Subgraph, fetch_family
 from hflineage.errors import HFLineageError
-from hflineage.loader.normalize.vocab import EDGE_RELATIONS
+from hflineage.loader.normalize.vocab import EDGE_RELATIONS, LICENSE_ORDER
 
 MAX_HTML_ROWS = 200
 MISSING = "—"  # how the page shows a missing value (never "nan", "None" or "null")
@@ -310,6 +310,142 @@ def openness_section(by_gating: pd.DataFrame, by_licence: pd.DataFrame,
                          f"{_count(top['baseModels'], 'base')}).")
     return Section("openness_spectrum", "Openness spectrum: licence and gating", sentence,
                    by_gating, fig, coverage=f"{cov.models('license')}; {cov.models('gated')}")
+
+
+DRIFT_RULE = ("A pair is a derivative and one of its declared ancestors (up to 10 hops, deleted "
+              "models left out); licence categories rank permissive < copyleft < "
+              "custom/restricted < non-commercial, and a derivative ranking below its ancestor "
+              "is looser; unknown never drifts. Gated (auto or manual) is stricter than ungated, "
+              "and a missing gating state never drifts.")
+_CATEGORIES = (*LICENSE_ORDER, "unknown")
+
+
+def _pct(n: Any, total: Any) -> str:
+    return f"{100 * n / total:.1f}%" if total else MISSING
+
+
+def drift_section(overall: pd.DataFrame, by_pair: pd.DataFrame, cov: Coverage) -> Section:
+    """Derivative–ancestor pairs by the two licence categories (``licence_drift_summary``), the
+    looser cells left of the diagonal; the headline counts come from its ``all`` row."""
+    fig = _fig("Derivative–ancestor pairs by licence category (declared lineage, ≤ 10 hops); "
+               "left of the diagonal the derivative is looser",
+               xaxis_title="derivative's licence category", yaxis_title="ancestor's licence "
+               "category")
+    counts = {(a, d): 0 for a in _CATEGORIES for d in _CATEGORIES}
+    for group, pairs in zip(by_pair["group"], by_pair["pairs"], strict=True):
+        ancestor, _, derivative = str(group).partition(" → ")
+        counts[(ancestor, derivative)] = int(pairs)
+
+    def cell(a: str, d: str) -> str:
+        if "unknown" in (a, d):
+            return "never drifts (unknown)"
+        gap = _CATEGORIES.index(a) - _CATEGORIES.index(d)
+        return "looser" if gap > 0 else "stricter" if gap < 0 else "same category"
+
+    if overall.empty or not int(overall["pairs"].iloc[0]):
+        return Section("licence_drift", "Licence drift along the ancestry",
+                       "No derivative has a declared ancestor.", by_pair, None,
+                       coverage=cov.derivatives("license"))
+    fig.add_heatmap(
+        x=list(_CATEGORIES), y=list(_CATEGORIES), colorscale="Blues", showscale=False,
+        z=[[counts[(a, d)] for d in _CATEGORIES] for a in _CATEGORIES],
+        text=[[f"{counts[(a, d)]:,}" for d in _CATEGORIES] for a in _CATEGORIES],
+        customdata=[[cell(a, d) for d in _CATEGORIES] for a in _CATEGORIES],
+        texttemplate="%{text}", hovertemplate="ancestor %{y} → derivative %{x}: %{text} pairs "
+        "(%{customdata})<extra></extra>")
+    fig.update_yaxes(autorange="reversed")
+    o = overall.iloc[0]
+    looser = by_pair[by_pair["looserPairs"] > 0].sort_values("looserPairs", ascending=False)
+    sentence = (f"{_n(o['pairs'])} derivative–ancestor pairs over "
+                f"{_count(o['models'], 'derivative')}; "
+                + share(int(o["comparablePairs"]), int(o["pairs"]), "pairs",
+                        "have both licence categories known")
+                + f". Of those, {_n(o['looserPairs'])} "
+                f"({_pct(o['looserPairs'], o['comparablePairs'])}) are looser than the "
+                f"ancestor and {_n(o['stricterPairs'])} "
+                f"({_pct(o['stricterPairs'], o['comparablePairs'])}) stricter")
+    if len(looser):
+        top = looser.iloc[0]
+        sentence += f"; the most common looser step is {top['group']} ({_n(top['looserPairs'])})"
+    sentence += (f". {_n(o['ungatedPairs'])} of {_n(o['gatedAncestorPairs'])} pairs below a gated "
+                 "ancestor with the derivative's gating stated are ungated. "
+                 f"{_n(o['driftingModels'])} of {_count(o['models'], 'derivative')} drift against "
+                 f"at least one ancestor. {DRIFT_RULE}")
+    return Section("licence_drift", "Licence drift along the ancestry", sentence, by_pair, fig,
+                   coverage=f"{cov.derivatives('license')}; {cov.derivatives('gated')}; a "
+                   "licence outside the stated lists counts as unknown")
+
+
+def drift_by_relation_section(df: pd.DataFrame, cov: Coverage) -> Section:
+    """The looser share of comparable pairs per relation path (``licence_drift_summary``,
+    ``$by`` relation), each bar labelled with its counts."""
+    fig = _fig("Looser pairs per comparable derivative–ancestor pair, by relation of the path",
+               yaxis_title="looser share of comparable pairs", yaxis_tickformat=".0%",
+               xaxis_title="relation (every edge of the path; mixed: edges differ)")
+    rated = df[df["comparablePairs"] > 0]
+    if not rated.empty:
+        fig.add_bar(x=_safe(rated)["group"], y=rated["looserShare"], name="looser share",
+                    text=[f"{_n(r.looserPairs)} of {_n(r.comparablePairs)}"
+                          for r in rated.itertuples()], textposition="outside")
+    unrated = df[df["comparablePairs"] == 0]
+    if rated.empty:
+        sentence = "No derivative–ancestor pair has both licence categories known."
+    else:
+        top = rated.sort_values("looserShare", ascending=False).iloc[0]
+        sentence = (f"{top['group']} paths drift looser most often: {_n(top['looserPairs'])} of "
+                    f"{_n(top['comparablePairs'])} comparable pairs "
+                    f"({_pct(top['looserPairs'], top['comparablePairs'])}). "
+                    "A share is over the relation's pairs with both licence categories known.")
+        if len(unrated):
+            sentence += (" Not drawn (no comparable pair): "
+                         + ", ".join(f"{r.group} ({_n(r.pairs)} pairs)"
+                                     for r in unrated.itertuples()) + ".")
+    return Section("licence_drift_by_relation", "Licence drift by relation", sentence, df, fig,
+                   coverage=share(int(df["comparablePairs"].sum()), int(df["pairs"].sum()),
+                                  "pairs", "have both licence categories known"))
+
+
+def drift_pairs_section(pairs: pd.DataFrame, shown: int, cov: Coverage) -> Section:
+    """The drifting pairs (``licence_drift``), conflicts (looser or ungated) first, naming the
+    first few in the sentence."""
+    conflicts = pairs[pairs["conflict"].astype(bool)] if len(pairs) else pairs
+    if conflicts.empty:
+        sentence = "No derivative is looser than, or ungated below, a declared ancestor."
+    else:
+        named = conflicts.head(ANOMALIES_NAMED).to_dict("records")
+        sentence = ("Looser or ungated below an ancestor (widest category gap first): "
+                    + "; ".join(f"{r['model']} ({r['modelLicense'] or 'no licence'}, "
+                                f"{r['modelCategory']}) below {r['ancestor']} "
+                                f"({r['ancestorLicense'] or 'no licence'}, "
+                                f"{r['ancestorCategory']}), {_count(r['hops'], 'hop')}"
+                                + (", ungated" if "ungated" in list(r["drift"]) else "")
+                                for r in named) + ".")
+    if len(pairs) >= shown:
+        sentence += f" The table holds the first {shown:,} drifting pairs in that order."
+    return Section("licence_drift_pairs", "Licence drift: the pairs", sentence, pairs, None,
+                   coverage=f"{cov.derivatives('license')}; {cov.derivatives('gated')}",
+                   labels={"modelLicense": "no licence", "ancestorLicense": "no licence"})
+
+
+def drift_by_architecture_section(df: pd.DataFrame, cov: Coverage) -> Section:
+    """Conflicting pairs (looser or ungated) by the derivative's architecture, each counted once
+    per architecture (``licence_drift_summary``, ``$by`` architecture)."""
+    df = df.sort_values(["conflictPairs", "pairs"], ascending=False, kind="stable")
+    fig = _fig("Conflicting derivative–ancestor pairs (looser or ungated), by the derivative's "
+               "architecture (top 20)", yaxis_title="conflicting pairs")
+    top = df[df["conflictPairs"] > 0].head(20)
+    if len(top):
+        fig.add_bar(x=[_esc(g) if isinstance(g, str) else NO_ARCHITECTURE for g in top["group"]],
+                    y=top["conflictPairs"], name="conflicting pairs",
+                    text=[f"of {_n(r.pairs)} pairs" for r in top.itertuples()],
+                    hoverinfo="x+y+text")
+    sentence = ("No pair conflicts." if top.empty else "Most conflicting pairs: " + ", ".join(
+        f"{r.group if isinstance(r.group, str) else NO_ARCHITECTURE} {_n(r.conflictPairs)} of "
+        f"{_n(r.pairs)} pairs" for r in top.head(3).itertuples())
+        + ". A pair counts once under each architecture of its derivative.")
+    return Section("licence_drift_by_architecture", "Licence drift by architecture", sentence, df,
+                   fig if len(top) else None, coverage=cov.derivatives("architecture"),
+                   labels={"group": NO_ARCHITECTURE})
 
 
 def first_derivative_section(df: pd.DataFrame, cov: Coverage) -> Section:
@@ -747,6 +883,18 @@ def _openness(i: Inputs) -> list[Section]:
                              i.cov)]
 
 
+DRIFT_PAIRS = 2_000  # drifting pairs the report's table holds
+
+
+def _licence_drift(i: Inputs) -> list[Section]:
+    return [drift_section(i.q("licence_drift_summary", by="all"),
+                          i.q("licence_drift_summary", by="categoryPair"), i.cov),
+            drift_by_relation_section(i.q("licence_drift_summary", by="relation"), i.cov),
+            drift_by_architecture_section(i.q("licence_drift_summary", by="architecture"),
+                                          i.cov),
+            drift_pairs_section(i.q("licence_drift", limit=DRIFT_PAIRS), DRIFT_PAIRS, i.cov)]
+
+
 def _datasets(i: Inputs) -> list[Section]:
     df = i.q("top_datasets", limit=50)
     return [simple_section("top_datasets", "Most-used training datasets", df, _sentence_first(
@@ -768,7 +916,8 @@ SECTIONS: dict[str, Callable[[Inputs], list[Section]]] = {
     "base_models": _base_models, "activity": _activity, "size": _size, "scores": _scores,
     "contributors": _contributors, "top_contributors": _top_contributors,
     "popularity": _popularity, "first_derivative": _first_derivative, "org_flows": _org_flows,
-    "openness": _openness, "datasets": _datasets, "graph_stats": _graph_stats,
+    "openness": _openness, "licence_drift": _licence_drift, "datasets": _datasets,
+    "graph_stats": _graph_stats,
 }
 
 

@@ -1,5 +1,5 @@
-// Licence drift counted by relation, by the derivative's architecture or by category pair, over every derivative–ancestor pair, with the pairs that could be compared.
-// $by: enum(relation|architecture|categoryPair) = 'categoryPair' -- relation: the relation every edge of the pair's path has ('mixed' when they differ); architecture: the derivative's architecture (a pair counts once per architecture; null: none recorded); categoryPair: 'ancestor category → derivative category', unknown included
+// Licence drift counted by category pair, by relation or by the derivative's architecture (or in all), over every derivative–ancestor pair, with the pairs that could be compared.
+// $by: enum(categoryPair|relation|architecture|all) = 'categoryPair' -- all: one row over every pair (group 'all'); relation: the relation every edge of the pair's path has ('mixed' when they differ); architecture: the derivative's architecture (a pair counts once per architecture; null: none recorded); categoryPair: 'ancestor category → derivative category', unknown included
 // $relation: enum(finetune|adapter|quantized|merge|unknown) = null -- only pairs joined by a chain whose every edge has this relation; null: every relation
 // $minHops: int = 1 -- fewest derivation hops between the derivative and the ancestor
 // $maxDepth: int = 10 -- most hops between them (at most 32)
@@ -32,7 +32,8 @@ UNWIND CASE $by
     [CASE WHEN all(r IN relations WHERE r = relations[0]) THEN relations[0] ELSE 'mixed' END]
   WHEN 'architecture' THEN
     coalesce(nullIf([(d)-[:HAS_ARCHITECTURE]->(x:Architecture) | x.name], []), [null])
-  ELSE [aCategory + ' → ' + dCategory] END AS group
+  WHEN 'categoryPair' THEN [aCategory + ' → ' + dCategory]
+  ELSE ['all'] END AS group
 WITH group, d, comparable, looser, stricter, gatedAncestor, ungated,
      looser OR stricter OR ungated AS drifts
 RETURN $by AS by, group, count(*) AS pairs,

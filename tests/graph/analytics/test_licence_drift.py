@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from hflineage.analytics.queries import run_query
+from hflineage.analytics.report import SECTIONS, Inputs
 from hflineage.cli import cli
 from hflineage.db.schema import init_schema, wipe_database
 from hflineage.errors import HFLineageError
@@ -157,13 +158,13 @@ def test_an_absent_model_is_an_error_not_an_empty_table(loaded: neo4j.Driver,
         run_query(loaded, "licence_drift", {"model": "ivan/llama-ft-apachee"}, database)
 
 
-@pytest.mark.parametrize("by", ["categoryPair", "relation", "architecture"])
+@pytest.mark.parametrize("by", ["categoryPair", "relation", "architecture", "all"])
 def test_summary_recomputed_from_the_file(loaded: neo4j.Driver, database: str, by: str) -> None:
     pairs = file_pairs()
     pairs["group"] = {
         "categoryPair": pairs["aCat"] + " → " + pairs["dCat"],
         "relation": pairs["relations"].map(lambda rs: rs[0] if len(set(rs)) == 1 else "mixed"),
-        "architecture": pairs["architecture"]}[by]
+        "architecture": pairs["architecture"], "all": "all"}[by]
     pairs["comparable"] = pairs["dRank"].notna() & pairs["aRank"].notna()
     for kind in ("looser", "stricter", "ungated"):
         pairs[kind] = pairs["drift"].map(lambda d, k=kind: k in d)
@@ -193,3 +194,42 @@ def test_cli_prints_the_drift(loaded: neo4j.Driver, cli_env: dict[str, str]) -> 
     lines = result.output.strip().splitlines()
     assert lines[0].startswith("model,ancestor,hops")
     assert len(lines) == 1 + sum("ungated" in r[3] for r in BY_HAND)
+
+
+def test_report_headline_recomputed_from_the_file(loaded: neo4j.Driver, database: str) -> None:
+    pairs = file_pairs()
+    comparable = pairs["dRank"].notna() & pairs["aRank"].notna()
+    looser = pairs["drift"].map(lambda d: "looser" in d)
+    stricter = pairs["drift"].map(lambda d: "stricter" in d)
+    ungated = pairs["drift"].map(lambda d: "ungated" in d)
+    drifting = pairs.loc[pairs["drift"].map(len) > 0, "model"].nunique()
+
+    def q(name: str, **params: Any) -> pd.DataFrame:
+        return run_query(loaded, name, params, database)
+
+    head, by_relation, by_arch, table = SECTIONS["licence_drift"](Inputs(q))
+    n = len(pairs)
+    assert head.sentence.startswith(
+        f"{n} derivative–ancestor pairs over {pairs['model'].nunique()} derivatives; "
+        f"{comparable.sum()} of {n} pairs ({100 * comparable.sum() / n:.1f}%) have both")
+    assert (f"Of those, {looser.sum()} ({100 * looser.sum() / comparable.sum():.1f}%) are looser"
+            in head.sentence)
+    assert f"and {stricter.sum()} ({100 * stricter.sum() / comparable.sum():.1f}%) stricter" \
+        in head.sentence
+    gated = int(pairs["gatedAncestor"].sum())
+    assert f"{ungated.sum()} of {gated} pairs below a gated ancestor" in head.sentence
+    assert f"{drifting} of {pairs['model'].nunique()} derivatives drift" in head.sentence
+    assert "Coverage" not in head.sentence and "have a licence" in head.coverage
+    heat = head.figure.data[0]
+    cats = ["permissive", "copyleft", "custom/restricted", "non-commercial", "unknown"]
+    want = pd.crosstab(pairs["aCat"], pairs["dCat"]).reindex(index=cats, columns=cats,
+                                                             fill_value=0)
+    assert [list(row) for row in heat.z] == want.values.tolist()
+    # the looser share per relation and the pairs table (conflicts first)
+    fin = by_relation.table.set_index("group").loc["finetune"]
+    rel_fin = pairs["relations"].map(lambda rs: set(rs) == {"finetune"})
+    assert fin["looserPairs"] == (looser & rel_fin).sum()
+    assert fin["comparablePairs"] == (comparable & rel_fin).sum()
+    assert len(table.table) == len(BY_HAND)
+    assert "nclab/base-nc" in table.sentence and "ungated" in table.sentence
+    assert by_arch.table["conflictPairs"].sum() == (looser | ungated).sum()
