@@ -327,8 +327,8 @@ def _pct(n: Any, total: Any) -> str:
 def drift_section(overall: pd.DataFrame, by_pair: pd.DataFrame, cov: Coverage) -> Section:
     """Derivative–ancestor pairs by the two licence categories (``licence_drift_summary``), the
     looser cells left of the diagonal; the headline counts come from its ``all`` row."""
-    fig = _fig("Derivative–ancestor pairs by licence category (declared lineage, ≤ 10 hops); "
-               "left of the diagonal the derivative is looser",
+    fig = _fig("Derivative–ancestor pairs by licence category (declared lineage, ≤ 10 hops): "
+               "orange looser, purple stricter, blue same category, grey unknown",
                xaxis_title="derivative's licence category", yaxis_title="ancestor's licence "
                "category")
     counts = {(a, d): 0 for a in _CATEGORIES for d in _CATEGORIES}
@@ -346,13 +346,19 @@ def drift_section(overall: pd.DataFrame, by_pair: pd.DataFrame, cov: Coverage) -
         return Section("licence_drift", "Licence drift along the ancestry",
                        "No derivative has a declared ancestor.", by_pair, None,
                        coverage=cov.derivatives("license"))
-    fig.add_heatmap(
-        x=list(_CATEGORIES), y=list(_CATEGORIES), colorscale="Blues", showscale=False,
-        z=[[counts[(a, d)] for d in _CATEGORIES] for a in _CATEGORIES],
-        text=[[f"{counts[(a, d)]:,}" for d in _CATEGORIES] for a in _CATEGORIES],
-        customdata=[[cell(a, d) for d in _CATEGORIES] for a in _CATEGORIES],
-        texttemplate="%{text}", hovertemplate="ancestor %{y} → derivative %{x}: %{text} pairs "
-        "(%{customdata})<extra></extra>")
+    top_count = max(counts.values()) or 1  # zmin below 0: a small count still shows its hue
+    kinds = {"looser": "Oranges", "stricter": "Purples", "same category": "Blues",
+             "never drifts (unknown)": "Greys"}
+    for kind, scale in kinds.items():
+        fig.add_heatmap(
+            x=list(_CATEGORIES), y=list(_CATEGORIES), colorscale=scale, showscale=False,
+            name=kind, zmin=-0.4 * top_count, zmax=top_count, xgap=2, ygap=2,
+            z=[[counts[(a, d)] if cell(a, d) == kind else None for d in _CATEGORIES]
+               for a in _CATEGORIES],
+            text=[[f"{counts[(a, d)]:,}" if cell(a, d) == kind else "" for d in _CATEGORIES]
+                  for a in _CATEGORIES],
+            texttemplate="%{text}", hovertemplate=f"ancestor %{{y}} → derivative %{{x}}: "
+            f"%{{text}} pairs ({kind})<extra></extra>")
     fig.update_yaxes(autorange="reversed")
     o = overall.iloc[0]
     looser = by_pair[by_pair["looserPairs"] > 0].sort_values("looserPairs", ascending=False)
@@ -369,7 +375,9 @@ def drift_section(overall: pd.DataFrame, by_pair: pd.DataFrame, cov: Coverage) -
         sentence += f"; the most common looser step is {top['group']} ({_n(top['looserPairs'])})"
     sentence += (f". {_n(o['ungatedPairs'])} of {_n(o['gatedAncestorPairs'])} pairs below a gated "
                  "ancestor with the derivative's gating stated are ungated. "
-                 f"{_n(o['driftingModels'])} of {_count(o['models'], 'derivative')} drift against "
+                 if o["gatedAncestorPairs"] else ". Gating cannot be judged: no pair has a gated "
+                 "ancestor and a derivative whose gating is stated. ")
+    sentence += (f"{_n(o['driftingModels'])} of {_count(o['models'], 'derivative')} drift against "
                  f"at least one ancestor. {DRIFT_RULE}")
     return Section("licence_drift", "Licence drift along the ancestry", sentence, by_pair, fig,
                    coverage=f"{cov.derivatives('license')}; {cov.derivatives('gated')}; a "
@@ -392,7 +400,8 @@ def drift_by_relation_section(df: pd.DataFrame, cov: Coverage) -> Section:
         sentence = "No derivative–ancestor pair has both licence categories known."
     else:
         top = rated.sort_values("looserShare", ascending=False).iloc[0]
-        sentence = (f"{top['group']} paths drift looser most often: {_n(top['looserPairs'])} of "
+        sentence = (f"The looser share is highest on {top['group']} paths: "
+                    f"{_n(top['looserPairs'])} of "
                     f"{_n(top['comparablePairs'])} comparable pairs "
                     f"({_pct(top['looserPairs'], top['comparablePairs'])}). "
                     "A share is over the relation's pairs with both licence categories known.")
@@ -437,11 +446,13 @@ def drift_by_architecture_section(df: pd.DataFrame, cov: Coverage) -> Section:
     if len(top):
         fig.add_bar(x=[_esc(g) if isinstance(g, str) else NO_ARCHITECTURE for g in top["group"]],
                     y=top["conflictPairs"], name="conflicting pairs",
-                    text=[f"of {_n(r.pairs)} pairs" for r in top.itertuples()],
+                    text=[f"{_n(r.conflictPairs)} of {_n(r.pairs)} pairs"
+                          for r in top.itertuples()],
                     hoverinfo="x+y+text")
-    sentence = ("No pair conflicts." if top.empty else "Most conflicting pairs: " + ", ".join(
-        f"{r.group if isinstance(r.group, str) else NO_ARCHITECTURE} {_n(r.conflictPairs)} of "
-        f"{_n(r.pairs)} pairs" for r in top.head(3).itertuples())
+    sentence = ("No pair conflicts." if top.empty else
+                "Most conflicting pairs, by the derivative's architecture: " + ", ".join(
+        f"{r.group if isinstance(r.group, str) else NO_ARCHITECTURE} ({_n(r.conflictPairs)} of "
+        f"{_n(r.pairs)} pairs)" for r in top.head(3).itertuples())
         + ". A pair counts once under each architecture of its derivative.")
     return Section("licence_drift_by_architecture", "Licence drift by architecture", sentence, df,
                    fig if len(top) else None, coverage=cov.derivatives("architecture"),

@@ -16,9 +16,12 @@
 // (the model's category ranks below the ancestor's), stricter (above it), ungated (the ancestor's
 // gating is auto, manual or true and the model's is false; a missing gating state never drifts).
 // conflict: looser or ungated, the kinds that may break the ancestor's terms.
-MATCH (d:Model)
-WHERE ($model IS NULL OR d.key = toLower($model)) AND NOT coalesce(d.deleted, false)
-  AND EXISTS { (d)-[:DERIVED_FROM]->() }
+CALL () {
+  MATCH (d:Model {key: toLower($model)}) WHERE $model IS NOT NULL RETURN d
+  UNION
+  MATCH (d:Model)-[:DERIVED_FROM]->() WHERE $model IS NULL RETURN DISTINCT d
+}
+WITH d WHERE NOT coalesce(d.deleted, false)
 WITH d, head([(d)-[:LICENSED_UNDER]->(l:License) | l]) AS dl
 WITH d, dl, CASE dl.category WHEN 'permissive' THEN 0 WHEN 'copyleft' THEN 1
               WHEN 'custom/restricted' THEN 2 WHEN 'non-commercial' THEN 3 END AS dRank

@@ -220,11 +220,19 @@ def test_report_headline_recomputed_from_the_file(loaded: neo4j.Driver, database
     assert f"{ungated.sum()} of {gated} pairs below a gated ancestor" in head.sentence
     assert f"{drifting} of {pairs['model'].nunique()} derivatives drift" in head.sentence
     assert "Coverage" not in head.sentence and "have a licence" in head.coverage
-    heat = head.figure.data[0]
     cats = ["permissive", "copyleft", "custom/restricted", "non-commercial", "unknown"]
     want = pd.crosstab(pairs["aCat"], pairs["dCat"]).reindex(index=cats, columns=cats,
                                                              fill_value=0)
-    assert [list(row) for row in heat.z] == want.values.tolist()
+    drawn = {t.name: [list(row) for row in t.z] for t in head.figure.data}
+    cells = [[next(drawn[k][i][j] for k in drawn if drawn[k][i][j] is not None)
+              for j in range(5)] for i in range(5)]
+    assert cells == want.values.tolist()
+    # each cell in exactly one trace, named by its kind (ancestor row i, derivative column j)
+    for i, a in enumerate(cats):
+        for j, d in enumerate(cats):
+            kind = ("never drifts (unknown)" if "unknown" in (a, d) else "looser" if i > j
+                    else "stricter" if i < j else "same category")
+            assert [k for k in drawn if drawn[k][i][j] is not None] == [kind]
     # the looser share per relation and the pairs table (conflicts first)
     fin = by_relation.table.set_index("group").loc["finetune"]
     rel_fin = pairs["relations"].map(lambda rs: set(rs) == {"finetune"})

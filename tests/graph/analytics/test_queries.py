@@ -440,6 +440,38 @@ EXPECTED: list[tuple[str, dict[str, Any], list[tuple[Any, ...]]]] = [
         ("permissive", None, 2, 1, 2, 2, 1.0, 2.0, 1.0, 3),
         ("unknown", None, 1, 1, 1, 1, 1.0, 1.0, 0.0, 1),
     ]),
+    # Worked out by hand: llama2 (custom/restricted, Meta's two gated manual) above apache-2.0
+    # (permissive) is looser; cc-by-nc-4.0 below apache-2.0 or llama2 stricter; every derivative
+    # but the gemma stub's child is gated false; alice/old-llama is deleted, the gemma stub unknown.
+    ("licence_drift", {}, [
+        ("alice/llama-ft", "meta/Llama-7B", 1, ["finetune"], ["alice/llama-ft", "meta/Llama-7B"],
+         "apache-2.0", "permissive", "llama2", "custom/restricted", "false", "manual",
+         ["looser", "ungated"], True),
+        ("carol/llama-lora", "meta/Llama-7B", 1, ["adapter"],
+         ["carol/llama-lora", "meta/Llama-7B"], "apache-2.0", "permissive", "llama2",
+         "custom/restricted", "false", "manual", ["looser", "ungated"], True),
+        ("bob/llama-chat-ft", "meta/llama-7b-chat", 1, ["finetune"],
+         ["bob/llama-chat-ft", "meta/llama-7b-chat"], "llama2", "custom/restricted", "llama2",
+         "custom/restricted", "false", "manual", ["ungated"], True),
+        ("bob/llama-chat-ft", "meta/Llama-7B", 2, ["finetune", "finetune"],
+         ["bob/llama-chat-ft", "meta/llama-7b-chat", "meta/Llama-7B"], "llama2",
+         "custom/restricted", "llama2", "custom/restricted", "false", "manual", ["ungated"], True),
+        ("thebloke/llama-ft-GGUF", "meta/Llama-7B", 2, ["quantized", "finetune"],
+         ["thebloke/llama-ft-GGUF", "alice/llama-ft", "meta/Llama-7B"], None, "unknown",
+         "llama2", "custom/restricted", "false", "manual", ["ungated"], True),
+        ("bob/llama-ft-ft", "meta/Llama-7B", 2, ["finetune", "finetune"],
+         ["bob/llama-ft-ft", "alice/llama-ft", "meta/Llama-7B"], "cc-by-nc-4.0",
+         "non-commercial", "llama2", "custom/restricted", "false", "manual",
+         ["stricter", "ungated"], True),
+        ("bob/llama-ft-ft", "alice/llama-ft", 1, ["finetune"],
+         ["bob/llama-ft-ft", "alice/llama-ft"], "cc-by-nc-4.0", "non-commercial", "apache-2.0",
+         "permissive", "false", "false", ["stricter"], False),
+    ]),
+    # 13 pairs over 9 derivatives: 10 with both categories known (the GGUF's and the gemma
+    # stub's pairs are not), 7 below a gated ancestor with the derivative's gating stated.
+    ("licence_drift_summary", {"by": "all"}, [
+        ("all", "all", 13, 10, 2, 2, 7, 6, 6, 9, 5, 0.2, 0.857143),
+    ]),
     # 12 described models (the gemma stub and the deleted alice/old-llama left out), 9 with a parent
     ("coverage", {}, [
         ("createdAt", 12, 12, 9, 9), ("parameters", 12, 12, 9, 9),
