@@ -28,6 +28,9 @@ _SCORES = ["leaderboard", "benchmark", "score"]
 _COMPARISONS = ["leaderboard", "benchmark", "score", "against", "model", "other_score", "delta"]
 PREDICTED_COLUMNS = ["id", "relation", "confidence", "rank", "method", "evidence", "stub"]
 PREDICTED_ANCESTRY_COLUMNS = ["model", "generation", "relation", "confidence", "path"]
+DRIFT_COLUMNS = ["ancestor", "hops", "relations", "path", "modelLicense", "modelCategory",
+                 "ancestorLicense", "ancestorCategory", "modelGated", "ancestorGated", "drift",
+                 "conflict"]
 #: What the loader's ``parametersFlag`` values mean (a count not to be taken as the model's size).
 PARAMETER_FLAGS = {
     "below-10M": "below 10 million, too few for a real model",
@@ -51,7 +54,9 @@ class ModelPage:
     (LIKELY_DERIVED_FROM, hflineage infer; PREDICTED_COLUMNS, best rank first), always read;
     ``predicted_ancestry``: with ``include_likely``, the ancestors reached only through a
     predicted edge (model, generation, relation, lowest confidence on the path, path), else
-    empty.
+    empty. ``drift``: the licence_drift rows of the model (DRIFT_COLUMNS, conflicts first) over
+    its ``ancestors`` (declared, not deleted, up to MAX_DEPTH hops), ``known_ancestors`` of
+    which have a known licence category.
     """
 
     id: str
@@ -82,6 +87,9 @@ class ModelPage:
     comparisons: pd.DataFrame
     predicted: pd.DataFrame
     predicted_ancestry: pd.DataFrame
+    drift: pd.DataFrame
+    ancestors: int
+    known_ancestors: int
     include_likely: bool = False
 
 
@@ -140,6 +148,9 @@ def model_page(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
     row = read_records(driver, "read/model_page", {"model": model}, database, timeout)[0]
     scores = [dict(r) for r in
               read_records(driver, "read/model_scores", {"model": model}, database, timeout)]
+    drift = run_query(driver, "licence_drift",
+                      {"model": model, "maxDepth": MAX_DEPTH, "limit": max(row["ancestors"], 1)},
+                      database, timeout) if row["ancestors"] else pd.DataFrame()
     roots = tuple(row["roots"])
     relatives = [("parent", p["id"]) for p in row["parents"]] + [("root", r) for r in roots]
     lic = row["license"]
@@ -162,5 +173,7 @@ def model_page(driver: neo4j.Driver, model: str, *, database: str = "neo4j",
         predicted=pd.DataFrame([[p[c] for c in PREDICTED_COLUMNS] for p in predicted],
                                columns=PREDICTED_COLUMNS),
         predicted_ancestry=_predicted_ancestry(lineage),
+        drift=drift.reindex(columns=DRIFT_COLUMNS),
+        ancestors=row["ancestors"], known_ancestors=row["knownAncestors"],
         include_likely=include_likely,
     )

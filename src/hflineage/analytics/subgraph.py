@@ -6,7 +6,7 @@ The lineage pages draw these subgraphs, the report measures them and export writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,25 @@ from hflineage.loader.normalize.vocab import EDGE_RELATIONS
 FETCH_LIMIT = 100_000
 BENCHMARK = "Average"
 _BATCH = 5_000
+#: Drifting ancestors read per model (a tooltip names these and counts the rest).
+DRIFT_FIRST = 3
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One declared ancestor a model's licence drifts from (read/licence_drift_keys, the
+    definition of the licence_drift query): ``kinds`` among looser, stricter and ungated;
+    ``conflict`` when looser or ungated."""
+
+    ancestor: str
+    hops: int
+    license: str | None
+    category: str
+    ancestor_license: str | None
+    ancestor_category: str
+    ancestor_gated: str
+    kinds: tuple[str, ...]
+    conflict: bool
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,11 @@ class ModelInfo:
     scores: tuple[tuple[str, float], ...] = ()
     """The score on BENCHMARK per leaderboard, as (leaderboard, score), v1 first."""
     missing: bool = False
+    drift: tuple[Drift, ...] = ()
+    """The first DRIFT_FIRST declared ancestors its licence drifts from, conflicts first; read
+    only for the models a drawing keeps (Subgraph.read_drift)."""
+    drifting: int = 0
+    """How many declared ancestors its licence drifts from."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,10 @@ class Link:
     evidence: tuple[str, ...] = ()
 
 
+#: Reads the licence drift of model keys: key -> (first drifting ancestors, how many drift).
+DriftReader = Callable[[Iterable[str]], dict[str, tuple[tuple[Drift, ...], int]]]
+
+
 @dataclass
 class Subgraph:
     """The models and links of one view, before collapsing and drawing."""
@@ -84,6 +112,9 @@ class Subgraph:
     notes: list[str] = field(default_factory=list)
     likely: bool = False
     """Whether predicted edges were asked for (drawn dashed, counted in a note)."""
+    read_drift: DriftReader | None = None
+    """The licence drift of given models (licence_drift_details): a drawing reads it for the
+    models it keeps, not for the whole fetch (a family reaches 100k models)."""
 
 
 def _read(driver: neo4j.Driver, database: str, name: str, params: dict[str, Any],
@@ -127,6 +158,25 @@ def model_details(driver: neo4j.Driver, database: str, keys: Iterable[str],
                 quantized_storage=bool(row["quantizedStorage"]),
                 scores=tuple((s["leaderboard"], s["score"]) for s in row["scores"]))
     return out
+
+
+def licence_drift_details(driver: neo4j.Driver, database: str, keys: Iterable[str],
+                          timeout: float | None = None) -> dict[str, tuple[tuple[Drift, ...], int]]:
+    """Per given model that drifts: its first DRIFT_FIRST drifting declared ancestors and how
+    many it drifts from (read/licence_drift_keys); models that do not drift are left out."""
+    out: dict[str, tuple[tuple[Drift, ...], int]] = {}
+    for batch in _batches(sorted(set(keys))):
+        for row in _read(driver, database, "licence_drift_keys",
+                         {"keys": batch, "first": DRIFT_FIRST}, timeout):
+            out[row["key"]] = (tuple(
+                Drift(d["ancestor"], int(d["hops"]), row["license"], row["category"],
+                      d["license"], d["category"], d["gated"], tuple(d["kinds"]),
+                      bool(d["conflict"])) for d in row["drift"]), int(row["drifting"]))
+    return out
+
+
+def _drift_reader(driver: neo4j.Driver, database: str, timeout: float | None) -> DriftReader:
+    return lambda keys: licence_drift_details(driver, database, keys, timeout)
 
 
 def _link(row: dict[str, Any]) -> Link:
@@ -214,7 +264,8 @@ def fetch_lineage(  # noqa: PLR0913 (keyword-only view options)
     return Subgraph("lineage", f"Lineage of {focus.id}",
                     model_details(driver, database, keys, timeout),
                     links, [focus.key], focus=focus.key,
-                    notes=[_describe(rels, up, down, include_likely)], likely=include_likely)
+                    notes=[_describe(rels, up, down, include_likely)], likely=include_likely,
+                    read_drift=_drift_reader(driver, database, timeout))
 
 
 def family_members(driver: neo4j.Driver, database: str, root: str, *, down: int | None = None,
@@ -240,7 +291,8 @@ def fetch_family(driver: neo4j.Driver, database: str, root: str, *, down: int | 
     return Subgraph("family", f"Family of {top.id}",
                     model_details(driver, database, keys, timeout),
                     links, [top.key], focus=top.key,
-                    notes=[_describe(rels, 0, down, include_likely)], likely=include_likely)
+                    notes=[_describe(rels, 0, down, include_likely)], likely=include_likely,
+                    read_drift=_drift_reader(driver, database, timeout))
 
 
 def org_node(organization: str) -> str:
@@ -266,7 +318,8 @@ def fetch_org(  # noqa: PLR0913 (keyword-only view options)
     published = [Link(m, hub, "published") for m in own]
     return Subgraph("org", f"Models of {name}", model_details(driver, database, keys, timeout),
                     published + links, [hub], organization=name,
-                    notes=[_describe(rels, up, down, include_likely)], likely=include_likely)
+                    notes=[_describe(rels, up, down, include_likely)], likely=include_likely,
+                    read_drift=_drift_reader(driver, database, timeout))
 
 
 def _model_ref(value: Any) -> str | None:
@@ -339,7 +392,8 @@ def rows_subgraph(driver: neo4j.Driver, database: str, rows: list[dict[str, Any]
                  if link.parent in wanted]
     found = model_details(driver, database, keys, timeout)
     models = {k: found.get(k) or ModelInfo(k, k, missing=True) for k in keys}
-    return Subgraph("query", title, models, links, [], notes=notes)
+    return Subgraph("query", title, models, links, [], notes=notes,
+                    read_drift=_drift_reader(driver, database, timeout))
 
 
 def fetch_query(driver: neo4j.Driver, database: str, name: str,

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from hflineage.analytics.model_page import (
+    MAX_DEPTH,
     PARAMETER_FLAGS,
     ModelPage,
     model_page,
@@ -31,6 +32,8 @@ from hflineage.explore import graph
 from hflineage.explore.forms import toggle
 
 MISSING = "—"
+#: How the model page names licence_drift's kinds (the model against one ancestor).
+DRIFT_KINDS = {"looser": "looser licence", "stricter": "stricter licence", "ungated": "ungated"}
 
 
 def segment(value: Any) -> str:
@@ -76,6 +79,42 @@ def billions(value: int | None) -> str:
 def day(value: str | None) -> str:
     """An ISO date (the day of a stored datetime)."""
     return MISSING if not value else value[:10]
+
+
+def _ancestors(n: int) -> str:
+    return f"its {n} declared ancestor{'' if n == 1 else 's'}"
+
+
+def drift_note(page: ModelPage) -> str:
+    """What the licence drift flag says besides its list: the coverage, or why nothing drifts
+    or nothing can be judged (declared ancestors only; licence_drift's definition)."""
+    n, known = page.ancestors, page.known_ancestors
+    if page.deleted:
+        return "Not judged: licence drift leaves models deleted from the Hub out."
+    if not n:
+        return "No declared ancestors, so nothing to drift from."
+    coverage = f"{_ancestors(n)} ({known or 'none'} with a known licence category)"
+    unknown = page.license_category in (None, "unknown")
+    if len(page.drift):
+        return f"Checked against {coverage}." + (
+            " This model's licence category is unknown, so only gating is judged."
+            if unknown else "")
+    ungated = ("; no declared ancestor is gated, so it is not ungated below one"
+               if page.gated == "false" else "")
+    if unknown:
+        return ("This model's licence category is unknown, so licence drift cannot be judged "
+                f"against {_ancestors(n)}{ungated}.")
+    if not known:
+        none = ("its declared ancestor has no known licence category" if n == 1 else
+                f"none of {_ancestors(n)} has a known licence category")
+        return f"Licence drift cannot be judged: {none}{ungated}."
+    gating = " Its gating is not known, so ungating is not judged." if page.gated is None else ""
+    return f"No drift against {coverage}.{gating}"
+
+
+def drift_href(page: ModelPage) -> str:
+    """The licence_drift query's page for this model."""
+    return "/queries/licence_drift?" + urlencode({"model": page.id, "maxDepth": MAX_DEPTH})
 
 
 @dataclass(frozen=True)
@@ -156,6 +195,8 @@ class ModelView(View):
                                "likely": "1"}) + "#lineage",
                           predicted=page.predicted.to_dict("records"),
                           predicted_ancestry=page.predicted_ancestry.to_dict("records"),
+                          drift=page.drift.to_dict("records"), drift_note=drift_note(page),
+                          drift_href=drift_href(page), drift_kinds=DRIFT_KINDS,
                           parents=relations(page.parents), children=relations(page.children),
                           model_path=model_path, family_path=family_path, segment=segment,
                           score=score, delta=delta, billions=billions, day=day, missing=MISSING,

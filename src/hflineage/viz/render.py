@@ -8,7 +8,7 @@ import html
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from hflineage.analytics.subgraph import BENCHMARK, ModelInfo, Subgraph
+from hflineage.analytics.subgraph import BENCHMARK, Drift, ModelInfo, Subgraph
 from hflineage.viz import layout
 from hflineage.viz.collapse import Aggregate, Collapsed, collapse
 
@@ -158,6 +158,26 @@ def _rows(pairs: list[tuple[str, Any]]) -> str:
                    if v not in (None, ""))
 
 
+def _drift_one(d: Drift) -> str:
+    """``looser than X (llama2, custom/restricted → apache-2.0, permissive); ungated below it``."""
+    parts = [f"{k} than {d.ancestor} ({d.ancestor_license or 'no licence'}, "
+             f"{d.ancestor_category} → {d.license or 'no licence'}, {d.category})"
+             for k in d.kinds if k in ("looser", "stricter")]
+    if "ungated" in d.kinds:
+        parts.append("ungated below " + ("it" if parts else
+                                         f"{d.ancestor} (gated {d.ancestor_gated})"))
+    return "; ".join(parts)
+
+
+def _drift_text(info: ModelInfo) -> str | None:
+    """The tooltip's licence drift line: the ancestors read (conflicts first), the rest
+    counted."""
+    if not info.drift:
+        return None
+    more = info.drifting - len(info.drift)
+    return " · ".join(map(_drift_one, info.drift)) + (f" · and {more} more" if more > 0 else "")
+
+
 def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
     flags = [f for f, on in (("stub: referenced as a base model, never described", info.stub),
                              ("deleted from the Hub", info.deleted),
@@ -183,6 +203,7 @@ def _model_tip(g: nx.DiGraph, n: str, info: ModelInfo) -> str:
     unknown = ", ".join(k for k, v in facts if v is None)
     rows = _rows([*facts, ("unknown", unknown),
                   ("derived as", "; ".join(parents[:6]) + (" …" if len(parents) > 6 else "")),
+                  ("licence drift (declared ancestors)", _drift_text(info)),
                   ("descendants in this view", len(nx.ancestors(g, n)) or None)])
     badge = "".join(f'<div class="flag">{esc(f)}</div>' for f in flags)
     return f"<b>{esc(info.id)}</b>{badge}<table>{rows}</table>"
@@ -285,6 +306,15 @@ def _options(mode: str, big: bool) -> dict[str, Any]:
     return opts
 
 
+def _read_drift(sub: Subgraph, g: nx.DiGraph, models: list[str]) -> None:
+    """The licence drift of the drawn models only, into their ModelInfo."""
+    if sub.read_drift is None:
+        return
+    for n, (drift, drifting) in sub.read_drift(models).items():
+        if n in g and (info := _info(g, n)) is not None:
+            g.nodes[n]["info"] = replace(info, drift=drift, drifting=drifting)
+
+
 def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = "architecture",
                   layout_mode: str = "auto") -> LineageNetwork:
     """Collapse, colour, size, lay out and label a subgraph as a pyvis network."""
@@ -301,6 +331,7 @@ def build_network(sub: Subgraph, *, max_nodes: int = MAX_NODES, color_by: str = 
     colors = _Colors(g, c.kept, color_by)
 
     models = [n for n in c.kept if _info(g, n) is not None]
+    _read_drift(sub, g, models)
     total = g.number_of_nodes() - (1 if sub.organization else 0)
     page = _page(sub, g, c, colors, mode, max_nodes, len(models), total)
     net = LineageNetwork(page)

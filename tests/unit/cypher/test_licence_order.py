@@ -19,9 +19,10 @@ def test_vocab_holds_the_stated_order() -> None:
     assert license_category("not-a-licence") == "unknown"
 
 
-@pytest.mark.parametrize("name", ["licence_drift", "licence_drift_summary"])
+@pytest.mark.parametrize("name", ["licence_drift", "licence_drift_summary",
+                                  "read/licence_drift_keys"])
 def test_queries_rank_categories_in_that_order(name: str) -> None:
-    text = load(name).text
+    text = load(name, internal=True).text
     cases = re.findall(r"CASE \w+\.?\w* ((?:\s*WHEN '[^']+' THEN \d\s*)+)END", text)
     assert len(cases) == 2, "both ranks (model and ancestor) spelled out"
     for case in cases:

@@ -1,10 +1,12 @@
 // One model's page: its facts, parents and children by relation, roots and contributors.
 // $model: str -- a Hub model id (case-insensitive)
-// returns: key, id, organization, architecture, parameters, parametersSource, parametersFlag, quantized, license, gated, createdAt, lastModified, deletedAt, downloads, likes, stub, deleted, parents, children, roots, contributors
+// returns: key, id, organization, architecture, parameters, parametersSource, parametersFlag, quantized, license, gated, createdAt, lastModified, deletedAt, downloads, likes, stub, deleted, parents, children, roots, contributors, ancestors, knownAncestors
 // parents and children list {id, relation, stub} (ordered by relation, then id); roots the ids of
 // the ancestors without parents; contributors {name, kind, isBot, commits, firstCommit, lastCommit}.
 // quantized: a quantized DERIVED_FROM edge to a parent or the loader's quantizedStorage mark (its
 // parameter count is then of packed storage); parametersFlag: the loader's suspect-count flag.
+// ancestors: the declared ancestors up to 32 hops that are not deleted (licence_drift's pairs);
+// knownAncestors: those of them whose licence category is known.
 MATCH (m:Model {key: toLower($model)})
 WITH m,
      head(COLLECT { MATCH (o:Organization)-[:PUBLISHED]->(m) RETURN o.name ORDER BY o.name }) AS org,
@@ -33,4 +35,9 @@ RETURN m.key AS key, coalesce(m.id, m.key) AS id, coalesce(org, m.author) AS org
                  RETURN {name: c.name, kind: c.kind, isBot: coalesce(c.isBot, false),
                          commits: k.commits, firstCommit: toString(k.firstCommit),
                          lastCommit: toString(k.lastCommit)} AS contributor
-                 ORDER BY contributor.commits DESC, contributor.kind, contributor.name } AS contributors
+                 ORDER BY contributor.commits DESC, contributor.kind, contributor.name } AS contributors,
+       COUNT { MATCH (m)-[:DERIVED_FROM]->{1,32}(a:Model) WHERE NOT coalesce(a.deleted, false)
+               RETURN DISTINCT a } AS ancestors,
+       COUNT { MATCH (m)-[:DERIVED_FROM]->{1,32}(a:Model)-[:LICENSED_UNDER]->(l:License)
+               WHERE NOT coalesce(a.deleted, false) AND l.category <> 'unknown'
+               RETURN DISTINCT a } AS knownAncestors
