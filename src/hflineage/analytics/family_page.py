@@ -230,7 +230,8 @@ def with_predictions(drawing: Subgraph, declared: Subgraph, likely: Subgraph) ->
     note = ("Models reached only through predicted edges (hflineage infer) are drawn, never "
             "counted: the family's counts use declared edges only.")
     return Subgraph(drawing.kind, drawing.title, models, links, drawing.anchors,
-                    focus=drawing.focus, notes=[*drawing.notes, note], likely=True)
+                    focus=drawing.focus, notes=[*drawing.notes, note], likely=True,
+                    read_drift=drawing.read_drift)
 
 
 def beyond_depth(sub: Subgraph, g: nx.DiGraph) -> int:
@@ -256,4 +257,5 @@ def _drawing(sub: Subgraph, g: nx.DiGraph, max_depth: int) -> Subgraph:
                     sub.anchors, focus=sub.focus,
                     notes=[f"Relations followed: all. Down: {max_depth} generations, through "
                            "deleted models: those that connect counted models are drawn "
-                           "(not counted), other deleted models left out."])
+                           "(not counted), other deleted models left out."],
+                    read_drift=sub.read_drift)

@@ -116,3 +116,13 @@ def test_hub_strings_are_escaped(client: TestClient) -> None:
     assert [cls for cls, _ in items(html)] == ["conflict"]
     assert "<img" not in client.get("/model/" + quote(EVIL, safe="/")).text.split("<main")[1]
     assert EVIL_LICENCE not in client.get("/model/" + quote(EVIL, safe="/")).text
+
+
+def test_the_family_drawing_carries_the_drift_line(client: TestClient) -> None:
+    r = client.get("/family/meta-llama/Llama-2-7b-hf")
+    assert r.status_code == 200, r.text
+    page = unescape(unescape(r.text))
+    # hank and ivan drift below Meta's gated llama2 base; jane (no gating stated) does not
+    assert page.count("licence drift (declared ancestors)") == 2
+    assert "looser than hank/llama-ft (llama2, custom/restricted" in page, page[
+        page.find("licence drift (declared"):][:600]
