@@ -78,8 +78,9 @@ def _ancestors(parents: dict[str, list[str]], model: str, max_depth: int) -> dic
 def file_drift(models: Path, max_depth: int = 10) -> pd.DataFrame:
     """Every (derivative, ancestor) pair of the file within max_depth hops, with drift kinds."""
     newest = _newest(models)
-    rank = {key: next((ORDER.index(c) for c, ids in LISTS.items() if _licence(r) in ids), None)
-            for key, r in newest.items()}
+    lic = {key: _licence(r) for key, r in newest.items()}
+    rank = {key: next((ORDER.index(c) for c, ids in LISTS.items() if lic[key] in ids), None)
+            for key in newest}
     parents: dict[str, list[str]] = {}
     edges = expected_edges(models)
     for child, parent in zip(edges["child"], edges["parent"], strict=True):
@@ -92,6 +93,9 @@ def file_drift(models: Path, max_depth: int = 10) -> pd.DataFrame:
             both = d is not None and a is not None
             gated_anc = newest.get(anc, {}).get("gated") in GATED
             rows.append({"model": model, "ancestor": anc, "hops": n, "comparable": both,
+                         "other": "other" in (lic.get(model), lic.get(anc)),
+                         "gated": newest[model].get("gated") in GATED
+                         and newest.get(anc, {}).get("gated") is False,
                          "looser": both and (d or 0) < (a or 0),
                          "stricter": both and (d or 0) > (a or 0),
                          "gatedAncestor": gated_anc and "gated" in newest[model],
@@ -106,12 +110,15 @@ def test_drift_counts_match_the_file(graph: neo4j.Driver, database: str, shared_
     load_snapshot(graph, models, database=database)
     pairs = file_drift(models)
     got = run_query(graph, "licence_drift_summary", {"by": "all"}, database).iloc[0]
-    drifting = pairs[pairs["looser"] | pairs["stricter"] | pairs["ungated"]]
+    licence = pairs["looser"] | pairs["stricter"]
+    drifting = pairs[licence | pairs["ungated"] | pairs["gated"]]
     want = {"pairs": len(pairs), "comparablePairs": int(pairs["comparable"].sum()),
             "looserPairs": int(pairs["looser"].sum()),
             "stricterPairs": int(pairs["stricter"].sum()),
             "gatedAncestorPairs": int(pairs["gatedAncestor"].sum()),
-            "ungatedPairs": int(pairs["ungated"].sum()), "models": pairs["model"].nunique(),
+            "ungatedPairs": int(pairs["ungated"].sum()), "gatedPairs": int(pairs["gated"].sum()),
+            "otherPairs": int((licence & pairs["other"]).sum()), "driftPairs": len(drifting),
+            "models": pairs["model"].nunique(),
             "driftingModels": drifting["model"].nunique()}
     print(folder, want)
     assert {k: int(got[k]) for k in want} == want

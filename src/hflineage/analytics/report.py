@@ -314,9 +314,10 @@ def openness_section(by_gating: pd.DataFrame, by_licence: pd.DataFrame,
 
 DRIFT_RULE = ("A pair is a derivative and one of its declared ancestors (up to 10 hops, deleted "
               "models left out); licence categories rank permissive < copyleft < "
-              "custom/restricted < non-commercial, and a derivative ranking below its ancestor "
-              "is looser; unknown never drifts. Gated (auto or manual) is stricter than ungated, "
-              "and a missing gating state never drifts.")
+              "custom/restricted < non-commercial (the Hub's 'other' counts as "
+              "custom/restricted), and a derivative ranking below its ancestor is looser; "
+              "unknown never drifts. Gated (auto, manual or true) is stricter than ungated, and "
+              "a missing gating state never drifts.")
 _CATEGORIES = (*LICENSE_ORDER, "unknown")
 
 
@@ -373,12 +374,19 @@ def drift_section(overall: pd.DataFrame, by_pair: pd.DataFrame, cov: Coverage) -
     if len(looser):
         top = looser.iloc[0]
         sentence += f"; the most common looser step is {top['group']} ({_n(top['looserPairs'])})"
+    if o["otherPairs"]:
+        sentence += (f"; {_n(o['otherPairs'])} of these looser or stricter pairs involve the "
+                     "Hub's 'other' licence, whose terms are in the model card")
     sentence += (f". {_n(o['ungatedPairs'])} of {_n(o['gatedAncestorPairs'])} pairs below a gated "
                  "ancestor with the derivative's gating stated are ungated. "
                  if o["gatedAncestorPairs"] else ". Gating cannot be judged: no pair has a gated "
                  "ancestor and a derivative whose gating is stated. ")
+    if o["gatedPairs"]:
+        sentence += (f"{_n(o['gatedPairs'])} pairs are the reverse, a gated derivative below an "
+                     "ungated ancestor. ")
     sentence += (f"{_n(o['driftingModels'])} of {_count(o['models'], 'derivative')} drift against "
-                 f"at least one ancestor. {DRIFT_RULE}")
+                 f"at least one ancestor ({_n(o['driftPairs'])} drifting pairs in all), counting "
+                 f"those that only inherit an ancestor's drift. {DRIFT_RULE}")
     return Section("licence_drift", "Licence drift along the ancestry", sentence, by_pair, fig,
                    coverage=f"{cov.derivatives('license')}; {cov.derivatives('gated')}; a "
                    "licence outside the stated lists counts as unknown")
@@ -414,23 +422,26 @@ def drift_by_relation_section(df: pd.DataFrame, cov: Coverage) -> Section:
                                   "pairs", "have both licence categories known"))
 
 
-def drift_pairs_section(pairs: pd.DataFrame, shown: int, cov: Coverage) -> Section:
-    """The drifting pairs (``licence_drift``), conflicts (looser or ungated) first, naming the
-    first few in the sentence."""
+def drift_pairs_section(pairs: pd.DataFrame, overall: pd.DataFrame, cov: Coverage) -> Section:
+    """The drifting pairs (``licence_drift``), conflicts (looser or ungated) first; the sentence
+    names the first pair of the first few derivatives and says how many the table holds."""
+    total = int(overall["driftPairs"].iloc[0]) if len(overall) else len(pairs)
     conflicts = pairs[pairs["conflict"].astype(bool)] if len(pairs) else pairs
     if conflicts.empty:
         sentence = "No derivative is looser than, or ungated below, a declared ancestor."
     else:
-        named = conflicts.head(ANOMALIES_NAMED).to_dict("records")
-        sentence = ("Looser or ungated below an ancestor (widest category gap first): "
+        named = conflicts.drop_duplicates("model").head(ANOMALIES_NAMED).to_dict("records")
+        sentence = ("Looser or ungated below an ancestor (widest category gap first, one pair "
+                    "per derivative): "
                     + "; ".join(f"{r['model']} ({r['modelLicense'] or 'no licence'}, "
                                 f"{r['modelCategory']}) below {r['ancestor']} "
                                 f"({r['ancestorLicense'] or 'no licence'}, "
                                 f"{r['ancestorCategory']}), {_count(r['hops'], 'hop')}"
                                 + (", ungated" if "ungated" in list(r["drift"]) else "")
                                 for r in named) + ".")
-    if len(pairs) >= shown:
-        sentence += f" The table holds the first {shown:,} drifting pairs in that order."
+    sentence += (f" The table holds the first {len(pairs):,} of {_count(total, 'drifting pair')}"
+                 " in that order." if len(pairs) < total else
+                 f" The table holds all {_count(total, 'drifting pair')}.")
     return Section("licence_drift_pairs", "Licence drift: the pairs", sentence, pairs, None,
                    coverage=f"{cov.derivatives('license')}; {cov.derivatives('gated')}",
                    labels={"modelLicense": "no licence", "ancestorLicense": "no licence"})
@@ -449,6 +460,11 @@ def drift_by_architecture_section(df: pd.DataFrame, cov: Coverage) -> Section:
                     text=[f"{_n(r.conflictPairs)} of {_n(r.pairs)} pairs"
                           for r in top.itertuples()],
                     hoverinfo="x+y+text")
+    if df.empty or df["group"].isna().all():
+        return Section("licence_drift_by_architecture", "Licence drift by architecture",
+                       "Cannot be judged: no derivative with a declared ancestor has an "
+                       "architecture recorded.", df, None,
+                       coverage=cov.derivatives("architecture"), labels={"group": NO_ARCHITECTURE})
     sentence = ("No pair conflicts." if top.empty else
                 "Most conflicting pairs, by the derivative's architecture: " + ", ".join(
         f"{r.group if isinstance(r.group, str) else NO_ARCHITECTURE} ({_n(r.conflictPairs)} of "
@@ -898,12 +914,12 @@ DRIFT_PAIRS = 2_000  # drifting pairs the report's table holds
 
 
 def _licence_drift(i: Inputs) -> list[Section]:
-    return [drift_section(i.q("licence_drift_summary", by="all"),
-                          i.q("licence_drift_summary", by="categoryPair"), i.cov),
+    overall = i.q("licence_drift_summary", by="all")
+    return [drift_section(overall, i.q("licence_drift_summary", by="categoryPair"), i.cov),
             drift_by_relation_section(i.q("licence_drift_summary", by="relation"), i.cov),
             drift_by_architecture_section(i.q("licence_drift_summary", by="architecture"),
                                           i.cov),
-            drift_pairs_section(i.q("licence_drift", limit=DRIFT_PAIRS), DRIFT_PAIRS, i.cov)]
+            drift_pairs_section(i.q("licence_drift", limit=DRIFT_PAIRS), overall, i.cov)]
 
 
 def _datasets(i: Inputs) -> list[Section]:

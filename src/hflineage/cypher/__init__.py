@@ -33,6 +33,8 @@ _PARAM = re.compile(
 _TYPES = {"str", "int", "float", "bool", "month", "list[str]", "list[int]"}
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _ENUM = re.compile(r"enum\(([^)]*)\)")
+#: Ranges of the walk parameters every query shares: patterns follow at most 32 hops.
+BOUNDS = {"maxDepth": (1, 32), "minHops": (1, 32)}
 
 
 def _split(raw: Any) -> list[Any]:
@@ -142,6 +144,14 @@ class Query:
                 raise QueryParameterError(f"{self.name} needs ${p.name} ({p.type})")
             else:
                 bound[p.name] = p.default
+        for name, (low, high) in BOUNDS.items():
+            value = bound.get(name)
+            if isinstance(value, int) and not low <= value <= high:
+                raise QueryParameterError(f"${name} must be from {low} to {high}, got {value}")
+        if isinstance(bound.get("minHops"), int) and isinstance(bound.get("maxDepth"), int) \
+                and bound["minHops"] > bound["maxDepth"]:
+            raise QueryParameterError(f"$minHops ({bound['minHops']}) is above $maxDepth "
+                                      f"({bound['maxDepth']}): no pair could be returned")
         return bound
 
 

@@ -33,7 +33,8 @@ from hflineage.explore.forms import toggle
 
 MISSING = "—"
 #: How the model page names licence_drift's kinds (the model against one ancestor).
-DRIFT_KINDS = {"looser": "looser licence", "stricter": "stricter licence", "ungated": "ungated"}
+DRIFT_KINDS = {"looser": "looser licence", "stricter": "stricter licence", "ungated": "ungated",
+               "gated": "gated"}
 
 
 def segment(value: Any) -> str:

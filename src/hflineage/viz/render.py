@@ -166,6 +166,8 @@ def _drift_one(d: Drift) -> str:
     if "ungated" in d.kinds:
         parts.append("ungated below " + ("it" if parts else
                                          f"{d.ancestor} (gated {d.ancestor_gated})"))
+    if "gated" in d.kinds:
+        parts.append("gated below " + ("it" if parts else f"{d.ancestor} (not gated)"))
     return "; ".join(parts)
 
 

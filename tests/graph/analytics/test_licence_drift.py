@@ -6,7 +6,7 @@ stricter than ungated, unknown never drifts), never from the query or the loader
 from __future__ import annotations
 
 import json
-from collections import deque
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from tests.support.server import TestServer
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "drift" / "models.jsonl"
 #: The fixture's licences by category, from the README's stated lists.
-CATEGORY = {"cc-by-nc-4.0": "non-commercial", "cc-by-nc-sa-4.0": "non-commercial",
+CATEGORY = {"other": "custom/restricted", "cc-by-nc-4.0": "non-commercial",
+            "cc-by-nc-sa-4.0": "non-commercial",
             "mit": "permissive", "apache-2.0": "permissive", "llama2": "custom/restricted",
             "gpl-3.0": "copyleft"}
 ORDER = ["permissive", "copyleft", "custom/restricted", "non-commercial"]
@@ -40,11 +41,33 @@ BY_HAND = {
     ("nina/merge", "nclab/base-nc", 1, ("looser",)),
     ("oscar/gpl-ft", "nclab/base-nc", 1, ("looser",)),
     ("quinn/gated-auto-ft-open", "pat/gated-auto", 1, ("ungated",)),
+    ("tom/gated-child", "sam/open-base", 1, ("gated",)),
+    ("vic/other-ft-mit", "uma/other-base", 1, ("looser",)),
+    ("wes/m", "zed/root", 2, ("looser",)),
+    ("wes/m", "uma/other-base", 2, ("looser",)),
 }
 
 
 def records() -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in map(json.loads, FIXTURE.read_text().splitlines())}
+
+
+def shortest_paths(model: str, parents: Any) -> tuple[dict[str, int], dict[str, list[Any]]]:
+    """Every shortest path from ``model`` to each ancestor, layer by layer: (relations, ids)."""
+    dist, paths = {model: 0}, {model: [((), (model,))]}
+    layer = [model]
+    while layer:
+        following = []
+        for here in layer:
+            for parent, relation in parents(here):
+                if parent not in dist:
+                    dist[parent], paths[parent] = dist[here] + 1, []
+                    following.append(parent)
+                if dist[parent] == dist[here] + 1:
+                    paths[parent] += [((*rels, relation), (*ids, parent))
+                                      for rels, ids in paths[here]]
+        layer = following
+    return dist, paths
 
 
 def file_pairs() -> pd.DataFrame:
@@ -61,32 +84,35 @@ def file_pairs() -> pd.DataFrame:
         lic = recs.get(model, {}).get("cardData", {}).get("license")
         return ORDER.index(CATEGORY[lic]) if lic in CATEGORY else None
 
+    def lic(model: str) -> str | None:
+        return recs.get(model, {}).get("cardData", {}).get("license")
+
+    def gated(model: str) -> bool:
+        return recs.get(model, {}).get("gated") in ("auto", "manual")
+
     rows = []
     for model in recs:
-        seen = {model: (0, ())}
-        todo: deque[str] = deque([model])
-        while todo:
-            here = todo.popleft()
-            for parent, relation in parents(here):
-                if parent not in seen:
-                    seen[parent] = (seen[here][0] + 1, (*seen[here][1], relation))
-                    todo.append(parent)
-        for ancestor, (hops, relations) in seen.items():
+        dist, paths = shortest_paths(model, parents)
+        for ancestor, found in paths.items():
             if ancestor == model:
                 continue
+            # the documented choice: a path whose edges share one relation, then the first
+            relations, ids = min(found, key=lambda p: (len(set(p[0])) != 1, p[0]))
             d, a = rank(model), rank(ancestor)
-            kinds = (["looser"] if d is not None and a is not None and d < a else []) + (
-                ["stricter"] if d is not None and a is not None and d > a else []) + (
-                ["ungated"] if recs[model].get("gated") is False
-                and recs.get(ancestor, {}).get("gated") in ("auto", "manual") else [])
+            both = d is not None and a is not None
+            kinds = (["looser"] if both and d < a else []) + (  # type: ignore[operator]
+                ["stricter"] if both and d > a else []) + (  # type: ignore[operator]
+                ["ungated"] if recs[model].get("gated") is False and gated(ancestor) else []) + (
+                ["gated"] if gated(model) and recs.get(ancestor, {}).get("gated") is False
+                else [])
             arch = recs[model].get("config", {}).get("architectures", [None])
-            rows.append({"model": model, "ancestor": ancestor, "hops": hops,
-                         "relations": relations, "drift": tuple(kinds),
+            rows.append({"model": model, "ancestor": ancestor, "hops": dist[ancestor],
+                         "relations": relations, "path": list(ids), "drift": tuple(kinds),
                          "dRank": d, "aRank": a, "architecture": arch[0],
                          "dCat": ORDER[d] if d is not None else "unknown",
                          "aCat": ORDER[a] if a is not None else "unknown",
-                         "gatedAncestor": recs.get(ancestor, {}).get("gated") in ("auto", "manual")
-                         and "gated" in recs[model]})
+                         "other": "other" in (lic(model), lic(ancestor)),
+                         "gatedAncestor": gated(ancestor) and "gated" in recs[model]})
     return pd.DataFrame(rows)
 
 
@@ -118,6 +144,13 @@ def test_rows_carry_path_licences_and_gating(loaded: neo4j.Driver, database: str
     assert list(row["path"]) == ["ivan/llama-ft-apache", "hank/llama-ft",
                                  "meta-llama/Llama-2-7b-hf"]
     assert list(row["relations"]) == ["finetune", "finetune"]
+    # two shortest paths from wes/m to zed/root: merge → merge (via yan/m1) is pure, so chosen
+    tie = run_query(loaded, "licence_drift", {"model": "wes/m"}, database)
+    tie = tie[tie["ancestor"] == "zed/root"].iloc[0]
+    assert (list(tie["path"]), list(tie["relations"])) == (
+        ["wes/m", "yan/m1", "zed/root"], ["merge", "merge"])
+    chosen = file_pairs().set_index(["model", "ancestor"]).loc[("wes/m", "zed/root")]
+    assert chosen["path"] == ["wes/m", "yan/m1", "zed/root"]
     assert (row["modelLicense"], row["modelCategory"]) == ("apache-2.0", "permissive")
     assert (row["ancestorLicense"], row["ancestorCategory"]) == ("llama2", "custom/restricted")
     assert (row["modelGated"], row["ancestorGated"]) == ("false", "manual")
@@ -131,7 +164,7 @@ def test_rows_carry_path_licences_and_gating(loaded: neo4j.Driver, database: str
 def test_unknown_and_same_category_never_drift(loaded: neo4j.Driver, database: str) -> None:
     quiet = ["bob/nc-ft", "erin/apache-ft", "frank/apache-ft-lora", "jane/llama-gguf",
              "leo/unknown-ft", "mike/weird-licence", "stub-parent-child/ft",
-             "quinn/gated-auto-ft"]
+             "quinn/gated-auto-ft", "yan/m1", "xena/q"]
     for model in quiet:
         assert drift(loaded, database, model=model) == set(), model
 
@@ -139,11 +172,16 @@ def test_unknown_and_same_category_never_drift(loaded: neo4j.Driver, database: s
 @pytest.mark.parametrize(("params", "keep"), [
     ({"minHops": 2}, lambda r: r[2] >= 2),
     ({"maxDepth": 1}, lambda r: r[2] <= 1),
-    ({"category": "non-commercial"}, lambda r: r[1] == "nclab/base-nc"),
+    ({"category": "non-commercial"}, lambda r: r[1] in {"nclab/base-nc", "zed/root"}),
+    ({"category": "custom/restricted"}, lambda r: r[1] in {
+        "hank/llama-ft", "meta-llama/Llama-2-7b-hf", "uma/other-base"}),
     ({"kind": "ungated"}, lambda r: "ungated" in r[3]),
+    ({"kind": "gated"}, lambda r: "gated" in r[3]),
     ({"kind": "stricter"}, lambda r: "stricter" in r[3]),
-    ({"relation": "finetune"}, lambda r: r[0] not in {"dave/nc-ft-mit-gguf", "nina/merge",
-                                                       "quinn/gated-auto-ft-open"}),
+    ({"relation": "finetune"}, lambda r: r[0] not in {
+        "dave/nc-ft-mit-gguf", "nina/merge", "quinn/gated-auto-ft-open", "tom/gated-child",
+        "wes/m"}),
+    ({"relation": "merge"}, lambda r: r[0] in {"nina/merge", "wes/m"}),
 ])
 def test_parameters_narrow_the_pairs(loaded: neo4j.Driver, database: str,
                                      params: dict[str, Any], keep: Any) -> None:
@@ -166,15 +204,17 @@ def test_summary_recomputed_from_the_file(loaded: neo4j.Driver, database: str, b
         "relation": pairs["relations"].map(lambda rs: rs[0] if len(set(rs)) == 1 else "mixed"),
         "architecture": pairs["architecture"], "all": "all"}[by]
     pairs["comparable"] = pairs["dRank"].notna() & pairs["aRank"].notna()
-    for kind in ("looser", "stricter", "ungated"):
+    for kind in ("looser", "stricter", "ungated", "gated"):
         pairs[kind] = pairs["drift"].map(lambda d, k=kind: k in d)
     pairs["drifts"] = pairs["drift"].map(len) > 0
     want = pairs.groupby("group").apply(lambda g: pd.Series({
         "pairs": len(g), "comparablePairs": int(g["comparable"].sum()),
         "looserPairs": int(g["looser"].sum()), "stricterPairs": int(g["stricter"].sum()),
         "gatedAncestorPairs": int(g["gatedAncestor"].sum()),
-        "ungatedPairs": int(g["ungated"].sum()),
+        "ungatedPairs": int(g["ungated"].sum()), "gatedPairs": int(g["gated"].sum()),
+        "otherPairs": int((g["other"] & (g["looser"] | g["stricter"])).sum()),
         "conflictPairs": int((g["looser"] | g["ungated"]).sum()),
+        "driftPairs": int(g["drifts"].sum()),
         "models": g["model"].nunique(),
         "driftingModels": g.loc[g["drifts"], "model"].nunique()}), include_groups=False)
     got = run_query(loaded, "licence_drift_summary", {"by": by}, database).set_index("group")
@@ -239,5 +279,14 @@ def test_report_headline_recomputed_from_the_file(loaded: neo4j.Driver, database
     assert fin["looserPairs"] == (looser & rel_fin).sum()
     assert fin["comparablePairs"] == (comparable & rel_fin).sum()
     assert len(table.table) == len(BY_HAND)
-    assert "nclab/base-nc" in table.sentence and "ungated" in table.sentence
+    assert f"The table holds all {len(BY_HAND)} drifting pairs." in table.sentence
+    named = re.findall(r"(?:: |; )([\w./-]+) \(", table.sentence)
+    assert named == ["carol/nc-ft-mit", "dave/nc-ft-mit-gguf", "nina/merge", "wes/m",
+                     "ivan/llama-ft-apache"]  # one per derivative, widest gap first
+    other = (pairs["other"] & (looser | stricter)).sum()
+    assert f"; {other} of these looser or stricter pairs involve the Hub's 'other'" \
+        in head.sentence
+    gated_below = pairs["drift"].map(lambda d: "gated" in d).sum()
+    assert f"{gated_below} pairs are the reverse" in head.sentence
+    assert f"({(pairs['drift'].map(len) > 0).sum()} drifting pairs in all)" in head.sentence
     assert by_arch.table["conflictPairs"].sum() == (looser | ungated).sum()

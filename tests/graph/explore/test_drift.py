@@ -126,3 +126,12 @@ def test_the_family_drawing_carries_the_drift_line(client: TestClient) -> None:
     assert page.count("licence drift (declared ancestors)") == 2
     assert "looser than hank/llama-ft (llama2, custom/restricted" in page, page[
         page.find("licence drift (declared"):][:600]
+
+
+def test_a_gated_child_of_an_ungated_base_is_stricter_information(client: TestClient) -> None:
+    # tom/gated-child (apache-2.0, gated manual) is an adapter of sam/open-base (apache-2.0,
+    # gated false): same category, the reverse of ungated, no conflict.
+    assert items(flag(client, "tom/gated-child")) == [
+        ("stricter", "gated against sam/open-base, 1 hop up (adapter): its apache-2.0 "
+                     "(permissive) → this model's apache-2.0 (permissive); not gated → this "
+                     "model gated manual")]

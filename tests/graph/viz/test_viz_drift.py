@@ -98,3 +98,9 @@ def test_only_the_drawn_models_are_read(drift: neo4j.Driver, database: str) -> N
     net = build_network(sub, max_nodes=3)
     drawn = {str(n["id"]) for n in net.nodes if n.get("kind") in ("model", "focus", "stub")}
     assert len(sub.models) == 6 and set(asked) == drawn and len(drawn) < len(sub.models)
+
+
+def test_a_gated_child_below_an_ungated_base(drift: neo4j.Driver, database: str) -> None:
+    t = tips(drift, database, "tom/gated-child")
+    assert drift_line(t["tom/gated-child"]) == "gated below sam/open-base (not gated)"
+    assert drift_line(t["sam/open-base"]) is None

@@ -28,5 +28,7 @@ def test_queries_rank_categories_in_that_order(name: str) -> None:
     for case in cases:
         ranks = re.findall(r"WHEN '([^']+)' THEN (\d)", case)
         assert [c for c, _ in sorted(ranks, key=lambda r: int(r[1]))] == list(STATED)
-    for states in re.findall(r"IN \[('[^\]]+')\]", text):
+    gating = re.findall(r"IN \[('[^\]]+')\]", text)
+    assert len(gating) >= 2, "both gating kinds (ungated, gated) spell the gated states"
+    for states in gating:
         assert tuple(re.findall(r"'([^']+)'", states)) == GATED_STATES

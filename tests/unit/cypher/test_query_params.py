@@ -100,3 +100,15 @@ def test_a_month_is_checked_before_anything_runs() -> None:
     for bad in ("2023", "2023-4", "2023-13", "April 2023"):
         with pytest.raises(QueryParameterError, match=r"\$since must be a month as YYYY-MM"):
             q.bind({"since": bad})
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ({"maxDepth": "40"}, r"\$maxDepth must be from 1 to 32, got 40"),
+    ({"maxDepth": 0}, r"\$maxDepth must be from 1 to 32, got 0"),
+    ({"minHops": 0}, r"\$minHops must be from 1 to 32, got 0"),
+    ({"minHops": 5, "maxDepth": 2}, r"\$minHops \(5\) is above \$maxDepth \(2\)"),
+])
+def test_walk_bounds_are_one_line_errors(given: dict[str, object], message: str) -> None:
+    with pytest.raises(QueryParameterError, match=message):
+        load("licence_drift").bind(given)
+    assert load("licence_drift").bind({"minHops": 3, "maxDepth": 3})["minHops"] == 3

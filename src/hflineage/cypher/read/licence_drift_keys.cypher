@@ -3,8 +3,9 @@
 // $first: int = 3 -- ancestors listed per model
 // returns: key, license, category, drift, drifting
 // The pairs are licence_drift's with $maxDepth 32 and no filter: declared DERIVED_FROM edges only,
-// shortest paths, deleted models left out, categories ranked permissive < copyleft <
-// custom/restricted < non-commercial, unknown never drifting. drifting: how many ancestors the
+// shortest paths (only their length is used), deleted models left out, categories ranked
+// permissive < copyleft < custom/restricted < non-commercial, unknown never drifting; kinds
+// looser, stricter, ungated and gated. drifting: how many ancestors the
 // model drifts from; drift: the first $first of them as {ancestor, hops, license, category,
 // gated, kinds, conflict} (the ancestor's licence, category and gating), conflicts first, then
 // the widest category gap, fewest hops, ancestor id; license and category are the model's.
@@ -12,20 +13,23 @@
 UNWIND $keys AS k
 MATCH (d:Model {key: toLower(k)})
 WHERE NOT coalesce(d.deleted, false) AND EXISTS { (d)-[:DERIVED_FROM]->() }
-WITH d, head([(d)-[:LICENSED_UNDER]->(l:License) | l]) AS dl
+WITH d, head(COLLECT { MATCH (d)-[:LICENSED_UNDER]->(l:License) RETURN l ORDER BY l.id }) AS dl
 WITH d, dl, CASE dl.category WHEN 'permissive' THEN 0 WHEN 'copyleft' THEN 1
               WHEN 'custom/restricted' THEN 2 WHEN 'non-commercial' THEN 3 END AS dRank
-WHERE dRank IS NOT NULL OR d.gated = false
+WHERE dRank IS NOT NULL OR d.gated IS NOT NULL
 MATCH p = ANY SHORTEST (d)-[:DERIVED_FROM]->{1,32}(a)
 WHERE NOT coalesce(a.deleted, false)
-WITH d, dl, dRank, p, a, head([(a)-[:LICENSED_UNDER]->(l:License) | l]) AS al
+WITH d, dl, dRank, p, a,
+     head(COLLECT { MATCH (a)-[:LICENSED_UNDER]->(l:License) RETURN l ORDER BY l.id }) AS al
 WITH d, dl, dRank, p, a, al, CASE al.category WHEN 'permissive' THEN 0 WHEN 'copyleft' THEN 1
               WHEN 'custom/restricted' THEN 2 WHEN 'non-commercial' THEN 3 END AS aRank
 WITH d, dl, dRank, p, a, al, aRank,
      [kind IN [CASE WHEN dRank < aRank THEN 'looser' END,
                CASE WHEN dRank > aRank THEN 'stricter' END,
                CASE WHEN d.gated = false AND toString(a.gated) IN ['auto', 'manual', 'true']
-                    THEN 'ungated' END] WHERE kind IS NOT NULL] AS drift
+                    THEN 'ungated' END,
+               CASE WHEN a.gated = false AND toString(d.gated) IN ['auto', 'manual', 'true']
+                    THEN 'gated' END] WHERE kind IS NOT NULL] AS drift
 WHERE size(drift) > 0
 WITH d, dl, a, al, aRank - dRank AS gap, length(p) AS hops, drift,
      'looser' IN drift OR 'ungated' IN drift AS conflict
