@@ -422,6 +422,11 @@ def drift_by_relation_section(df: pd.DataFrame, cov: Coverage) -> Section:
                                   "pairs", "have both licence categories known"))
 
 
+def _licence(value: Any) -> str:
+    """A licence id for a sentence; a missing one (None or NaN) is 'no licence'."""
+    return value if isinstance(value, str) and value else "no licence"
+
+
 def drift_pairs_section(pairs: pd.DataFrame, overall: pd.DataFrame, cov: Coverage) -> Section:
     """The drifting pairs (``licence_drift``), conflicts (looser or ungated) first; the sentence
     names the first pair of the first few derivatives and says how many the table holds."""
@@ -433,9 +438,9 @@ def drift_pairs_section(pairs: pd.DataFrame, overall: pd.DataFrame, cov: Coverag
         named = conflicts.drop_duplicates("model").head(ANOMALIES_NAMED).to_dict("records")
         sentence = ("Looser or ungated below an ancestor (widest category gap first, one pair "
                     "per derivative): "
-                    + "; ".join(f"{r['model']} ({r['modelLicense'] or 'no licence'}, "
+                    + "; ".join(f"{r['model']} ({_licence(r['modelLicense'])}, "
                                 f"{r['modelCategory']}) below {r['ancestor']} "
-                                f"({r['ancestorLicense'] or 'no licence'}, "
+                                f"({_licence(r['ancestorLicense'])}, "
                                 f"{r['ancestorCategory']}), {_count(r['hops'], 'hop')}"
                                 + (", ungated" if "ungated" in list(r["drift"]) else "")
                                 for r in named) + ".")
