@@ -209,3 +209,14 @@ def test_family_links_go_to_the_family_pages(client: TestClient) -> None:
     assert '<a href="/family/meta/Llama-7B">its family</a>' in chain
     assert client.get("/family/meta/Llama-7B").status_code == 200
     assert model.family_path("a b/c?d") == "/family/a%20b/c%3Fd"
+
+
+def test_a_drifting_model_without_a_licence_reads_no_licence(client: TestClient) -> None:
+    """thebloke/llama-ft-GGUF states no licence and is ungated below Meta's gated base: its
+    drift row names the missing licence in words, never 'nan' or 'None'."""
+    r = client.get("/model/thebloke/llama-ft-GGUF")
+    assert r.status_code == 200
+    row = r.text[r.text.index('<tr id="licence-drift">'):]
+    row = row[:row.index("</tr>")]
+    assert "this model's no licence (unknown)" in row and "not gated" in row
+    assert "nan" not in row and "None" not in row
