@@ -16,8 +16,6 @@ components (bom-ref ``dataset:<id>``) that it depends on; ancestors name theirs 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,9 +33,10 @@ from cyclonedx.spdx import fixup_id, is_supported_id
 from cyclonedx.validation.json import JsonStrictValidator
 
 from hflineage import SCHEMA_VERSION, __version__
+from hflineage.analytics.output import write_text_atomically
 from hflineage.analytics.queries import read_records, require_anchors
 from hflineage.db.schema import ensure_current, schema_versions
-from hflineage.errors import BomValidationError, OutputFormatError, QueryParameterError
+from hflineage.errors import BomValidationError, QueryParameterError
 from hflineage.loader.normalize.vocab import license_category
 
 HUB = "https://huggingface.co/"
@@ -270,21 +269,6 @@ def summarize(bom: Bom, path: str) -> BomSummary:
 def write_bom(bom: Bom, path: Path | str) -> BomSummary:
     """Validate the BOM and write it all or nothing (a temporary file renamed over ``path``,
     with an ordinary file's permissions); ``-`` is not a path here (the CLI prints it)."""
-    text = bom_json(bom) + "\n"
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            mask = os.umask(0o022)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as e:
-        raise OutputFormatError(f"cannot write {path}: {e.strerror}") from None
+    write_text_atomically(path, bom_json(bom) + "\n")
     return summarize(bom, str(path))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -157,6 +159,27 @@ def write(df: pd.DataFrame, fmt: str, out: Path, title: str | None = None) -> No
         _parquet(df, out)
     else:
         out.write_text(render(df, fmt, title), encoding="utf-8")
+
+
+def write_text_atomically(path: Path, text: str, label: str = "") -> None:
+    """Write all or nothing: a temporary file beside ``path`` (its folder made), given an
+    ordinary new file's permissions and renamed over it; nothing is left behind on failure. An
+    OSError is an ``OutputFormatError`` naming ``label`` and the path."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            mask = os.umask(0o022)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise OutputFormatError(f"cannot write {label}{path}: {e.strerror}") from None
 
 
 def format_for(out: Path | None, fmt: str | None) -> str:

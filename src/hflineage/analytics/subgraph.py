@@ -33,7 +33,7 @@ DRIFT_FIRST = 3
 @dataclass(frozen=True)
 class Drift:
     """One declared ancestor a model's licence drifts from (read/licence_drift_keys, the
-    definition of the licence_drift query): ``kinds`` among looser, stricter and ungated;
+    definition of the licence_drift query): ``kinds`` among looser, stricter, ungated and gated;
     ``conflict`` when looser or ungated."""
 
     ancestor: str

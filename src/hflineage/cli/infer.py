@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 from click.core import ParameterSource
 
 from hflineage.analytics.infer import clear, evaluate, infer_parents
+from hflineage.analytics.output import write_text_atomically
 from hflineage.cli.context import AppContext, pass_app
 from hflineage.errors import OutputFormatError
 
@@ -82,7 +82,7 @@ def infer(app: AppContext,  # noqa: PLR0913 (one argument per CLI option)
             return
         click.echo("\n\n".join(r.table() for r in runs))
         if json_out is not None:
-            _write(json_out, payload)
+            write_text_atomically(json_out, payload, label="--json ")
         return
     summary = infer_parents(app.driver, database=app.database, top=top,
                             min_confidence=min_confidence, lock=app.conn.load_lock,
@@ -102,19 +102,5 @@ def _writable(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path.parent):
             pass
-    except OSError as e:
-        raise OutputFormatError(f"cannot write --json {path}: {e.strerror}") from None
-
-
-def _write(path: Path, payload: str) -> None:
-    """Write all or nothing: a temporary file beside ``path``, then renamed over it."""
-    try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                         suffix=".tmp", delete=False) as fh:
-            fh.write(payload)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(fh.name, 0o666 & ~umask)  # as an ordinary new file, not the temp file's 0600
-        os.replace(fh.name, path)
     except OSError as e:
         raise OutputFormatError(f"cannot write --json {path}: {e.strerror}") from None
